@@ -1,0 +1,48 @@
+package org.stfusion.api.model;
+
+import java.util.List;
+
+/**
+ * The operations a backbone uses to declare its network. The engine behind it (SameDiff in core) owns the
+ * weights, counts parameters and MACs, and decides what a {@link #fusion fusion position} contains: in a
+ * template, every fusion path behind its own Variational DropPath gate; in a fixed-strategy network, only
+ * the paths of the chosen unit, ungated. All tensors are per-sample NCDHW; the batch dimension is implicit.
+ * Names must be unique within a network; they become parameter names in checkpoints.
+ */
+public interface NetworkBuilder {
+
+    /** Bias-free 3D convolution (Kaiming-normal init). */
+    Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 kernel, Kernel3 stride, Kernel3 padding);
+
+    /** Batch normalisation over (N, T, H, W) per channel, eps 1e-5, momentum 0.1; gamma 1, beta 0 at init. */
+    Tensor batchNorm(String name, Tensor x);
+
+    Tensor relu(Tensor x);
+
+    default Tensor batchNormRelu(String name, Tensor x) {
+        return relu(batchNorm(name, x));
+    }
+
+    Tensor maxPool3d(Tensor x, Kernel3 kernel, Kernel3 stride, Kernel3 padding);
+
+    /** Average pooling; padded cells are not counted in the average. */
+    Tensor avgPool3d(Tensor x, Kernel3 kernel, Kernel3 stride, Kernel3 padding);
+
+    /** Concatenation along channels. */
+    Tensor concat(List<Tensor> xs);
+
+    Tensor add(Tensor a, Tensor b);
+
+    /** Mean over (T, H, W): a volume becomes a feature vector. */
+    Tensor globalAvgPool(Tensor x);
+
+    /**
+     * A fusion position: for each configured fusion path, {@code BN -> ReLU -> [gate] -> path}, and the sum of
+     * the path outputs. The position's name (e.g. {@code B1.L3}, {@code T1}) identifies it in strategies and
+     * marginals.
+     */
+    Tensor fusion(String name, Tensor x, int outChannels);
+
+    /** The classifier: {@code [per-feature gate] -> Linear(features, classes)} with bias; returns logits. */
+    Tensor classifier(String name, Tensor features, int classes);
+}

@@ -1,0 +1,37 @@
+package org.stfusion.api.report;
+
+/** What the orchestrator tells reporters, in order. Reporters must not block for long. */
+public sealed interface RunEvent {
+
+    /** The template is built and about to be trained (or a resumed/stage run starts). */
+    record RunStarted(String runDir, String backbone, String dataset, int fusionPositions, long parameters,
+                      long macsPerClip) implements RunEvent {
+    }
+
+    /** A training stage begins: {@code warmup} (no gates) or {@code vdp} (Variational DropPath). */
+    record StageStarted(String stage, int firstEpoch, int epochs, int batchesPerEpoch) implements RunEvent {
+    }
+
+    /** One training step finished. */
+    record BatchFinished(String stage, int epoch, int epochs, int batch, int batches, double loss,
+                         double stageElapsedSeconds) implements RunEvent {
+    }
+
+    /** One epoch finished and was checkpointed; {@code meanDrop} is the mean learned drop rate (NaN in warm-up). */
+    record EpochFinished(String stage, int epoch, int epochs, double trainLoss, double trainTop1,
+                         double regulariser, double valTop1, double learningRate, double meanDrop,
+                         double seconds) implements RunEvent {
+    }
+
+    /** Scoring of {@code total} strategies begins. */
+    record ScoringStarted(int total, int validationItems) implements RunEvent {
+    }
+
+    /** One strategy was scored; {@code done} of {@code total}. */
+    record StrategyScored(StrategyResult result, int done, int total, double elapsedSeconds) implements RunEvent {
+    }
+
+    /** The run is complete; {@code runDir} holds the files. */
+    record RunFinished(RunResults results, String runDir, double seconds) implements RunEvent {
+    }
+}

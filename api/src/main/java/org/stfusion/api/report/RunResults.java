@@ -1,0 +1,16 @@
+package org.stfusion.api.report;
+
+import java.util.List;
+import java.util.Map;
+import org.stfusion.api.PluginRef;
+
+/**
+ * Everything a run concludes. {@code strategies} are the sampled strategies sorted by top-1 (best first);
+ * {@code named} holds the all-S, all-ST and all-S+ST strategies scored the same way; {@code best} is the
+ * best sampled one ("Opt").
+ */
+public record RunResults(PluginRef backbone, DatasetSummary dataset, List<PluginRef> fusionUnits,
+                         Map<String, Object> backboneSettings, long parameters, long templateMacsPerClip,
+                         List<PositionMarginal> positions, List<StrategyResult> strategies,
+                         Map<String, StrategyResult> named, StrategyResult best, Map<String, Object> training) {
+}

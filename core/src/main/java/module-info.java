@@ -1,0 +1,29 @@
+/**
+ * The stfusion orchestrator: discovers plugins, validates the config, assembles the template network in
+ * SameDiff, trains it with Variational DropPath, samples and scores strategies, computes marginals and
+ * routes events to reporters. ND4J runs on the class path (its M2.1 module descriptors are broken), so
+ * this module reads the unnamed module instead of requiring it.
+ */
+module org.stfusion.core {
+    requires transitive org.stfusion.api;
+    requires com.google.guice;
+    requires org.apache.logging.log4j;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.apache.commons.rng.simple;
+    requires org.apache.commons.rng.core;
+    requires org.apache.commons.rng.api;
+
+    exports org.stfusion.core;
+    exports org.stfusion.core.plugins;
+    exports org.stfusion.core.config;
+    exports org.stfusion.core.engine;
+
+    opens org.stfusion.core to com.google.guice;
+    opens org.stfusion.core.config to com.fasterxml.jackson.databind;
+
+    uses org.stfusion.api.model.BackboneProvider;
+    uses org.stfusion.api.model.FusionUnitProvider;
+    uses org.stfusion.api.data.DatasetProvider;
+    uses org.stfusion.api.report.ReporterProvider;
+}
