@@ -1,0 +1,271 @@
+package org.stfusion.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.config.PluginConfig;
+
+/**
+ * An experiment configuration: the YAML file merged with {@code --set key.path=value} overrides, checked
+ * strictly (unknown keys, types, ranges) before anything is trained. Plugin sections ({@code backbone},
+ * {@code dataset}, {@code fusion.<path>}, {@code reporters[i]}) are checked by their plugins when the
+ * experiment opens; core's own sections here.
+ */
+public final class ExperimentConfig {
+    public static final String FILE_NAME = "config.yaml";
+    private static final ObjectMapper YAML = YAMLMapper.builder().build();
+    private static final List<String> TOP_LEVEL =
+            List.of("name", "seed", "backbone", "fusion", "dataset", "training", "sampling", "reporters");
+
+    private final Map<String, Object> tree;
+    private final String name;
+    private final long seed;
+    private final PluginConfig backbone;
+    private final PluginConfig dataset;
+    private final PluginConfig fusion;
+    private final List<String> fusionPaths;
+    private final TrainingSettings training;
+    private final SamplingSettings sampling;
+    private final List<PluginConfig> reporters;
+
+    private ExperimentConfig(Map<String, Object> tree) {
+        this.tree = tree;
+        PluginConfig root = new PluginConfig("", tree);
+        name = root.getString("name", "experiment");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new ConfigException("name", "expected letters, digits, '.', '_' or '-' (a run directory name), got '" + name + "'");
+        }
+        seed = root.getLong("seed", 1);
+        backbone = root.section("backbone");
+        dataset = root.section("dataset");
+        requireName(backbone);
+        requireName(dataset);
+        fusion = root.section("fusion");
+        fusionPaths = fusion.getStringList("paths", List.of("spatial", "temporal"));
+        if (fusionPaths.isEmpty() || fusionPaths.stream().distinct().count() != fusionPaths.size()) {
+            throw new ConfigException(fusion.key("paths"), "expected a non-empty list of distinct fusion path names");
+        }
+        fusionPaths.forEach(fusion::accept);
+        PluginConfig trainingSection = root.section("training");
+        training = TrainingSettings.read(trainingSection);
+        PluginConfig samplingSection = root.section("sampling");
+        sampling = SamplingSettings.read(samplingSection);
+        reporters = readReporters(tree.get("reporters"));
+        root.accept("backbone", "dataset", "reporters");
+        checkTopLevel();
+        trainingSection.rejectUnknownKeys();
+        samplingSection.rejectUnknownKeys();
+        fusion.rejectUnknownKeys();
+    }
+
+    /** Reads {@code yaml} and applies {@code overrides} ({@code key.path=value}, value parsed as YAML). */
+    public static ExperimentConfig load(Path yaml, List<String> overrides) {
+        Map<String, Object> tree = readTree(yaml);
+        for (String override : overrides) {
+            applyOverride(tree, override);
+        }
+        return new ExperimentConfig(tree);
+    }
+
+    /** The configuration saved in a run directory. */
+    public static ExperimentConfig loadRunDir(Path runDir) {
+        Path file = runDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("", runDir + " is not a run directory: " + FILE_NAME + " is missing");
+        }
+        return load(file, List.of());
+    }
+
+    /** Writes the merged configuration (atomically) so that the run can be resumed or repeated. */
+    public void save(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        YAML.writeValue(tmp.toFile(), tree);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code <name>-<yyyyMMdd-HHmmss>}. */
+    public String defaultRunName() {
+        return name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Master seed of the run: weight init, shuffling and gate noise derive from it. */
+    public long seed() {
+        return seed;
+    }
+
+    public PluginConfig backbone() {
+        return backbone;
+    }
+
+    public PluginConfig dataset() {
+        return dataset;
+    }
+
+    public List<String> fusionPaths() {
+        return fusionPaths;
+    }
+
+    /** The settings section of one fusion path ({@code fusion.<name>}), empty if absent. */
+    public PluginConfig fusionPath(String pathName) {
+        return fusion.section(pathName);
+    }
+
+    public TrainingSettings training() {
+        return training;
+    }
+
+    public SamplingSettings sampling() {
+        return sampling;
+    }
+
+    public List<PluginConfig> reporters() {
+        return reporters;
+    }
+
+    /** The merged tree, as saved. */
+    public Map<String, Object> tree() {
+        return tree;
+    }
+
+    private void checkTopLevel() {
+        for (String key : tree.keySet()) {
+            if (!TOP_LEVEL.contains(key)) {
+                throw new ConfigException(key, "unknown key; known top-level keys: " + String.join(", ", TOP_LEVEL));
+            }
+        }
+    }
+
+    private static void requireName(PluginConfig section) {
+        if (!section.has("name")) {
+            throw new ConfigException(section.key("name"), "missing: name the " + section.path() + " plugin to use");
+        }
+        section.accept("name");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<PluginConfig> readReporters(Object value) {
+        if (value == null) {
+            return List.of(new PluginConfig("reporters[0]", Map.of("name", "console")),
+                    new PluginConfig("reporters[1]", Map.of("name", "json")));
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new ConfigException("reporters", "expected a list of reporters, e.g. [{name: console}, {name: json}]");
+        }
+        List<PluginConfig> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Object item = list.get(i);
+            String key = "reporters[" + i + "]";
+            Map<String, Object> section;
+            if (item instanceof String s) {
+                section = Map.of("name", s);
+            } else if (item instanceof Map<?, ?> m) {
+                section = (Map<String, Object>) m;
+            } else {
+                throw new ConfigException(key, "expected a reporter name or a section with 'name'");
+            }
+            PluginConfig pc = new PluginConfig(key, section);
+            requireName(pc);
+            out.add(pc);
+        }
+        return List.copyOf(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readTree(Path yaml) {
+        try {
+            Object value = YAML.readValue(yaml.toFile(), Object.class);
+            if (value == null) {
+                return new LinkedHashMap<>();
+            }
+            if (!(value instanceof Map)) {
+                throw new ConfigException("", yaml + ": expected key: value lines at the top level");
+            }
+            return (Map<String, Object>) value;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new ConfigException("", yaml + where + ": not valid YAML: " + e.getOriginalMessage());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "config file " + yaml + " does not exist");
+        } catch (IOException e) {
+            if (!Files.exists(yaml)) {
+                throw new ConfigException("", "config file " + yaml + " does not exist");
+            }
+            throw new ConfigException("", "cannot read config file " + yaml + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code a.b[1].c=value}: walks or creates sections and sets the leaf; the value is parsed as YAML. */
+    @SuppressWarnings("unchecked")
+    static void applyOverride(Map<String, Object> tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("", "--set expects key.path=value, got '" + override + "'");
+        }
+        String path = override.substring(0, eq).trim();
+        String text = override.substring(eq + 1);
+        Object value;
+        try {
+            value = text.isEmpty() ? "" : YAML.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(path, "cannot parse --set value '" + text + "'");
+        }
+        String[] parts = path.split("\\.");
+        Object node = tree;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (!part.matches("[A-Za-z][A-Za-z0-9_-]*(\\[\\d+])?")) {
+                throw new ConfigException(path, "--set key path must look like a.b.c or a[0].b, got '" + path + "'");
+            }
+            boolean last = i == parts.length - 1;
+            int bracket = part.indexOf('[');
+            String key = bracket < 0 ? part : part.substring(0, bracket);
+            if (!(node instanceof Map)) {
+                throw new ConfigException(path, "cannot set inside a value that is not a section");
+            }
+            Map<String, Object> map = (Map<String, Object>) node;
+            if (bracket < 0) {
+                if (last) {
+                    map.put(key, value);
+                } else {
+                    node = map.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>());
+                }
+                continue;
+            }
+            int index = Integer.parseInt(part.substring(bracket + 1, part.length() - 1));
+            Object listValue = map.get(key);
+            if (!(listValue instanceof List<?>) || index >= ((List<?>) listValue).size()) {
+                throw new ConfigException(path, "no list element " + key + "[" + index + "] to set");
+            }
+            List<Object> list = new ArrayList<>((List<Object>) listValue);
+            map.put(key, list);
+            if (last) {
+                list.set(index, value);
+            } else {
+                Object element = list.get(index);
+                if (element instanceof String s) {
+                    element = new LinkedHashMap<>(Map.of("name", s));
+                    list.set(index, element);
+                }
+                node = element;
+            }
+        }
+    }
+}

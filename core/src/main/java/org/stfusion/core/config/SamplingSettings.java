@@ -1,0 +1,19 @@
+package org.stfusion.core.config;
+
+import org.stfusion.api.config.PluginConfig;
+
+/**
+ * The {@code sampling:} section: how many strategies to draw from the learned drop rates and with which
+ * seed. {@code allowEmptyPositions=false} (default) redraws a position until it keeps at least one path,
+ * i.e. samples from U = {S, ST, S+ST} as the paper's unit set; {@code classifierMask} also samples the
+ * classifier's feature mask as the authors' code does (off by default: a strategy is about fusion).
+ */
+public record SamplingSettings(int count, long seed, boolean allowEmptyPositions, boolean classifierMask,
+                               int evalBatchSize) {
+
+    static SamplingSettings read(PluginConfig c) {
+        return new SamplingSettings(c.getInt("count", 100, 0, 1_000_000), c.getLong("seed", 7),
+                c.getBoolean("allowEmptyPositions", false), c.getBoolean("classifierMask", false),
+                c.getInt("evalBatchSize", 32, 1, 4096));
+    }
+}

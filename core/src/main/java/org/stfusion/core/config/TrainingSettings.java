@@ -1,0 +1,63 @@
+package org.stfusion.core.config;
+
+import java.util.List;
+import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.config.PluginConfig;
+
+/**
+ * The {@code training:} section. Warm-up trains the all-paths network without gates (SGD with momentum and
+ * weight decay); the v-DropPath stage trains weights and drop-rate logits together with no weight decay
+ * (spec §7.4). Learning-rate steps are 1-based epochs of their stage at which the rate is multiplied by
+ * {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items.
+ */
+public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr, List<Integer> warmupLrSteps,
+                               double warmupWeightDecay, int vdpEpochs, double lr, List<Integer> lrSteps,
+                               double lrDecay, double momentum, double pInit, double temperature,
+                               double lengthScale, long trainingSize, String dataType) {
+
+    static TrainingSettings read(PluginConfig c) {
+        int batch = c.getInt("batchSize", 16, 2, 4096);
+        int warmupEpochs = c.getInt("warmupEpochs", 4, 0, 100_000);
+        int vdpEpochs = c.getInt("vdpEpochs", 12, 0, 100_000);
+        double lr = c.getDouble("lr", 0.05, 0, 100);
+        double warmupLr = c.getDouble("warmupLr", lr, 0, 100);
+        List<Integer> warmupSteps = c.getIntList("warmupLrSteps", List.of(), 1, 100_000);
+        List<Integer> steps = c.getIntList("lrSteps", List.of(), 1, 100_000);
+        checkSteps(c, "warmupLrSteps", warmupSteps, warmupEpochs);
+        checkSteps(c, "lrSteps", steps, vdpEpochs);
+        double pInit = c.getDouble("pInit", 0.1, 1e-6, 1 - 1e-6);
+        double temperature = c.getDouble("temperature", 0.2, 1e-4, 100);
+        double k = c.getDouble("lengthScale", 1.0, 0, 1e9);
+        long n = c.getLong("trainingSize", 0);
+        if (n < 0) {
+            throw new ConfigException(c.key("trainingSize"), "expected 0 (= the dataset's training items) or a positive count, got " + n);
+        }
+        String dataType = c.getChoice("dataType", "float", "float", "double");
+        if (warmupEpochs + vdpEpochs == 0) {
+            throw new ConfigException(c.key("vdpEpochs"), "warmupEpochs and vdpEpochs are both 0: nothing to train");
+        }
+        return new TrainingSettings(batch, warmupEpochs, warmupLr, warmupSteps,
+                c.getDouble("warmupWeightDecay", 5e-4, 0, 1), vdpEpochs, lr, steps, c.getDouble("lrDecay", 0.1, 0, 1),
+                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, dataType);
+    }
+
+    private static void checkSteps(PluginConfig c, String key, List<Integer> steps, int epochs) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) > epochs) {
+                throw new ConfigException(c.key(key) + "[" + i + "]", "step at epoch " + steps.get(i)
+                        + " is past the stage's " + epochs + " epochs");
+            }
+        }
+    }
+
+    /** Learning rate of a stage at a 1-based epoch. */
+    public double learningRate(boolean warmup, int epoch) {
+        double rate = warmup ? warmupLr : lr;
+        for (int step : warmup ? warmupLrSteps : lrSteps) {
+            if (epoch >= step) {
+                rate *= lrDecay;
+            }
+        }
+        return rate;
+    }
+}

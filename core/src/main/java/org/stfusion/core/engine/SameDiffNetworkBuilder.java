@@ -1,0 +1,346 @@
+package org.stfusion.core.engine;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling3D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv3DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling3DConfig;
+import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.model.Kernel3;
+import org.stfusion.api.model.NetworkBuilder;
+import org.stfusion.api.model.Shape;
+import org.stfusion.api.model.Tensor;
+
+/**
+ * Builds one SameDiff graph (NCDHW) from a backbone's declarations, over the weights of a
+ * {@link ParameterStore}. Batch norm is written out with elementwise ops because {@code sd.nn().batchNorm}
+ * cannot be differentiated in ND4J M2.1 (dl4j-notes §3); with {@link BnMode#BATCH} the batch mean and
+ * variance are graph outputs, so the caller can update the running statistics.
+ */
+public final class SameDiffNetworkBuilder implements NetworkBuilder {
+    public static final String INPUT = "input";
+    public static final String LABELS = "labels";
+    public static final String PATH_NOISE = "pathNoise";
+    public static final String FC_NOISE = "fcNoise";
+    public static final String PATH_KEEP = "pathKeep";
+    public static final String FC_KEEP = "fcKeep";
+    public static final String LOGITS = "logits";
+    public static final String CE = "crossEntropy";
+    public static final String REG = "regulariser";
+    public static final String LOSS = "loss";
+    static final double BN_EPS = 1e-5;
+
+    private final SameDiff sd = SameDiff.create();
+    private final ParameterStore store;
+    private final GraphVariant variant;
+    private final List<FusionPath> paths;
+    private final VdpSettings vdp;
+    private final DataType dt;
+    private final Set<String> names = new HashSet<>();
+    private final List<String> usedTrainable = new ArrayList<>();
+    private final List<GateInfo> gates = new ArrayList<>();
+    private final List<PositionInfo> positions = new ArrayList<>();
+    private final List<String> batchNorms = new ArrayList<>();
+    private final List<SDVariable> regularisers = new ArrayList<>();
+    private final SDVariable pathNoise;
+    private final SDVariable pathKeep;
+    private List<String> gateWeights;
+    private long macs;
+    private String classifierTheta;
+    private int classifierFeatures;
+
+    public SameDiffNetworkBuilder(ParameterStore store, GraphVariant variant, List<FusionPath> paths, VdpSettings vdp) {
+        this.store = store;
+        this.variant = variant;
+        this.paths = List.copyOf(paths);
+        this.vdp = vdp;
+        this.dt = store.dataType();
+        pathNoise = variant.gates() == GateMode.RELAXED ? sd.placeHolder(PATH_NOISE, dt, -1, -1) : null;
+        pathKeep = variant.gates() == GateMode.HARD ? sd.placeHolder(PATH_KEEP, dt, 1, -1) : null;
+    }
+
+    /** Declares the network: {@code backbone} is called with the input placeholder. */
+    public BuiltGraph build(org.stfusion.api.model.Backbone backbone, Shape clip, int classes) {
+        SDVariable in = sd.placeHolder(INPUT, dt, -1, clip.channels(), clip.frames(), clip.height(), clip.width());
+        Tensor logits = backbone.build(this, new SdTensor(in, clip));
+        if (!logits.shape().flat() || logits.shape().channels() != classes) {
+            throw new IllegalStateException("backbone returned " + logits.shape() + ", expected [" + classes + "] logits");
+        }
+        SDVariable out = sd.identity(LOGITS, var(logits));
+        boolean trainable = variant.bn() == BnMode.BATCH;
+        if (trainable) {
+            SDVariable labels = sd.placeHolder(LABELS, dt, -1, classes);
+            SDVariable ce = sd.math().neg(labels.mul(sd.nn().logSoftmax(out)).sum(1).mean()).rename(CE);
+            SDVariable reg = regularisers.isEmpty() ? sd.constant(REG, org.nd4j.linalg.factory.Nd4j.scalar(dt, 0))
+                    : sum(regularisers).rename(REG);
+            ce.add(LOSS, reg);
+            sd.setLossVariables(LOSS);
+        }
+        return new BuiltGraph(sd, variant, List.copyOf(usedTrainable), List.copyOf(gates), List.copyOf(positions),
+                List.copyOf(batchNorms), classifierTheta, classifierFeatures, macs, trainable);
+    }
+
+    // ---- NetworkBuilder ----
+
+    @Override
+    public Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 k, Kernel3 s, Kernel3 p) {
+        Shape in = volume(x, "conv3d " + name);
+        Shape out = Shape.volume(outChannels, outSize(in.frames(), k.t(), s.t(), p.t()),
+                outSize(in.height(), k.h(), s.h(), p.h()), outSize(in.width(), k.w(), s.w(), p.w()));
+        if (out.frames() < 1 || out.height() < 1 || out.width() < 1) {
+            throw new IllegalArgumentException("conv3d " + name + ": input " + in + " too small for kernel " + k);
+        }
+        long fanIn = (long) in.channels() * k.volume();
+        String wName = param(name + ".weight",
+                () -> store.kaimingNormal(fanIn, k.t(), k.h(), k.w(), in.channels(), outChannels));
+        if (gateWeights != null) {
+            gateWeights.add(wName);
+        }
+        macs += fanIn * outChannels * out.voxels();
+        Conv3DConfig cfg = Conv3DConfig.builder().kD(k.t()).kH(k.h()).kW(k.w()).sD(s.t()).sH(s.h()).sW(s.w())
+                .pD(p.t()).pH(p.h()).pW(p.w()).dD(1).dH(1).dW(1).biasUsed(false)
+                .paddingMode(PaddingMode.VALID).dataFormat(Conv3DConfig.NCDHW).build();
+        return new SdTensor(sd.cnn().conv3d(var(x), sd.getVariable(wName), cfg), out);
+    }
+
+    @Override
+    public Tensor batchNorm(String name, Tensor x) {
+        Shape shape = volume(x, "batchNorm " + name);
+        long c = shape.channels();
+        SDVariable gamma = sd.getVariable(param(name + ".gamma", () -> store.constant(1, 1, c, 1, 1, 1)));
+        SDVariable beta = sd.getVariable(param(name + ".beta", () -> store.constant(0, 1, c, 1, 1, 1)));
+        SDVariable in = var(x);
+        if (variant.bn() == BnMode.BATCH) {
+            SDVariable mean = in.mean(name + ".batchMean", true, 0, 2, 3, 4);
+            SDVariable centred = in.sub(mean);
+            SDVariable variance = centred.mul(centred).mean(name + ".batchVar", true, 0, 2, 3, 4);
+            SDVariable scale = gamma.mul(sd.math().rsqrt(variance.add(BN_EPS)));
+            batchNorms.add(name);
+            store.state(name + ".runningMean", () -> store.constant(0, 1, c, 1, 1, 1));
+            store.state(name + ".runningVar", () -> store.constant(1, 1, c, 1, 1, 1));
+            return new SdTensor(centred.mul(scale).add(beta), shape);
+        }
+        SDVariable runningMean = sd.constant(name + ".runningMean",
+                store.state(name + ".runningMean", () -> store.constant(0, 1, c, 1, 1, 1)));
+        SDVariable runningVar = sd.constant(name + ".runningVar",
+                store.state(name + ".runningVar", () -> store.constant(1, 1, c, 1, 1, 1)));
+        SDVariable scale = gamma.mul(sd.math().rsqrt(runningVar.add(BN_EPS)));
+        SDVariable shift = beta.sub(runningMean.mul(scale));
+        return new SdTensor(in.mul(scale).add(shift), shape);
+    }
+
+    @Override
+    public Tensor relu(Tensor x) {
+        return new SdTensor(sd.nn().relu(var(x), 0), x.shape());
+    }
+
+    @Override
+    public Tensor maxPool3d(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p) {
+        return pool(x, k, s, p, Pooling3D.Pooling3DType.MAX);
+    }
+
+    @Override
+    public Tensor avgPool3d(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p) {
+        return pool(x, k, s, p, Pooling3D.Pooling3DType.AVG);
+    }
+
+    private Tensor pool(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p, Pooling3D.Pooling3DType type) {
+        Shape in = volume(x, "pool");
+        Shape out = Shape.volume(in.channels(), outSize(in.frames(), k.t(), s.t(), p.t()),
+                outSize(in.height(), k.h(), s.h(), p.h()), outSize(in.width(), k.w(), s.w(), p.w()));
+        if (k.volume() == 1 && s.volume() == 1) {
+            return x;
+        }
+        Pooling3DConfig cfg = Pooling3DConfig.builder().kD(k.t()).kH(k.h()).kW(k.w()).sD(s.t()).sH(s.h()).sW(s.w())
+                .pD(p.t()).pH(p.h()).pW(p.w()).dD(1).dH(1).dW(1).type(type).isSameMode(false).isNCDHW(true).build();
+        SDVariable v = type == Pooling3D.Pooling3DType.MAX ? sd.cnn().maxPooling3d(var(x), cfg)
+                : sd.cnn().avgPooling3d(var(x), cfg);
+        return new SdTensor(v, out);
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> xs) {
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("concat of nothing");
+        }
+        Shape first = volume(xs.get(0), "concat");
+        int channels = 0;
+        SDVariable[] vars = new SDVariable[xs.size()];
+        for (int i = 0; i < xs.size(); i++) {
+            Shape s = xs.get(i).shape();
+            if (s.flat() != first.flat() || s.frames() != first.frames() || s.height() != first.height()
+                    || s.width() != first.width()) {
+                throw new IllegalArgumentException("concat of " + first + " and " + s);
+            }
+            channels += s.channels();
+            vars[i] = var(xs.get(i));
+        }
+        return new SdTensor(sd.concat(1, vars),
+                new Shape(channels, first.frames(), first.height(), first.width(), first.flat()));
+    }
+
+    @Override
+    public Tensor add(Tensor a, Tensor b) {
+        if (!a.shape().equals(b.shape())) {
+            throw new IllegalArgumentException("add of " + a.shape() + " and " + b.shape());
+        }
+        return new SdTensor(var(a).add(var(b)), a.shape());
+    }
+
+    @Override
+    public Tensor globalAvgPool(Tensor x) {
+        Shape in = volume(x, "globalAvgPool");
+        return new SdTensor(var(x).mean(2, 3, 4), Shape.vector(in.channels()));
+    }
+
+    @Override
+    public Tensor fusion(String name, Tensor x, int outChannels) {
+        Shape in = volume(x, "fusion " + name);
+        BitSet present = variant.paths(name, paths.size());
+        List<Integer> gateIndices = new ArrayList<>();
+        SDVariable sum = null;
+        for (int i = 0; i < paths.size(); i++) {
+            if (!present.get(i)) {
+                gateIndices.add(-1);
+                continue;
+            }
+            FusionPath path = paths.get(i);
+            String scope = name + "." + path.unitName();
+            Tensor h = relu(batchNorm(scope + ".bn", x));
+            long macsBefore = macs;
+            Tensor y;
+            if (variant.gates() == GateMode.NONE) {
+                y = path.apply(this, scope, h, outChannels);
+            } else {
+                int g = gates.size();
+                String theta = param(scope + ".theta", () -> store.constant(vdp.thetaInit(), 1));
+                gateWeights = new ArrayList<>();
+                y = path.apply(this, scope, new SdTensor(gated(h, g, theta), h.shape()), outChannels);
+                gates.add(new GateInfo(g, name, i, path.unitName(), theta, List.copyOf(gateWeights), macs - macsBefore));
+                gateIndices.add(g);
+                if (variant.gates() == GateMode.RELAXED) {
+                    regularisers.add(regulariser(theta, gateWeights, 1));
+                }
+                gateWeights = null;
+            }
+            if (!y.shape().equals(Shape.volume(outChannels, in.frames(), in.height(), in.width()))) {
+                throw new IllegalStateException("fusion path '" + path.unitName() + "' at " + name + " returned "
+                        + y.shape() + ", expected " + outChannels + " channels at the input's size");
+            }
+            sum = sum == null ? var(y) : sum.add(var(y));
+        }
+        if (sum == null) {
+            // No path at this position: the sum of no paths is zero (the following layers still run).
+            sum = var(x).mean(true, 1).mul(0).add(sd.constant(store.constant(0, 1, outChannels, 1, 1, 1)));
+        }
+        positions.add(new PositionInfo(positions.size(), name, in, outChannels, List.copyOf(gateIndices)));
+        return new SdTensor(sum, Shape.volume(outChannels, in.frames(), in.height(), in.width()));
+    }
+
+    @Override
+    public Tensor classifier(String name, Tensor features, int classes) {
+        Shape in = features.shape();
+        if (!in.flat()) {
+            throw new IllegalArgumentException("classifier " + name + " needs a feature vector, got " + in);
+        }
+        int c = in.channels();
+        String w = param(name + ".weight", () -> store.uniform(1 / Math.sqrt(c), c, classes));
+        String b = param(name + ".bias", () -> store.constant(0, 1, classes));
+        SDVariable x = var(features);
+        classifierFeatures = c;
+        if (variant.gates() != GateMode.NONE) {
+            classifierTheta = param(name + ".theta", () -> store.constant(vdp.thetaInit(), 1));
+            if (variant.gates() == GateMode.RELAXED) {
+                SDVariable noise = sd.placeHolder(FC_NOISE, dt, -1, c);
+                x = x.mul(keep(sd.getVariable(classifierTheta), noise));
+                regularisers.add(regulariser(classifierTheta, List.of(w), c));
+            } else {
+                x = x.mul(sd.placeHolder(FC_KEEP, dt, 1, c));
+            }
+        }
+        macs += (long) c * classes;
+        return new SdTensor(x.mmul(sd.getVariable(w)).add(sd.getVariable(b)), Shape.vector(classes));
+    }
+
+    // ---- v-DropPath ----
+
+    private SDVariable gated(Tensor h, int g, String theta) {
+        SDVariable mask;
+        if (variant.gates() == GateMode.RELAXED) {
+            mask = keep(sd.getVariable(theta), pathNoise.get(SDIndex.all(), SDIndex.point(g)));
+        } else {
+            mask = pathKeep.get(SDIndex.all(), SDIndex.point(g));
+        }
+        // One scalar per sample per path, broadcast over C, T, H, W (DropPath, not channel dropout).
+        return var(h).mul(sd.reshape(mask, -1, 1, 1, 1, 1));
+    }
+
+    /** keep = 1 - sigmoid((θ + L) / τ), L logistic noise: the relaxed Bernoulli of spec §2.2 (θ = logit p). */
+    private SDVariable keep(SDVariable theta, SDVariable logisticNoise) {
+        return sd.math().rsub(sd.nn().sigmoid(logisticNoise.add(theta).div(vdp.temperature())), 1.0);
+    }
+
+    /** (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p)), with ln p = logsigmoid(θ) so it cannot produce NaN. */
+    private SDVariable regulariser(String thetaName, List<String> weights, int entropyCount) {
+        SDVariable theta = sd.getVariable(thetaName);
+        SDVariable p = sd.nn().sigmoid(theta);
+        SDVariable sqSum = null;
+        for (String w : weights) {
+            SDVariable s = sd.math().square(sd.getVariable(w)).sum();
+            sqSum = sqSum == null ? s : sqSum.add(s);
+        }
+        double n = vdp.trainingSize();
+        SDVariable weightTerm = sd.math().rsub(p, 1.0).mul(sqSum).mul(vdp.lengthScale() / n);
+        SDVariable negEntropy = p.mul(sd.nn().logSigmoid(theta))
+                .add(sd.math().rsub(p, 1.0).mul(sd.nn().logSigmoid(theta.neg())));
+        return weightTerm.add(negEntropy.mul(entropyCount / n)).sum();
+    }
+
+    // ---- helpers ----
+
+    private String param(String name, java.util.function.Supplier<org.nd4j.linalg.api.ndarray.INDArray> create) {
+        if (!names.add(name)) {
+            throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
+        }
+        sd.var(name, store.trainable(name, create));
+        usedTrainable.add(name);
+        return name;
+    }
+
+    private SDVariable sum(List<SDVariable> terms) {
+        SDVariable total = terms.get(0);
+        for (int i = 1; i < terms.size(); i++) {
+            total = total.add(terms.get(i));
+        }
+        return total;
+    }
+
+    private static int outSize(int in, int k, int s, int p) {
+        return (in + 2 * p - k) / s + 1;
+    }
+
+    private static Shape volume(Tensor x, String op) {
+        if (x.shape().flat()) {
+            throw new IllegalArgumentException(op + " needs a C x T x H x W volume, got " + x.shape());
+        }
+        return x.shape();
+    }
+
+    private SDVariable var(Tensor t) {
+        if (!(t instanceof SdTensor s) || s.var().getSameDiff() != sd) {
+            throw new IllegalArgumentException("tensor " + t.shape() + " was not made by this builder");
+        }
+        return s.var();
+    }
+
+    private record SdTensor(SDVariable var, Shape shape) implements Tensor {
+    }
+}

@@ -1,0 +1,200 @@
+package org.stfusion.core.engine;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.stfusion.api.model.Backbone;
+import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.model.InputSpec;
+
+/**
+ * A backbone's network over one set of weights, seen through several graphs: the v-DropPath training
+ * graph, the hard-mask evaluation graph, and fixed-strategy graphs (the warm-up trains the all-paths one).
+ * All graphs share the arrays of one {@link ParameterStore}, so training any of them trains the template.
+ */
+public final class TemplateNetwork {
+    private static final double BN_MOMENTUM = 0.1;
+
+    private final Backbone backbone;
+    private final InputSpec input;
+    private final List<FusionPath> paths;
+    private final VdpSettings vdp;
+    private final ParameterStore store;
+    private final Map<Object, BuiltGraph> graphs = new HashMap<>();
+    private final BuiltGraph template;
+
+    public TemplateNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, VdpSettings vdp,
+                           DataType dataType, long seed) {
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("at least one fusion path is needed");
+        }
+        this.backbone = backbone;
+        this.input = input;
+        this.paths = List.copyOf(paths);
+        this.vdp = vdp;
+        this.store = new ParameterStore(dataType, seed);
+        // The training graph creates every template weight, so it is built first and defines the layout.
+        this.template = graph(GraphVariant.template(GateMode.RELAXED, BnMode.BATCH));
+    }
+
+    public InputSpec input() {
+        return input;
+    }
+
+    public List<FusionPath> paths() {
+        return paths;
+    }
+
+    public VdpSettings vdp() {
+        return vdp;
+    }
+
+    public ParameterStore store() {
+        return store;
+    }
+
+    /** The v-DropPath training graph; its gates and positions define the strategy layout. */
+    public BuiltGraph template() {
+        return template;
+    }
+
+    public List<GateInfo> gates() {
+        return template.gates();
+    }
+
+    public List<PositionInfo> positions() {
+        return template.positions();
+    }
+
+    /** The graph for {@code variant}; template variants are cached, fixed ones by their path sets. */
+    public BuiltGraph graph(GraphVariant variant) {
+        Object key = variant.pathsAt() == null ? List.of(variant.gates(), variant.bn()) : null;
+        if (key != null && graphs.containsKey(key)) {
+            return graphs.get(key);
+        }
+        BuiltGraph g = new SameDiffNetworkBuilder(store, variant, paths, vdp)
+                .build(backbone, input.clipShape(), input.classes());
+        if (key != null) {
+            graphs.put(key, g);
+        }
+        return g;
+    }
+
+    /** A fixed network with the given path set at every position (e.g. all paths = the S+ST network). */
+    public BuiltGraph fixedGraph(BnMode bn, BitSet pathsEverywhere) {
+        Object key = List.of("fixed", bn, pathsEverywhere);
+        return graphs.computeIfAbsent(key, k -> new SameDiffNetworkBuilder(store,
+                GraphVariant.fixed(bn, pos -> pathsEverywhere), paths, vdp).build(backbone, input.clipShape(), input.classes()));
+    }
+
+    /** A fixed network with a path set per position. */
+    public BuiltGraph fixedGraph(BnMode bn, Function<String, BitSet> pathsAt) {
+        return new SameDiffNetworkBuilder(store, GraphVariant.fixed(bn, pathsAt), paths, vdp)
+                .build(backbone, input.clipShape(), input.classes());
+    }
+
+    /** Current drop probabilities p = sigmoid(θ) of the path gates, in strategy order. */
+    public double[] dropRates() {
+        double[] p = new double[gates().size()];
+        for (GateInfo g : gates()) {
+            p[g.index()] = sigmoid(store.trainable().get(g.thetaName()).getDouble(0));
+        }
+        return p;
+    }
+
+    /** Drop probability of the classifier's feature gate. */
+    public double classifierDropRate() {
+        return sigmoid(store.trainable().get(template.classifierTheta()).getDouble(0));
+    }
+
+    /** Outputs of one training step: loss terms, logits, and the gradients of every trained array. */
+    public record Step(double loss, double crossEntropy, double regulariser, INDArray logits,
+                       Map<String, INDArray> gradients) {
+    }
+
+    /**
+     * Forward and backward on one batch of {@code graph} (a BATCH-norm graph), then folds the batch
+     * statistics into the running statistics. {@code gateInputs} are the noise placeholders (RELAXED).
+     */
+    public Step trainStep(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
+        if (!graph.hasLoss()) {
+            throw new IllegalArgumentException("graph has no loss (evaluation graph)");
+        }
+        Map<String, INDArray> ph = new HashMap<>(gateInputs);
+        ph.put(SameDiffNetworkBuilder.INPUT, clips);
+        ph.put(SameDiffNetworkBuilder.LABELS, oneHot);
+        List<String> outputs = new ArrayList<>(List.of(SameDiffNetworkBuilder.LOSS, SameDiffNetworkBuilder.CE,
+                SameDiffNetworkBuilder.REG, SameDiffNetworkBuilder.LOGITS));
+        for (String bn : graph.batchNorms()) {
+            outputs.add(bn + ".batchMean");
+            outputs.add(bn + ".batchVar");
+        }
+        OutAndGrad r = graph.sd().calculateGradientsAndOutputs(ph, outputs, graph.trainableNames());
+        Map<String, INDArray> out = r.getOutputs();
+        long n = clips.length() / clips.size(1);
+        for (String bn : graph.batchNorms()) {
+            updateRunning(bn, out.get(bn + ".batchMean"), out.get(bn + ".batchVar"), n);
+        }
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (String name : graph.trainableNames()) {
+            INDArray grad = r.getGradients().get(name);
+            if (grad != null) {
+                grads.put(name, grad);
+            }
+        }
+        return new Step(out.get(SameDiffNetworkBuilder.LOSS).getDouble(0), out.get(SameDiffNetworkBuilder.CE).getDouble(0),
+                out.get(SameDiffNetworkBuilder.REG).getDouble(0), out.get(SameDiffNetworkBuilder.LOGITS), grads);
+    }
+
+    /** Loss terms only (no gradient, no running-statistics update); for tests and checks. */
+    public double[] lossTerms(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
+        Map<String, INDArray> ph = new HashMap<>(gateInputs);
+        ph.put(SameDiffNetworkBuilder.INPUT, clips);
+        ph.put(SameDiffNetworkBuilder.LABELS, oneHot);
+        Map<String, INDArray> out = graph.sd().output(ph, SameDiffNetworkBuilder.LOSS, SameDiffNetworkBuilder.CE,
+                SameDiffNetworkBuilder.REG);
+        return new double[] {out.get(SameDiffNetworkBuilder.LOSS).getDouble(0),
+            out.get(SameDiffNetworkBuilder.CE).getDouble(0), out.get(SameDiffNetworkBuilder.REG).getDouble(0)};
+    }
+
+    /** Logits of {@code graph} for a batch; {@code gateInputs} holds the masks of a HARD graph. */
+    public INDArray logits(BuiltGraph graph, INDArray clips, Map<String, INDArray> gateInputs) {
+        Map<String, INDArray> ph = new HashMap<>(gateInputs);
+        ph.put(SameDiffNetworkBuilder.INPUT, clips);
+        return graph.sd().output(ph, SameDiffNetworkBuilder.LOGITS).get(SameDiffNetworkBuilder.LOGITS);
+    }
+
+    /** Placeholders of the HARD evaluation graph for a strategy: 0/1 per path gate and per classifier feature. */
+    public Map<String, INDArray> hardMasks(boolean[] pathKeep, boolean[] featureKeep) {
+        DataType dt = store.dataType();
+        INDArray paths = Nd4j.create(dt, 1, pathKeep.length);
+        for (int i = 0; i < pathKeep.length; i++) {
+            paths.putScalar(0, i, pathKeep[i] ? 1 : 0);
+        }
+        INDArray features = Nd4j.create(dt, 1, featureKeep.length);
+        for (int i = 0; i < featureKeep.length; i++) {
+            features.putScalar(0, i, featureKeep[i] ? 1 : 0);
+        }
+        return Map.of(SameDiffNetworkBuilder.PATH_KEEP, paths, SameDiffNetworkBuilder.FC_KEEP, features);
+    }
+
+    private void updateRunning(String bn, INDArray batchMean, INDArray batchVar, long n) {
+        INDArray mean = store.state().get(bn + ".runningMean");
+        INDArray var = store.state().get(bn + ".runningVar");
+        double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
+        mean.muli(1 - BN_MOMENTUM).addi(batchMean.castTo(mean.dataType()).mul(BN_MOMENTUM));
+        var.muli(1 - BN_MOMENTUM).addi(batchVar.castTo(var.dataType()).mul(BN_MOMENTUM * unbias));
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+}

@@ -1,0 +1,161 @@
+package org.stfusion.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.stfusion.api.model.InputSpec;
+
+class TemplateNetworkTest {
+    private static final InputSpec MICRO = new InputSpec(3, 4, 16, 16, 3);
+
+    /** The bench workload {@code tiny} (WORKLOADS.md §3): exact parameter and MAC counts. */
+    @Test
+    void tinyWorkloadMatchesPeerCounts() {
+        InputSpec in = new InputSpec(3, 8, 64, 64, 10);
+        var net = new TemplateNetwork(Nets.densenet(in, Map.of("preset", "tiny")), in, Nets.paths(),
+                VdpSettings.defaults(1000), DataType.FLOAT, 1);
+        assertEquals(265_697, net.store().parameterCount());
+        assertEquals(404_554_648L, net.template().macs());
+        assertEquals(22, net.gates().size());
+        assertEquals(11, net.positions().size());
+        long[] expected = {148_674, 225_794, 265_674};
+        double[] gmacs = {0.301385, 0.370165, 0.404555};
+        List<java.util.BitSet> units = List.of(Nets.bits(0), Nets.bits(1), Nets.bits(0, 1));
+        for (int u = 0; u < 3; u++) {
+            var store = new ParameterStore(DataType.FLOAT, 1);
+            var fixed = units.get(u);
+            BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, p -> fixed), Nets.paths(),
+                    VdpSettings.defaults(1000)).build(Nets.densenet(in, Map.of("preset", "tiny")), in.clipShape(), 10);
+            assertEquals(expected[u], store.parameterCount(), "params of fixed unit " + fixed);
+            assertEquals(gmacs[u], g.macs() / 1e9, 6e-7, "GMACs of fixed unit " + fixed);
+        }
+    }
+
+    /** DenseNet-121, S+ST at 174 classes = 21,404,526 parameters (spec §5, WORKLOADS.md); paper MACs. */
+    @Test
+    void densenet121MatchesPaperCounts() {
+        InputSpec in = new InputSpec(3, 16, 112, 112, 174);
+        var store = new ParameterStore(DataType.FLOAT, 1);
+        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, p -> Nets.bits(0, 1)),
+                Nets.paths(), VdpSettings.defaults(1000)).build(Nets.densenet(in, Map.of("preset", "densenet121")),
+                in.clipShape(), 174);
+        assertEquals(21_404_526, store.parameterCount());
+        assertEquals(30_538_315_776L, g.macs());
+        assertEquals(61, g.positions().size());
+    }
+
+    @Test
+    void allGatesOpenEqualsFixedSPlusSTNetwork() {
+        var net = Nets.microTemplate(DataType.FLOAT, MICRO);
+        // Give the running statistics non-trivial values first.
+        for (int i = 0; i < 3; i++) {
+            net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, i), Nets.oneHot(DataType.FLOAT, 4, 3, i),
+                    Nets.noise(DataType.FLOAT, net, 4, i));
+        }
+        INDArray x = Nets.clips(DataType.FLOAT, 3, MICRO, 99);
+        boolean[] all = new boolean[net.gates().size()];
+        Arrays.fill(all, true);
+        boolean[] features = new boolean[net.template().classifierFeatures()];
+        Arrays.fill(features, true);
+        INDArray gated = net.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x,
+                net.hardMasks(all, features));
+        INDArray fixed = net.logits(net.fixedGraph(BnMode.RUNNING, Nets.bits(0, 1)), x, Map.of());
+        assertEquals(0, Transforms.abs(gated.sub(fixed)).maxNumber().doubleValue(), 1e-5);
+        assertTrue(fixed.norm2Number().doubleValue() > 0);
+
+        // Dropping every T path equals the fixed all-S network (bias-free convs: a dropped path adds exactly 0).
+        boolean[] onlyS = new boolean[all.length];
+        for (GateInfo g : net.gates()) {
+            onlyS[g.index()] = g.unitName().equals("S");
+        }
+        INDArray sOnly = net.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x,
+                net.hardMasks(onlyS, features));
+        INDArray fixedS = net.logits(net.fixedGraph(BnMode.RUNNING, Nets.bits(0)), x, Map.of());
+        assertEquals(0, Transforms.abs(sOnly.sub(fixedS)).maxNumber().doubleValue(), 1e-5);
+        assertTrue(Transforms.abs(sOnly.sub(gated)).maxNumber().doubleValue() > 1e-4, "masks must matter");
+    }
+
+    @Test
+    void runningStatisticsFollowBatchStatistics() {
+        var net = Nets.microTemplate(DataType.FLOAT, MICRO);
+        INDArray before = net.store().state().get("stem.bn.runningMean").dup();
+        net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, 1).addi(3), Nets.oneHot(DataType.FLOAT, 4, 3, 1),
+                Nets.noise(DataType.FLOAT, net, 4, 1));
+        INDArray after = net.store().state().get("stem.bn.runningMean");
+        assertTrue(Transforms.abs(after.sub(before)).maxNumber().doubleValue() > 1e-4);
+    }
+
+    /** Finite differences in double precision: d loss / d θ for every gate, through masks and regulariser. */
+    @Test
+    void gradientsReachEveryDropRateAndMatchFiniteDifferences() {
+        DataType dt = DataType.DOUBLE;
+        var net = Nets.microTemplate(dt, MICRO);
+        INDArray x = Nets.clips(dt, 4, MICRO, 5);
+        INDArray y = Nets.oneHot(dt, 4, 3, 5);
+        Map<String, INDArray> noise = Nets.noise(dt, net, 4, 6);
+        var step = net.trainStep(net.template(), x, y, noise);
+        List<String> thetas = new java.util.ArrayList<>(net.gates().stream().map(GateInfo::thetaName).toList());
+        thetas.add(net.template().classifierTheta());
+        assertEquals(11, thetas.size());
+        for (String theta : thetas) {
+            INDArray param = net.store().trainable().get(theta);
+            double analytic = step.gradients().get(theta).getDouble(0);
+            double h = 1e-5;
+            double t0 = param.getDouble(0);
+            param.putScalar(0, t0 + h);
+            double up = net.lossTerms(net.template(), x, y, noise)[0];
+            param.putScalar(0, t0 - h);
+            double down = net.lossTerms(net.template(), x, y, noise)[0];
+            param.putScalar(0, t0);
+            double numeric = (up - down) / (2 * h);
+            assertTrue(Math.abs(analytic) > 1e-9, theta + " gets no gradient");
+            assertEquals(numeric, analytic, 1e-5 + 1e-4 * Math.abs(numeric), theta);
+        }
+        // A conv weight too (through batch norm, which is written out by hand).
+        INDArray w = net.store().trainable().get("B1.L1.ST.conv.weight");
+        double analytic = step.gradients().get("B1.L1.ST.conv.weight").getDouble(3);
+        double w0 = w.getDouble(3);
+        w.putScalar(3, w0 + 1e-5);
+        double up = net.lossTerms(net.template(), x, y, noise)[0];
+        w.putScalar(3, w0 - 1e-5);
+        double down = net.lossTerms(net.template(), x, y, noise)[0];
+        w.putScalar(3, w0);
+        assertEquals((up - down) / 2e-5, analytic, 1e-6 + 1e-4 * Math.abs(analytic));
+    }
+
+    @Test
+    void regulariserMatchesHandComputation() {
+        DataType dt = DataType.DOUBLE;
+        var net = Nets.microTemplate(dt, MICRO);
+        double k = 3.0;
+        double n = 50;
+        double expected = 0;
+        int i = 0;
+        for (GateInfo g : net.gates()) {
+            double theta = -2 + 0.5 * i++;
+            net.store().trainable().get(g.thetaName()).putScalar(0, theta);
+            double p = 1 / (1 + Math.exp(-theta));
+            double sq = 0;
+            for (String wn : g.weightNames()) {
+                INDArray w = net.store().trainable().get(wn);
+                sq += w.mul(w).sumNumber().doubleValue();
+            }
+            expected += k / n * (1 - p) * sq + (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / n;
+        }
+        net.store().trainable().get(net.template().classifierTheta()).putScalar(0, 0.7);
+        double p = 1 / (1 + Math.exp(-0.7));
+        INDArray fc = net.store().trainable().get("head.fc.weight");
+        int c = net.template().classifierFeatures();
+        expected += k / n * (1 - p) * fc.mul(fc).sumNumber().doubleValue() + c * (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / n;
+        double reg = net.lossTerms(net.template(), Nets.clips(dt, 2, MICRO, 1), Nets.oneHot(dt, 2, 3, 1),
+                Nets.noise(dt, net, 2, 1))[2];
+        assertEquals(expected, reg, 1e-10 * Math.abs(expected) + 1e-12);
+    }
+}
