@@ -7,6 +7,7 @@
 module org.stfusion.core {
     requires transitive org.stfusion.api;
     requires com.google.guice;
+    requires jakarta.inject;
     requires org.apache.logging.log4j;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
@@ -19,7 +20,7 @@ module org.stfusion.core {
     exports org.stfusion.core.config;
     exports org.stfusion.core.engine;
 
-    opens org.stfusion.core to com.google.guice;
+    opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;
     opens org.stfusion.core.config to com.fasterxml.jackson.databind;
 
     uses org.stfusion.api.model.BackboneProvider;

@@ -33,6 +33,9 @@ public final class DenseNet3dProvider implements BackboneProvider {
         int growth = config.getInt("growth", tiny ? 16 : 32, 1, 4096);
         int bnSize = config.getInt("bnSize", 4, 1, 64);
         List<Integer> blocks = config.getIntList("blocks", tiny ? List.of(3, 3, 3) : List.of(6, 12, 24, 16), 1, 256);
+        if (blocks.isEmpty()) {
+            throw new ConfigException(config.key("blocks"), "expected at least one dense block, e.g. [6, 12, 24, 16]");
+        }
         int stemT = config.getInt("stemTemporalKernel", 5, 1, 15);
         int poolT = config.getInt("stemPoolTemporalKernel", 3, 1, 15);
         if (stemT % 2 == 0) {

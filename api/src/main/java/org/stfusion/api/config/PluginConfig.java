@@ -147,16 +147,13 @@ public final class PluginConfig {
         return d;
     }
 
-    /** A list of integers, each in [min, max]; a single number is read as a one-element list. */
+    /** A list of integers (possibly empty), each in [min, max]; a single number is read as a one-element list. */
     public List<Integer> getIntList(String name, List<Integer> def, int min, int max) {
         Object v = raw(name);
         if (v == null) {
             return def;
         }
         List<?> items = v instanceof List<?> l ? l : List.of(v);
-        if (items.isEmpty()) {
-            throw new ConfigException(key(name), "expected a non-empty list of whole numbers");
-        }
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             out.add(checkRange(name + "[" + i + "]", toInt(name + "[" + i + "]", items.get(i)), min, max));

@@ -1,0 +1,343 @@
+package org.stfusion.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.ProvisionException;
+import com.google.inject.name.Named;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.stfusion.api.PluginRef;
+import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.data.DataException;
+import org.stfusion.api.data.Dataset;
+import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.Split;
+import org.stfusion.api.model.Backbone;
+import org.stfusion.api.model.BackboneProvider;
+import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.report.DatasetSummary;
+import org.stfusion.api.report.RunEvent;
+import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.StrategyResult;
+import org.stfusion.core.analysis.Marginals;
+import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.config.TrainingSettings;
+import org.stfusion.core.engine.GateInfo;
+import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.sample.Scorer;
+import org.stfusion.core.sample.StrategySampler;
+import org.stfusion.core.train.Checkpoint;
+import org.stfusion.core.train.Trainer;
+
+/**
+ * One experiment, read top-down as the pipeline: config → plugins → template → training (warm-up, then
+ * Variational DropPath) → strategies sampled and scored with inherited weights → marginals → reporters.
+ * Each stage also runs on its own over a run directory ({@code train}, {@code sample}, {@code analyze}).
+ */
+public final class Experiment implements AutoCloseable {
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String SCORES = "scores.json";
+    private static final Logger LOG = LogManager.getLogger(Experiment.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ExperimentConfig config;
+    private final Path runDir;
+    private final DatasetProvider datasetProvider;
+    private final Dataset dataset;
+    private final BackboneProvider backboneProvider;
+    private final Backbone backbone;
+    private final List<FusionPath> paths;
+    private final List<PluginRef> fusionUnits;
+    private final ReporterHub reporters;
+    private final long started = System.nanoTime();
+    private TemplateNetwork network;
+    private boolean trained;
+    private List<Map<String, Object>> history = List.of();
+
+    @Inject
+    Experiment(ExperimentConfig config, @Named("runDir") Path runDir, DatasetProvider datasetProvider, Dataset dataset,
+               BackboneProvider backboneProvider, Backbone backbone, List<FusionPath> paths,
+               @Named("fusionUnits") List<PluginRef> fusionUnits, ReporterHub reporters) {
+        this.config = config;
+        this.runDir = runDir;
+        this.datasetProvider = datasetProvider;
+        this.dataset = dataset;
+        this.backboneProvider = backboneProvider;
+        this.backbone = backbone;
+        this.paths = paths;
+        this.fusionUnits = fusionUnits;
+        this.reporters = reporters;
+    }
+
+    /**
+     * Resolves and creates every plugin the config names; any configuration mistake is thrown here as a
+     * {@link ConfigException}, {@link DataException} or {@link UserException}, before any training.
+     */
+    public static Experiment open(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console) {
+        try {
+            var injector = Guice.createInjector(com.google.inject.Stage.PRODUCTION,
+                    new ExperimentModule(plugins, config, runDir, console));
+            return injector.getInstance(Experiment.class);
+        } catch (CreationException e) {
+            throw userMistakeOr(e, e.getErrorMessages());
+        } catch (ProvisionException e) {
+            throw userMistakeOr(e, e.getErrorMessages());
+        }
+    }
+
+    /** Guice wraps what a provider throws; a user's mistake is shown as itself, not as a wiring failure. */
+    private static RuntimeException userMistakeOr(RuntimeException wrapper, java.util.Collection<com.google.inject.spi.Message> messages) {
+        for (var message : messages) {
+            for (Throwable t = message.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof ConfigException || t instanceof DataException || t instanceof UserException) {
+                    return (RuntimeException) t;
+                }
+            }
+        }
+        return wrapper;
+    }
+
+    /** The whole method: train (continuing a killed run with {@code resume}), then sample, score, analyze. */
+    public RunResults run(boolean resume) {
+        train(resume);
+        return sample();
+    }
+
+    /** Trains the template; with {@code resume}, continues from the run's last checkpoint. */
+    public void train(boolean resume) {
+        prepareRunDir();
+        Path checkpoints = runDir.resolve(CHECKPOINTS);
+        TemplateNetwork net = network();
+        reporters.accept(new RunEvent.RunStarted(runDir.toString(), backboneProvider.name(), datasetProvider.name(),
+                net.positions().size(), net.store().parameterCount(), net.template().macs()));
+        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+            Trainer trainer = new Trainer(net, dataset, config.training(), config.seed() + 1, checkpoints, pluginRefs(),
+                    reporters, scorer);
+            if (resume) {
+                if (trainer.resume()) {
+                    checkPlugins(Checkpoint.readManifest(checkpoints.resolve(Trainer.LAST)));
+                } else {
+                    LOG.info("no checkpoint in {}: starting from scratch", checkpoints);
+                }
+            } else if (Files.exists(checkpoints.resolve(Trainer.LAST))) {
+                throw new UserException(runDir + " already holds a training run; pass --resume to continue it, "
+                        + "or choose another output directory");
+            }
+            trainer.train();
+            history = trainer.history();
+        }
+        trained = true;
+    }
+
+    /** Samples strategies from the trained template, scores them and the named ones, then analyzes. */
+    public RunResults sample() {
+        TemplateNetwork net = trainedNetwork();
+        StrategySampler sampler = new StrategySampler(net, config.sampling());
+        List<StrategySampler.Drawn> drawn = sampler.drawAll();
+        Map<String, StrategyResult> named = new LinkedHashMap<>();
+        List<StrategyResult> sampled = new ArrayList<>();
+        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+            int total = drawn.size() + (1 << paths.size()) - 1;
+            reporters.accept(new RunEvent.ScoringStarted(total, dataset.size(Split.VALIDATION)));
+            long start = System.nanoTime();
+            Map<String, Scorer.Score> seen = new HashMap<>();
+            int done = 0;
+            for (StrategySampler.Drawn d : drawn) {
+                // Identical masks score identically: score each distinct strategy once.
+                Scorer.Score s = seen.computeIfAbsent(key(d.pathKeep(), d.featureKeep()),
+                        k -> scorer.score(d.pathKeep(), d.featureKeep()));
+                StrategyResult r = result(net, d.id(), d.seed(), d.pathKeep(), s);
+                sampled.add(r);
+                reporters.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
+            }
+            boolean[] features = new boolean[net.template().classifierFeatures()];
+            java.util.Arrays.fill(features, true);
+            for (int subset = 1; subset < (1 << paths.size()); subset++) {
+                boolean[] keep = new boolean[net.gates().size()];
+                for (GateInfo g : net.gates()) {
+                    keep[g.index()] = (subset & (1 << g.pathIndex())) != 0;
+                }
+                String unit = StrategySampler.units(net, keep).get(0);
+                StrategyResult r = result(net, unit, null, keep, scorer.score(keep, features));
+                named.put(unit, r);
+                reporters.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
+            }
+        }
+        sampled.sort(Comparator.comparingDouble(StrategyResult::top1).reversed()
+                .thenComparingLong(StrategyResult::macsPerClip).thenComparing(StrategyResult::id));
+        writeScores(sampled, named);
+        return analyze();
+    }
+
+    /** Recomputes marginals from the trained template, joins the saved scores and reports the results. */
+    public RunResults analyze() {
+        TemplateNetwork net = trainedNetwork();
+        Scores scores = readScores();
+        RunResults results = new RunResults(PluginRef.of(PluginCatalog.BACKBONE, backboneProvider), datasetSummary(),
+                fusionUnits, backbone.settings(), net.store().parameterCount(), net.template().macs(),
+                Marginals.compute(net), scores.strategies(), scores.named(),
+                scores.strategies().isEmpty() ? null : scores.strategies().get(0), trainingSummary(net));
+        reporters.accept(new RunEvent.RunFinished(results, runDir.toString(), (System.nanoTime() - started) / 1e9));
+        return results;
+    }
+
+    @Override
+    public void close() {
+        reporters.close();
+        dataset.close();
+    }
+
+    // ---- stages' plumbing ----
+
+    private TemplateNetwork network() {
+        if (network == null) {
+            TrainingSettings t = config.training();
+            long n = t.trainingSize() > 0 ? t.trainingSize() : dataset.size(Split.TRAIN);
+            DataType dt = t.dataType().equals("double") ? DataType.DOUBLE : DataType.FLOAT;
+            network = new TemplateNetwork(backbone, dataset.inputSpec(), paths,
+                    new VdpSettings(t.pInit(), t.temperature(), t.lengthScale(), n), dt, config.seed());
+            LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
+                    network.positions().size(), network.gates().size(), network.store().parameterCount(),
+                    network.template().macs());
+        }
+        return network;
+    }
+
+    /** The template with trained weights: this run's, or the run directory's finished checkpoint. */
+    private TemplateNetwork trainedNetwork() {
+        TemplateNetwork net = network();
+        if (!trained) {
+            Path last = runDir.resolve(CHECKPOINTS).resolve(Trainer.LAST);
+            Checkpoint.Manifest m = Checkpoint.read(last, net.store(), new HashMap<>());
+            checkPlugins(m);
+            if (!"done".equals(m.stage())) {
+                throw new UserException("training in " + runDir + " is not finished (warm-up " + m.warmupEpochsDone() + "/"
+                        + config.training().warmupEpochs() + ", v-DropPath " + m.vdpEpochsDone() + "/"
+                        + config.training().vdpEpochs() + " epochs): continue it with `stfusion train " + runDir + " --resume`");
+            }
+            history = m.history();
+            trained = true;
+        }
+        return net;
+    }
+
+    private void prepareRunDir() {
+        try {
+            Files.createDirectories(runDir.resolve(CHECKPOINTS));
+            config.save(runDir.resolve(ExperimentConfig.FILE_NAME));
+        } catch (IOException e) {
+            throw new UserException("cannot write to run directory " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> pluginRefs() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backbone", Map.of("name", backboneProvider.name(), "version", backboneProvider.version()));
+        m.put("dataset", Map.of("name", datasetProvider.name(), "version", datasetProvider.version(),
+                "manifestHash", dataset.manifestHash()));
+        m.put("fusionUnits", fusionUnits.stream().map(r -> Map.of("name", r.name(), "version", r.version())).toList());
+        return m;
+    }
+
+    /** Plugins are resolved by name: a checkpoint made with other plugins than the config names is refused. */
+    @SuppressWarnings("unchecked")
+    private void checkPlugins(Checkpoint.Manifest m) {
+        Map<String, Object> saved = m.plugins();
+        String savedBackbone = ((Map<String, Object>) saved.get("backbone")).get("name").toString();
+        String savedDataset = ((Map<String, Object>) saved.get("dataset")).get("name").toString();
+        if (!savedBackbone.equals(backboneProvider.name()) || !savedDataset.equals(datasetProvider.name())) {
+            throw new UserException("the checkpoint in " + runDir + " was made with backbone '" + savedBackbone
+                    + "' and dataset '" + savedDataset + "', but the config names '" + backboneProvider.name() + "' and '"
+                    + datasetProvider.name() + "'");
+        }
+        Object hash = ((Map<String, Object>) saved.get("dataset")).get("manifestHash");
+        if (hash != null && !hash.equals(dataset.manifestHash())) {
+            LOG.warn("dataset manifest differs from the one the checkpoint was trained on ({} vs {})", hash,
+                    dataset.manifestHash());
+        }
+    }
+
+    private StrategyResult result(TemplateNetwork net, String id, Long seed, boolean[] keep, Scorer.Score s) {
+        return new StrategyResult(id, seed, StrategySampler.units(net, keep), s.top1(), s.top5(), net.template().macsWith(keep));
+    }
+
+    private static String key(boolean[] paths, boolean[] features) {
+        StringBuilder b = new StringBuilder(paths.length + features.length + 1);
+        for (boolean k : paths) {
+            b.append(k ? '1' : '0');
+        }
+        b.append('|');
+        for (boolean k : features) {
+            b.append(k ? '1' : '0');
+        }
+        return b.toString();
+    }
+
+    private DatasetSummary datasetSummary() {
+        return new DatasetSummary(datasetProvider.name(), datasetProvider.version(), dataset.size(Split.TRAIN),
+                dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash());
+    }
+
+    private Map<String, Object> trainingSummary(TemplateNetwork net) {
+        TrainingSettings t = config.training();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("warmupEpochs", t.warmupEpochs());
+        m.put("vdpEpochs", t.vdpEpochs());
+        m.put("batchSize", t.batchSize());
+        m.put("regulariser", "code: (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p))");
+        m.put("lengthScale", net.vdp().lengthScale());
+        m.put("trainingSize", net.vdp().trainingSize());
+        m.put("pInit", net.vdp().pInit());
+        m.put("temperature", net.vdp().temperature());
+        m.put("classifierDropRate", net.classifierDropRate());
+        m.put("samplingSeed", config.sampling().seed());
+        m.put("classifierMaskSampled", config.sampling().classifierMask());
+        m.put("seed", config.seed());
+        m.put("history", history);
+        return m;
+    }
+
+    /** Core's own record of the scores, so {@code analyze} can run again without rescoring. */
+    record Scores(List<StrategyResult> strategies, Map<String, StrategyResult> named) {
+    }
+
+    private void writeScores(List<StrategyResult> sampled, Map<String, StrategyResult> named) {
+        Path file = runDir.resolve(SCORES);
+        Path tmp = runDir.resolve(SCORES + ".tmp");
+        try {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), new Scores(sampled, named));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Scores readScores() {
+        Path file = runDir.resolve(SCORES);
+        if (!Files.isRegularFile(file)) {
+            throw new UserException("no scores in " + runDir + ": run `stfusion sample " + runDir + "` first");
+        }
+        try {
+            return JSON.readValue(file.toFile(), Scores.class);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

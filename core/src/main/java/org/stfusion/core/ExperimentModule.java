@@ -1,0 +1,117 @@
+package org.stfusion.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.stfusion.api.PluginRef;
+import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.data.Dataset;
+import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.model.Backbone;
+import org.stfusion.api.model.BackboneProvider;
+import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.model.FusionUnitProvider;
+import org.stfusion.api.report.ReporterContext;
+import org.stfusion.api.report.ReporterProvider;
+import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.plugins.PluginCatalog;
+
+/**
+ * Wires one experiment: resolves every plugin the config names and creates it from its section, so that
+ * all configuration errors surface when the experiment opens, before anything is trained.
+ */
+final class ExperimentModule extends AbstractModule {
+    private final PluginCatalog plugins;
+    private final ExperimentConfig config;
+    private final Path runDir;
+    private final PrintStream console;
+
+    ExperimentModule(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console) {
+        this.plugins = plugins;
+        this.config = config;
+        this.runDir = runDir;
+        this.console = console;
+    }
+
+    @Override
+    protected void configure() {
+        bind(PluginCatalog.class).toInstance(plugins);
+        bind(ExperimentConfig.class).toInstance(config);
+        bind(Path.class).annotatedWith(com.google.inject.name.Names.named("runDir")).toInstance(runDir);
+    }
+
+    @Provides
+    @Singleton
+    DatasetProvider datasetProvider() {
+        return plugins.datasets().get(config.dataset().key("name"), config.dataset().getString("name", null));
+    }
+
+    @Provides
+    @Singleton
+    Dataset dataset(DatasetProvider provider) {
+        PluginConfig section = config.dataset();
+        Dataset dataset = provider.open(section);
+        section.rejectUnknownKeys();
+        return dataset;
+    }
+
+    @Provides
+    @Singleton
+    BackboneProvider backboneProvider() {
+        return plugins.backbones().get(config.backbone().key("name"), config.backbone().getString("name", null));
+    }
+
+    @Provides
+    @Singleton
+    Backbone backbone(BackboneProvider provider, Dataset dataset) {
+        PluginConfig section = config.backbone();
+        Backbone backbone = provider.create(section, dataset.inputSpec());
+        section.rejectUnknownKeys();
+        return backbone;
+    }
+
+    @Provides
+    @Singleton
+    @Named("fusionUnits")
+    List<PluginRef> fusionUnitRefs() {
+        List<PluginRef> refs = new ArrayList<>();
+        for (String name : config.fusionPaths()) {
+            refs.add(PluginRef.of(PluginCatalog.FUSION_UNIT, plugins.fusionUnits().get("fusion.paths", name)));
+        }
+        return refs;
+    }
+
+    @Provides
+    @Singleton
+    List<FusionPath> fusionPaths() {
+        List<FusionPath> paths = new ArrayList<>();
+        for (String name : config.fusionPaths()) {
+            FusionUnitProvider provider = plugins.fusionUnits().get("fusion.paths", name);
+            PluginConfig section = config.fusionPath(name);
+            paths.add(provider.create(section));
+            section.rejectUnknownKeys();
+        }
+        if (paths.stream().map(FusionPath::unitName).distinct().count() != paths.size()) {
+            throw new org.stfusion.api.config.ConfigException("fusion.paths", "two paths have the same unit name");
+        }
+        return paths;
+    }
+
+    @Provides
+    @Singleton
+    ReporterHub reporters() {
+        ReporterHub hub = new ReporterHub();
+        ReporterContext context = new ReporterContext(runDir, console);
+        for (PluginConfig section : config.reporters()) {
+            ReporterProvider provider = plugins.reporters().get(section.key("name"), section.getString("name", null));
+            hub.add(provider.name(), provider.create(section, context));
+            section.rejectUnknownKeys();
+        }
+        return hub;
+    }
+}

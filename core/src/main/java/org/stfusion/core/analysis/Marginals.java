@@ -1,0 +1,73 @@
+package org.stfusion.core.analysis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.stfusion.api.report.PositionMarginal;
+import org.stfusion.core.engine.PositionInfo;
+import org.stfusion.core.engine.TemplateNetwork;
+
+/**
+ * Per-position marginals (paper Eq. 7, supp. S14-S17): a path is kept with probability {@code 1 - √p}
+ * (p = p̂·p̃ with equal factors), not {@code 1 - p}. The unit marginals multiply independent paths: with
+ * the two standard paths, S = a(1-b), ST = (1-a)b, S+ST = ab. That combination is inferred from the
+ * paper's figures, not written in it (spec §4.3).
+ */
+public final class Marginals {
+    private Marginals() {
+    }
+
+    public static double kept(double drop) {
+        return 1 - Math.sqrt(drop);
+    }
+
+    public static List<PositionMarginal> compute(TemplateNetwork net) {
+        double[] p = net.dropRates();
+        List<PositionMarginal> out = new ArrayList<>();
+        for (PositionInfo pos : net.positions()) {
+            int n = pos.gateIndices().size();
+            double[] keptP = new double[n];
+            Map<String, Double> drop = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                int g = pos.gateIndices().get(i);
+                double pi = g >= 0 ? p[g] : 1.0;
+                keptP[i] = kept(pi);
+                drop.put(net.paths().get(i).unitName(), pi);
+            }
+            Map<String, Double> units = new LinkedHashMap<>();
+            for (int subset = 1; subset < (1 << n); subset = next(subset, n)) {
+                double prob = 1;
+                StringBuilder name = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    boolean in = (subset & (1 << i)) != 0;
+                    prob *= in ? keptP[i] : 1 - keptP[i];
+                    if (in) {
+                        name.append(name.length() == 0 ? "" : "+").append(net.paths().get(i).unitName());
+                    }
+                }
+                units.put(name.toString(), prob);
+            }
+            double pS = n > 0 ? drop.values().toArray(new Double[0])[0] : Double.NaN;
+            double pT = n > 1 ? drop.values().toArray(new Double[0])[1] : Double.NaN;
+            out.add(new PositionMarginal(pos.name(), pS, pT, kept(pS), kept(pT), units, drop));
+        }
+        return out;
+    }
+
+    /** Subsets in order of size, then index: S, ST, S+ST for two paths. */
+    private static int next(int subset, int n) {
+        int size = Integer.bitCount(subset);
+        for (int s = subset + 1; s < (1 << n); s++) {
+            if (Integer.bitCount(s) == size) {
+                return s;
+            }
+        }
+        for (int s = 1; s < (1 << n); s++) {
+            if (Integer.bitCount(s) == size + 1) {
+                return s;
+            }
+        }
+        return 1 << n;
+    }
+}

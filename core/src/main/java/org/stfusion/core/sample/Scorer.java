@@ -1,0 +1,132 @@
+package org.stfusion.core.sample;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.api.data.Dataset;
+import org.stfusion.api.data.Split;
+import org.stfusion.core.engine.BnMode;
+import org.stfusion.core.engine.BuiltGraph;
+import org.stfusion.core.engine.GateMode;
+import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.train.ClipBatches;
+
+/**
+ * Scores networks on the validation split with the template's weights and running statistics (no
+ * retraining, no rescaling; spec §7.8). Validation batches are decoded once and kept while they fit in
+ * {@code cacheBytes}, since every strategy is scored on the same clips.
+ */
+public final class Scorer implements AutoCloseable {
+    private static final long DEFAULT_CACHE_BYTES = 1L << 30;
+
+    private final TemplateNetwork net;
+    private final Dataset dataset;
+    private final int batchSize;
+    private final boolean cache;
+    private final ClipBatches loader;
+    private List<ClipBatches.Batch> cached;
+
+    public Scorer(TemplateNetwork net, Dataset dataset, int batchSize) {
+        this.net = net;
+        this.dataset = dataset;
+        this.batchSize = batchSize;
+        var in = dataset.inputSpec();
+        long bytes = (long) dataset.size(Split.VALIDATION) * in.channels() * in.frames() * in.height() * in.width()
+                * net.store().dataType().width();
+        this.cache = bytes <= DEFAULT_CACHE_BYTES;
+        this.loader = new ClipBatches(dataset, net.store().dataType());
+    }
+
+    /** Top-1 (and top-5 when there are more than 5 classes) of a result. */
+    public record Score(double top1, Double top5) {
+    }
+
+    /** Scores the template with hard masks: 0/1 per path gate, 0/1 per classifier feature. */
+    public Score score(boolean[] pathKeep, boolean[] featureKeep) {
+        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
+        return evaluate(g, net.hardMasks(pathKeep, featureKeep));
+    }
+
+    /** Top-1 of the template with every path and feature kept. */
+    public double allKeptTop1() {
+        boolean[] paths = new boolean[net.gates().size()];
+        Arrays.fill(paths, true);
+        boolean[] features = new boolean[net.template().classifierFeatures()];
+        Arrays.fill(features, true);
+        return score(paths, features).top1();
+    }
+
+    /** Top-1 of the ungated network with {@code paths} at every position (the warm-up network: all paths). */
+    public double fixedTop1(BitSet paths) {
+        return evaluate(net.fixedGraph(BnMode.RUNNING, paths), Map.of()).top1();
+    }
+
+    private Score evaluate(BuiltGraph graph, Map<String, INDArray> masks) {
+        long top1 = 0;
+        long top5 = 0;
+        long n = 0;
+        boolean withTop5 = dataset.inputSpec().classes() > 5;
+        Iterator<ClipBatches.Batch> batches = batches();
+        while (batches.hasNext()) {
+            ClipBatches.Batch batch = batches.next();
+            INDArray logits = net.logits(graph, batch.clips(), masks);
+            top1 += topKCorrect(logits, batch.labels(), 1);
+            if (withTop5) {
+                top5 += topKCorrect(logits, batch.labels(), 5);
+            }
+            n += batch.size();
+        }
+        if (n == 0) {
+            return new Score(Double.NaN, null);
+        }
+        return new Score(top1 / (double) n, withTop5 ? top5 / (double) n : null);
+    }
+
+    private Iterator<ClipBatches.Batch> batches() {
+        if (cached != null) {
+            return cached.iterator();
+        }
+        int[] order = new int[dataset.size(Split.VALIDATION)];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Iterator<ClipBatches.Batch> it = loader.iterate(Split.VALIDATION, order, batchSize, 0);
+        if (!cache) {
+            return it;
+        }
+        List<ClipBatches.Batch> all = new ArrayList<>();
+        it.forEachRemaining(all::add);
+        cached = all;
+        return cached.iterator();
+    }
+
+    /** How many rows have their label among the k highest logits (ties count against the label). */
+    public static long topKCorrect(INDArray logits, int[] labels, int k) {
+        long correct = 0;
+        int classes = (int) logits.size(1);
+        for (int i = 0; i < labels.length; i++) {
+            double target = logits.getDouble(i, labels[i]);
+            int higher = 0;
+            for (int c = 0; c < classes; c++) {
+                double v = logits.getDouble(i, c);
+                if (v > target || (v == target && c < labels[i])) {
+                    higher++;
+                }
+            }
+            if (higher < k) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    @Override
+    public void close() {
+        loader.close();
+    }
+}

@@ -1,0 +1,171 @@
+package org.stfusion.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stfusion.api.NamedProvider;
+import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.model.BackboneProvider;
+import org.stfusion.api.model.FusionUnitProvider;
+import org.stfusion.api.report.PositionMarginal;
+import org.stfusion.api.report.Reporter;
+import org.stfusion.api.report.ReporterContext;
+import org.stfusion.api.report.ReporterProvider;
+import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.StrategyResult;
+import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.plugins.PluginCatalog;
+
+/** The whole pipeline on a micro network and the shipped example config. */
+class ExperimentTest {
+    private static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent().resolve("examples/synthetic-motion.yaml");
+    private static final List<String> MICRO = List.of("backbone.preset=tiny", "backbone.initFeatures=8", "backbone.growth=8",
+            "backbone.bnSize=2", "backbone.blocks=[2,2]", "dataset.classes=2", "dataset.size=16", "dataset.trainSize=96",
+            "dataset.valSize=40", "training.warmupEpochs=1", "training.vdpEpochs=2", "training.lrSteps=[]",
+            "training.batchSize=16", "sampling.count=12");
+
+    @TempDir
+    Path tmp;
+
+    private static ExperimentConfig config(List<String> extra) {
+        List<String> all = new ArrayList<>(MICRO);
+        all.addAll(extra);
+        return ExperimentConfig.load(EXAMPLE, all);
+    }
+
+    private static PluginCatalog catalog() {
+        return PluginCatalog.discover(ExperimentTest.class.getClassLoader(), null);
+    }
+
+    private static RunResults run(PluginCatalog plugins, ExperimentConfig config, Path dir, boolean resume) {
+        try (Experiment e = Experiment.open(plugins, config, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            return e.run(resume);
+        }
+    }
+
+    @Test
+    void runWritesResultsAndStagesRepeatFromTheRunDirectory() throws Exception {
+        Path dir = tmp.resolve("run");
+        RunResults r = run(catalog(), config(List.of()), dir, false);
+        for (String f : List.of("config.yaml", "checkpoints/last.zip", "checkpoints/warmup.zip", "scores.json",
+                "results.json", "strategies.csv", "marginals.csv")) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f + " is missing");
+        }
+        assertEquals("densenet3d", r.backbone().name());
+        assertEquals("synthetic", r.dataset().name());
+        assertEquals(96, r.dataset().trainItems());
+        assertEquals(12, r.strategies().size());
+        for (int i = 1; i < r.strategies().size(); i++) {
+            assertTrue(r.strategies().get(i - 1).top1() >= r.strategies().get(i).top1(), "sorted by top-1");
+        }
+        assertEquals(r.strategies().get(0), r.best());
+        assertEquals(List.of("S", "ST", "S+ST"), List.copyOf(r.named().keySet()));
+        assertTrue(r.named().get("S").units().stream().allMatch("S"::equals));
+        assertTrue(r.named().get("S").macsPerClip() < r.named().get("S+ST").macsPerClip());
+        assertEquals(5, r.positions().size());
+        for (PositionMarginal m : r.positions()) {
+            assertEquals(1 - Math.sqrt(m.pS()), m.keptS(), 1e-12);
+            assertEquals(m.keptS() * m.keptT(), m.unitMarginals().get("S+ST"), 1e-12);
+            assertEquals(m.keptS() * (1 - m.keptT()), m.unitMarginals().get("S"), 1e-12);
+            assertTrue(m.pS() > 0 && m.pS() < 1 && m.pT() > 0 && m.pT() < 1);
+        }
+        for (StrategyResult s : r.strategies()) {
+            assertNotNull(s.seed());
+            assertEquals(5, s.units().size());
+            assertTrue(s.units().stream().noneMatch("none"::equals), "every position keeps a path by default");
+        }
+        RunResults written = new ObjectMapper().readValue(dir.resolve("results.json").toFile(), RunResults.class);
+        assertEquals(r.best(), written.best());
+
+        // The stages run again from the run directory alone: same scores, same marginals.
+        ExperimentConfig saved = ExperimentConfig.loadRunDir(dir);
+        try (Experiment e = Experiment.open(catalog(), saved, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            RunResults again = e.sample();
+            assertEquals(r.strategies(), again.strategies());
+            assertEquals(r.positions(), again.positions());
+        }
+        try (Experiment e = Experiment.open(catalog(), saved, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            assertEquals(r.positions(), e.analyze().positions());
+            assertThrows(UserException.class, () -> e.train(false), "a finished run is not silently overwritten");
+        }
+    }
+
+    @Test
+    void resumedRunEndsExactlyWhereAnUninterruptedOneDoes() {
+        Path full = tmp.resolve("full");
+        Path split = tmp.resolve("split");
+        List<String> noSampling = List.of("sampling.count=0");
+        RunResults uninterrupted = run(catalog(), config(noSampling), full, false);
+        // "Killed" after the first v-DropPath epoch, then resumed with the full schedule.
+        run(catalog(), config(List.of("sampling.count=0", "training.vdpEpochs=1")), split, false);
+        RunResults resumed = run(catalog(), config(noSampling), split, true);
+        for (int i = 0; i < uninterrupted.positions().size(); i++) {
+            assertEquals(uninterrupted.positions().get(i).pS(), resumed.positions().get(i).pS(), 1e-6);
+            assertEquals(uninterrupted.positions().get(i).pT(), resumed.positions().get(i).pT(), 1e-6);
+        }
+        assertEquals(uninterrupted.named().get("S+ST").top1(), resumed.named().get("S+ST").top1(), 1e-9);
+    }
+
+    @Test
+    void configMistakesFailBeforeTrainingAndNameTheKey() {
+        Path dir = tmp.resolve("bad");
+        var plugins = catalog();
+        ConfigException e = assertThrows(ConfigException.class, () -> config(List.of("training.warmupEpoch=3")));
+        assertEquals("training.warmupEpoch", e.key());
+        e = assertThrows(ConfigException.class, () -> Experiment.open(plugins, config(List.of("dataset.classes=3")), dir,
+                System.out));
+        assertEquals("dataset.classes", e.key());
+        e = assertThrows(ConfigException.class, () -> Experiment.open(plugins, config(List.of("backbone.name=resnet9")),
+                dir, System.out));
+        assertTrue(e.getMessage().contains("unknown backbone 'resnet9'") && e.getMessage().contains("densenet3d"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class, () -> Experiment.open(plugins, config(List.of("backbone.growht=4")),
+                dir, System.out));
+        assertEquals("backbone.growht", e.key());
+        e = assertThrows(ConfigException.class, () -> Experiment.open(plugins, config(List.of("reporters[0].progres=false")),
+                dir, System.out));
+        assertEquals("reporters[0].progres", e.key());
+        assertTrue(Files.notExists(dir), "nothing is written for a bad config");
+    }
+
+    @Test
+    void aFailingReporterDoesNotStopTheRunOrTheOthers() {
+        List<NamedProvider> providers = new ArrayList<>();
+        for (Class<? extends NamedProvider> spi : List.of(BackboneProvider.class, FusionUnitProvider.class,
+                DatasetProvider.class, ReporterProvider.class)) {
+            ServiceLoader.load(spi).forEach(providers::add);
+        }
+        providers.add(new ReporterProvider() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Reporter create(PluginConfig config, ReporterContext context) {
+                return event -> {
+                    throw new IllegalStateException("disk full");
+                };
+            }
+        });
+        Path dir = tmp.resolve("broken");
+        RunResults r = run(PluginCatalog.of(providers), config(List.of("reporters=[broken, json]", "sampling.count=2",
+                "training.vdpEpochs=1", "training.warmupEpochs=0")), dir, false);
+        assertEquals(2, r.strategies().size());
+        assertTrue(Files.isRegularFile(dir.resolve("results.json")), "the json reporter still wrote its files");
+    }
+}

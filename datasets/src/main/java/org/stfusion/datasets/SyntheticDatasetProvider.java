@@ -1,0 +1,28 @@
+package org.stfusion.datasets;
+
+import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.data.Dataset;
+import org.stfusion.api.data.DatasetProvider;
+
+/**
+ * {@code synthetic}: clips generated in memory, an object moving on a torus (reference datasets.md §5.1).
+ * Keys of the {@code dataset:} section are documented in {@code SyntheticSettings}.
+ */
+public final class SyntheticDatasetProvider implements DatasetProvider {
+    public static final String NAME = "synthetic";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Embedded synthetic clips: an object moving on a torus (task motion or appearance)";
+    }
+
+    @Override
+    public Dataset open(PluginConfig config) {
+        return new SyntheticDataset(SyntheticSettings.read(config));
+    }
+}

@@ -1,0 +1,102 @@
+package org.stfusion.datasets;
+
+import java.util.Locale;
+import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.config.PluginConfig;
+
+/**
+ * The generator parameters, read from the {@code dataset:} section:
+ * <ul>
+ * <li>{@code task}: {@code motion} (default) or {@code appearance};</li>
+ * <li>{@code classes}: motion 2 (right, left) or 4 (+ down, up); appearance 2..8 (see {@link AppearanceClass});
+ * default 2;</li>
+ * <li>{@code frames} (default 8, 2..64), {@code size} (height = width, default 32, 8..256);</li>
+ * <li>{@code trainSize} (default 800), {@code valSize} (default 200), each from {@code classes} to 1,000,000;</li>
+ * <li>{@code seed} (default 1);</li>
+ * <li>difficulty: {@code noise} (sigma of the Gaussian pixel noise, default 0.05, 0..1), {@code objectSizeMin}
+ * / {@code objectSizeMax} (side in px, default 3 / 6), {@code speedMin} / {@code speedMax} (px per frame,
+ * default 1 / 2, below size / 2), {@code distractors} (extra objects in random directions, default 0, 0..8).</li>
+ * </ul>
+ * Distractors are filled squares of a random bright colour moving in any of the four directions. Under
+ * {@code motion} they look like the labelled object, so a distractor moving against the class direction makes
+ * a clip ambiguous and lowers the best reachable accuracy; under {@code appearance} their colour (all channels
+ * bright) tells them apart from the class colours (one channel bright).
+ */
+record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, int trainSize, int valSize,
+                         long seed, double noise, int objectSizeMin, int objectSizeMax, int speedMin, int speedMax,
+                         int distractors) {
+
+    private static final int MAX_ITEMS = 1_000_000;
+    /** Plus, hollow square and X all look like a filled square below this side. */
+    private static final int SMALLEST_DISTINCT_SHAPE = 3;
+
+    static SyntheticSettings read(PluginConfig config) {
+        SyntheticTask task = SyntheticTask.fromConfigName(config.getChoice("task", "motion", "motion", "appearance"));
+        int classes = readClasses(config, task);
+        int frames = config.getInt("frames", 8, 2, 64);
+        int size = config.getInt("size", 32, 8, 256);
+        int trainSize = config.getInt("trainSize", 800, classes, MAX_ITEMS);
+        int valSize = config.getInt("valSize", 200, classes, MAX_ITEMS);
+        long seed = config.getLong("seed", 1);
+        double noise = config.getDouble("noise", 0.05, 0, 1);
+        int objectSizeMin = readObjectSize(config, "objectSizeMin", 3, size, task);
+        int objectSizeMax = readObjectSize(config, "objectSizeMax", 6, size, task);
+        requireOrdered(config, "objectSizeMin", objectSizeMin, "objectSizeMax", objectSizeMax);
+        int speedMin = readSpeed(config, "speedMin", 1, size);
+        int speedMax = readSpeed(config, "speedMax", 2, size);
+        requireOrdered(config, "speedMin", speedMin, "speedMax", speedMax);
+        int distractors = config.getInt("distractors", 0, 0, 8);
+        config.accept("name");
+        config.rejectUnknownKeys();
+        return new SyntheticSettings(task, classes, frames, size, trainSize, valSize, seed, noise, objectSizeMin,
+                objectSizeMax, speedMin, speedMax, distractors);
+    }
+
+    /** Canonical one-line form; part of the manifest hash, so every parameter that changes the clips is here. */
+    String describe() {
+        return String.format(Locale.ROOT,
+                "task=%s classes=%d frames=%d size=%d trainSize=%d valSize=%d seed=%d noise=%s objectSize=%d..%d"
+                        + " speed=%d..%d distractors=%d",
+                task.configName(), classes, frames, size, trainSize, valSize, seed, Double.toString(noise),
+                objectSizeMin, objectSizeMax, speedMin, speedMax, distractors);
+    }
+
+    private static int readClasses(PluginConfig config, SyntheticTask task) {
+        if (task == SyntheticTask.APPEARANCE) {
+            return config.getInt("classes", 2, 2, AppearanceClass.values().length);
+        }
+        int classes = config.getInt("classes", 2);
+        if (classes != 2 && classes != 4) {
+            throw new ConfigException(config.key("classes"),
+                    "task motion supports 2 (right, left) or 4 (right, left, down, up) classes, got " + classes);
+        }
+        return classes;
+    }
+
+    private static int readObjectSize(PluginConfig config, String name, int def, int size, SyntheticTask task) {
+        int side = config.getInt(name, def, 1, size - 1);
+        if (task == SyntheticTask.APPEARANCE && side < SMALLEST_DISTINCT_SHAPE) {
+            throw new ConfigException(config.key(name), "task appearance needs objects of at least "
+                    + SMALLEST_DISTINCT_SHAPE + " px, else plus, hollow square and x all look like a square, got "
+                    + side);
+        }
+        return side;
+    }
+
+    /** On a torus of n px a step of s px one way looks the same as a step of n - s px the other way. */
+    private static int readSpeed(PluginConfig config, String name, int def, int size) {
+        int speed = config.getInt(name, def, 1, size);
+        if (2 * speed >= size) {
+            throw new ConfigException(config.key(name), "expected a speed below size / 2 = " + size / 2.0
+                    + " px per frame, else a step right cannot be told from a step left on the torus, got " + speed);
+        }
+        return speed;
+    }
+
+    private static void requireOrdered(PluginConfig config, String minName, int min, String maxName, int max) {
+        if (min > max) {
+            throw new ConfigException(config.key(minName),
+                    "must not exceed " + config.key(maxName) + " (" + max + "), got " + min);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.stfusion.reporters;
+
+import static org.stfusion.reporters.ConsoleFormat.format;
+import static org.stfusion.reporters.ConsoleFormat.gmacs;
+import static org.stfusion.reporters.ConsoleFormat.percent;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.stfusion.api.report.PositionMarginal;
+import org.stfusion.api.report.RunEvent.RunFinished;
+import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.StrategyResult;
+
+/** The text printed when a run finishes: best strategies, named strategies, Opt's gain and the marginals. */
+final class RunSummary {
+    static final int MAX_LINE = 120;
+
+    private final RunResults results;
+    private final int top;
+    private final List<String> lines = new ArrayList<>();
+
+    private RunSummary(RunResults results, int top) {
+        this.results = results;
+        this.top = top;
+    }
+
+    static List<String> lines(RunFinished finished, int top) {
+        RunSummary summary = new RunSummary(finished.results(), top);
+        summary.lines.add("");
+        summary.lines.add("run finished in " + ConsoleFormat.duration(finished.seconds()));
+        summary.strategies();
+        summary.named();
+        summary.optGain();
+        summary.marginals();
+        summary.lines.add("");
+        summary.lines.add("results: " + Path.of(finished.runDir()).resolve(JsonReporter.RESULTS_JSON));
+        return summary.lines.stream().map(line -> ConsoleFormat.truncate(line, MAX_LINE)).toList();
+    }
+
+    private void strategies() {
+        List<StrategyResult> sampled = results.strategies() == null ? List.of() : results.strategies();
+        if (sampled.isEmpty()) {
+            return;
+        }
+        List<StrategyResult> shown = sampled.subList(0, Math.min(top, sampled.size()));
+        boolean withTop5 = shown.stream().anyMatch(RunSummary::hasTop5);
+        int idWidth = Math.max(2, shown.stream().mapToInt(s -> s.id().length()).max().orElse(0));
+        int countsWidth = shown.stream().mapToInt(s -> UnitCodes.counts(s.units()).length()).max().orElse(0);
+        UnitCodes codes = new UnitCodes(shown.stream().map(StrategyResult::units).toList());
+
+        lines.add("");
+        lines.add(format("top %d of %d sampled strategies by validation top-1", shown.size(), sampled.size()));
+        String row = "%4s  %-" + idWidth + "s  %6s%s  %7s  %-" + countsWidth + "s  %s";
+        lines.add(format(row, "rank", "id", "top1", withTop5 ? format("  %6s", "top5") : "", "GMACs", "units",
+                "per position"));
+        for (int i = 0; i < shown.size(); i++) {
+            StrategyResult s = shown.get(i);
+            lines.add(format(row, i + 1, s.id(), percent(s.top1()), withTop5 ? format("  %6s", percent(s.top5())) : "",
+                    gmacs(s.macsPerClip()), UnitCodes.counts(s.units()), codes.sequence(s.units())));
+        }
+        lines.add("per position: " + codes.legend());
+    }
+
+    private void named() {
+        List<Map.Entry<String, StrategyResult>> named = NamedStrategies.ordered(results.named());
+        if (named.isEmpty()) {
+            return;
+        }
+        boolean withTop5 = named.stream().anyMatch(e -> hasTop5(e.getValue()));
+        int nameWidth = Math.max(2, named.stream().mapToInt(e -> e.getKey().length()).max().orElse(0));
+        String row = "  %-" + nameWidth + "s  %6s%s  %7s";
+        lines.add("");
+        lines.add("named strategies");
+        lines.add(format(row, "id", "top1", withTop5 ? format("  %6s", "top5") : "", "GMACs"));
+        for (Map.Entry<String, StrategyResult> e : named) {
+            StrategyResult s = e.getValue();
+            lines.add(format(row, e.getKey(), percent(s.top1()), withTop5 ? format("  %6s", percent(s.top5())) : "",
+                    gmacs(s.macsPerClip())));
+        }
+    }
+
+    /** The paper's headline comparison: the best sampled strategy (Opt) against all-S (the 2D network). */
+    private void optGain() {
+        StrategyResult best = results.best();
+        if (best == null) {
+            return;
+        }
+        StrategyResult allS = results.named() == null ? null : results.named().get("S");
+        String line = format("Opt %s  %s", best.id(), percent(best.top1()));
+        if (allS != null) {
+            line += format("  vs all-S %s: %+.1f points", percent(allS.top1()), 100 * (best.top1() - allS.top1()));
+        }
+        lines.add("");
+        lines.add(line);
+    }
+
+    private void marginals() {
+        List<PositionMarginal> positions = results.positions() == null ? List.of() : results.positions();
+        if (positions.isEmpty()) {
+            return;
+        }
+        int nameWidth = Math.max("position".length(), positions.stream().mapToInt(p -> p.name().length()).max().orElse(0));
+        String row = "%-" + nameWidth + "s  %6s  %6s  %6s  %6s  %6s  %6s  %7s";
+        lines.add("");
+        lines.add("marginals per fusion position (kept = 1 - sqrt(p))");
+        lines.add(format(row, "position", "pS", "pT", "keptS", "keptT", "P(S)", "P(ST)", "P(S+ST)"));
+        for (PositionMarginal p : positions) {
+            Map<String, Double> units = p.unitMarginals() == null ? Map.of() : p.unitMarginals();
+            lines.add(format(row, p.name(), probability(p.pS()), probability(p.pT()), probability(p.keptS()),
+                    probability(p.keptT()), probability(units.get("S")), probability(units.get("ST")),
+                    probability(units.get("S+ST"))));
+        }
+    }
+
+    private static boolean hasTop5(StrategyResult s) {
+        return s.top5() != null && Double.isFinite(s.top5());
+    }
+
+    private static String probability(Double p) {
+        return p == null || !Double.isFinite(p) ? "-" : format("%.3f", p);
+    }
+}
