@@ -35,7 +35,7 @@ final class RunSummary {
         summary.optGain();
         summary.marginals();
         summary.lines.add("");
-        summary.lines.add("results: " + Path.of(finished.runDir()).resolve(JsonReporter.RESULTS_JSON));
+        summary.lines.add("run directory: " + Path.of(finished.runDir()));
         return summary.lines.stream().map(line -> ConsoleFormat.truncate(line, MAX_LINE)).toList();
     }
 

@@ -89,7 +89,7 @@ class ConsoleReporterTest {
         runAll(reporter);
 
         assertFalse(output().contains("\r"));
-        assertTrue(output().contains("results: "));
+        assertTrue(output().contains("run directory: "));
     }
 
     @Test
@@ -138,7 +138,7 @@ class ConsoleReporterTest {
         assertTrue(lines.contains("  S+ST   87.5%   99.0%    0.140"), output());
         assertTrue(lines.contains("Opt s0042  91.2%  vs all-S 80.0%: +11.2 points"), output());
         assertTrue(lines.contains("B1.L1      0.100   0.200   0.684   0.553   0.306   0.175    0.378"), output());
-        assertEquals("results: " + RUN_DIR.resolve("results.json"), lines.get(lines.size() - 1));
+        assertEquals("run directory: " + RUN_DIR, lines.get(lines.size() - 1));
     }
 
     @Test

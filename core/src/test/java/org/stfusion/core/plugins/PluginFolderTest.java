@@ -1,0 +1,152 @@
+package org.stfusion.core.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stfusion.api.NamedProvider;
+import org.stfusion.api.config.ConfigException;
+
+/** Plugin jars dropped into a plugins folder: compiled against the API at test time. */
+class PluginFolderTest {
+    private static final String SERVICE = "org.stfusion.api.model.BackboneProvider";
+
+    @TempDir
+    Path work;
+
+    private Path plainJar(String jarName, String pluginName) throws Exception {
+        return TestPluginJars.jar(work, jarName,
+                Map.of("testplugin/plain/PlainBackbone.java",
+                        TestPluginJars.backboneSource("testplugin.plain", "PlainBackbone", pluginName)),
+                Map.of("META-INF/services/" + SERVICE, "# a comment\ntestplugin.plain.PlainBackbone\n"));
+    }
+
+    /** A modular jar that declares its provider only in module-info (no META-INF/services). */
+    private Path modularJar(String jarName, String pluginName, String extraRequires) throws Exception {
+        return TestPluginJars.jar(work, jarName, Map.of(
+                "module-info.java", """
+                        module test.plugin.modular {
+                            requires org.stfusion.api;
+                            %s
+                            provides org.stfusion.api.model.BackboneProvider with testplugin.modular.ModularBackbone;
+                        }
+                        """.formatted(extraRequires),
+                "testplugin/modular/ModularBackbone.java",
+                TestPluginJars.backboneSource("testplugin.modular", "ModularBackbone", pluginName)), Map.of());
+    }
+
+    @Test
+    void plainJarIsFoundWithItsSource() throws Exception {
+        Path plugins = work.resolve("plugins");
+        Path jar = TestPluginJars.install(plainJar("plain.jar", "test-plain"), plugins);
+        PluginCatalog catalog = PluginCatalog.discover(getClass().getClassLoader(), plugins);
+
+        var provider = catalog.backbones().get("backbone.name", "test-plain");
+        assertEquals(jar.toString(), catalog.backbones().source("test-plain"));
+        assertNotSame(getClass().getClassLoader(), provider.getClass().getClassLoader(), "isolated loader");
+        assertTrue(catalog.backbones().names().contains("densenet3d"), "built-ins are still there");
+        PluginDescriptor row = catalog.describe().stream().filter(d -> d.name().equals("test-plain")).findFirst().orElseThrow();
+        assertEquals(new PluginDescriptor("backbone", "test-plain", "unversioned", jar.toString(), "compiled by a test"), row);
+    }
+
+    @Test
+    void modularJarIsFoundOnTheClassPathThroughItsProvides() throws Exception {
+        // Tests run on the class path, so the modular jar gets a class loader and module-info 'provides' is read.
+        Path plugins = work.resolve("plugins");
+        Path jar = TestPluginJars.install(modularJar("modular.jar", "test-modular", ""), plugins);
+        TestPluginJars.install(plainJar("plain.jar", "test-plain"), plugins);
+        PluginCatalog catalog = PluginCatalog.discover(getClass().getClassLoader(), plugins);
+
+        assertEquals(jar.toString(), catalog.backbones().source("test-modular"));
+        assertEquals(jar.toString().replace("modular.jar", "plain.jar"), catalog.backbones().source("test-plain"));
+    }
+
+    @Test
+    void modularJarGetsItsOwnLayerWhenTheApiIsANamedModule() throws Exception {
+        Path jar = modularJar("modular.jar", "test-modular", "");
+        // A layer holding org.stfusion.api as a named module, as in the distribution (recipe B).
+        Configuration cf = ModuleLayer.boot().configuration()
+                .resolve(ModuleFinder.of(TestPluginJars.apiLocation()), ModuleFinder.of(), Set.of("org.stfusion.api"));
+        ClassLoader app = getClass().getClassLoader();
+        ModuleLayer apiLayer = ModuleLayer.boot().defineModulesWithOneLoader(cf, app);
+        Class<?> spi = apiLayer.findLoader("org.stfusion.api").loadClass(SERVICE);
+
+        List<PluginJars.Found> found = PluginJars.load(jar, app, apiLayer, List.of(spi));
+
+        assertEquals(1, found.size());
+        Object provider = found.get(0).provider();
+        Module module = provider.getClass().getModule();
+        assertEquals("test.plugin.modular", module.getName());
+        assertEquals(List.of(apiLayer), module.getLayer().parents());
+        assertTrue(module.canRead(app.getUnnamedModule()), "reads the class path like the built-ins");
+        assertEquals("test-modular", spi.getMethod("name").invoke(provider));
+        assertEquals(jar.toString(), found.get(0).source());
+    }
+
+    @Test
+    void modularJarThatDoesNotResolveIsOneLineNamingTheJar() throws Exception {
+        Path jar = modularJar("modular.jar", "test-modular", "");
+        // The boot layer of this test JVM has no org.stfusion.api module, so the jar's 'requires' cannot resolve.
+        var e = assertThrows(PluginLoadException.class, () -> PluginJars.load(jar, getClass().getClassLoader(),
+                ModuleLayer.boot(), List.of(org.stfusion.api.model.BackboneProvider.class)));
+        assertTrue(e.getMessage().startsWith("plugin jar " + jar + " cannot be loaded: "), e.getMessage());
+        assertTrue(e.getMessage().contains("org.stfusion.api") && e.getMessage().contains("test.plugin.modular"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void brokenJarsAreOneLineErrorsNamingTheJar() throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        Path corrupt = Files.writeString(plugins.resolve("corrupt.jar"), "this is not a zip file");
+        var e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
+        assertTrue(e.getMessage().startsWith("plugin jar " + corrupt + " cannot be loaded: "), e.getMessage());
+        assertEquals(corrupt.toString(), e.source());
+        assertTrue(e instanceof ConfigException);
+        Files.delete(corrupt);
+
+        Path missingClass = TestPluginJars.install(TestPluginJars.jar(work, "missing-class.jar", Map.of(),
+                Map.of("META-INF/services/" + SERVICE, "testplugin.Nowhere\n")), plugins);
+        e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
+        assertTrue(e.getMessage().startsWith("plugin jar " + missingClass + " cannot be loaded: "), e.getMessage());
+        assertTrue(e.getMessage().contains("testplugin.Nowhere"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        Files.delete(missingClass);
+
+        Path empty = TestPluginJars.install(TestPluginJars.jar(work, "empty.jar", Map.of(),
+                Map.of("README.txt", "nothing here")), plugins);
+        e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
+        assertTrue(e.getMessage().startsWith("plugin jar " + empty + " provides no stfusion plugin"), e.getMessage());
+    }
+
+    @Test
+    void pluginTakingABuiltInNameIsADuplicateNamingBothSources() throws Exception {
+        Path plugins = work.resolve("plugins");
+        Path jar = TestPluginJars.install(plainJar("copy.jar", "densenet3d"), plugins);
+        var e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
+        assertTrue(e.getMessage().startsWith("duplicate backbone name 'densenet3d'"), e.getMessage());
+        assertTrue(e.getMessage().contains(jar.toString()), e.getMessage());
+        String builtIn = PluginCatalog.discover(getClass().getClassLoader(), null).backbones().source("densenet3d");
+        assertTrue(e.getMessage().contains(builtIn), e.getMessage());
+    }
+
+    @Test
+    void otherFilesInThePluginsFolderAreIgnored() throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        Files.writeString(plugins.resolve("README.txt"), "drop plugin jars here");
+        Files.createDirectories(plugins.resolve("sub.jar.d"));
+        assertTrue(PluginCatalog.discover(getClass().getClassLoader(), plugins).backbones().names().contains("densenet3d"));
+        assertTrue(NamedProvider.class.getModule().getLayer() == null, "these tests run on the class path");
+    }
+}

@@ -1,0 +1,43 @@
+package org.stfusion.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.stfusion.core.Experiment;
+import org.stfusion.core.config.ExperimentConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** A command working on an existing run directory (its saved {@code config.yaml}). */
+abstract class RunDirCommand implements Callable<Integer> {
+    @ParentCommand
+    StfusionCli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUNDIR", description = "Run directory written by 'stfusion run'.")
+    Path runDir;
+
+    @Override
+    public final Integer call() {
+        ExperimentConfig config = ExperimentConfig.loadRunDir(runDir);
+        var plugins = cli.plugins();
+        cli.startRunLog(runDir, spec.commandLine().getParseResult().originalArgs());
+        try (Experiment experiment = Experiment.open(plugins, config, runDir, cli.out)) {
+            cli.out.println(execute(experiment));
+        }
+        return StfusionCli.EXIT_OK;
+    }
+
+    /** Does the work and returns the closing line. */
+    abstract String execute(Experiment experiment);
+
+    /** {@code Results: <runDir>/results.json}, or the run directory when no reporter wrote that file. */
+    static String resultsLine(Path runDir) {
+        Path results = runDir.resolve("results.json");
+        return Files.isRegularFile(results) ? "Results: " + results : "Run directory: " + runDir;
+    }
+}

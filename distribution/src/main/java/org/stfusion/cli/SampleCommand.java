@@ -1,0 +1,15 @@
+package org.stfusion.cli;
+
+import org.stfusion.core.Experiment;
+import picocli.CommandLine.Command;
+
+/** {@code stfusion sample RUNDIR}: sampling and scoring only. */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Sample fusion strategies from the trained template of a run directory, score them, analyse and report.")
+final class SampleCommand extends RunDirCommand {
+    @Override
+    String execute(Experiment experiment) {
+        experiment.sample();
+        return resultsLine(runDir);
+    }
+}

@@ -1,0 +1,218 @@
+package org.stfusion.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.data.DataException;
+import org.stfusion.core.UserException;
+import org.stfusion.core.plugins.PluginCatalog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code stfusion}: the command line. Exit codes: 0 success; 2 a mistake the user can fix (bad arguments,
+ * configuration, data, run directory, plugin jar), shown as one line {@code stfusion: <message>}; 1 an internal
+ * error, shown as one line pointing at the log file that holds the stack trace.
+ */
+@Command(name = "stfusion", mixinStandardHelpOptions = true, versionProvider = StfusionCli.Version.class,
+        usageHelpAutoWidth = true,
+        description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
+        subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class,
+                AnalyzeCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
+public final class StfusionCli implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /** Not under {@code org.stfusion}, so that it reaches the log file and never the console. */
+    private static final Logger FILE_ONLY = LogManager.getLogger("stfusion.cli");
+    private static final Logger LOG = LogManager.getLogger(StfusionCli.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--plugins", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Folder of plugin jars (default: $STFUSION_HOME/plugins).")
+    Path pluginsDir;
+
+    final PrintStream out;
+    final PrintStream err;
+    /** The run directory this command created, if any: removed again if a user error stops it empty. */
+    private Path createdRunDir;
+
+    StfusionCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        // Results and reporter output go to the real stdout; libraries' stray prints go to the log (StdoutToLog).
+        PrintStream stdout = System.out;
+        System.setOut(StdoutToLog.printStream(java.nio.charset.Charset.defaultCharset()));
+        int code = execute(stdout, System.err, args);
+        stdout.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line and returns the exit code; {@code out} gets results, {@code err} the messages. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        StfusionCli cli = new StfusionCli(out, err);
+        try {
+            CommandLine cl = new CommandLine(cli)
+                    .setOut(new PrintWriter(out, true))
+                    .setErr(new PrintWriter(err, true))
+                    .setParameterExceptionHandler((e, a) -> cli.usageError(e))
+                    .setExecutionExceptionHandler((e, c, p) -> cli.failure(e));
+            return cl.execute(args);
+        } catch (RuntimeException | Error e) { // picocli lets Errors (e.g. OutOfMemoryError) through
+            return cli.failure(e);
+        } finally {
+            RunLog.detach();
+        }
+    }
+
+    /** {@code stfusion} alone: the usage, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(err);
+        return EXIT_USAGE;
+    }
+
+    /** The plugins folder: {@code --plugins}, else {@code $STFUSION_HOME/plugins}; null if neither is set. */
+    Path pluginsDir() {
+        if (pluginsDir != null) {
+            if (!Files.isDirectory(pluginsDir)) {
+                throw new ParameterException(spec.commandLine(), "--plugins: no such directory: " + pluginsDir);
+            }
+            return pluginsDir;
+        }
+        String home = home();
+        return home == null ? null : Path.of(home).resolve("plugins");
+    }
+
+    /** The installation directory: {@code -Dstfusion.home}, else {@code $STFUSION_HOME} (set by the launcher). */
+    static String home() {
+        String home = System.getProperty("stfusion.home", System.getenv("STFUSION_HOME"));
+        return home == null || home.isBlank() ? null : home;
+    }
+
+    /** Built-in plugins plus the jars of the plugins folder. */
+    PluginCatalog plugins() {
+        return PluginCatalog.discover(StfusionCli.class.getClassLoader(), pluginsDir());
+    }
+
+    /** Creates {@code runDir} if needed and sends the log to {@code runDir/run.log}. */
+    void startRunLog(Path runDir, List<String> commandLine) {
+        try {
+            if (!Files.exists(runDir)) {
+                createdRunDir = runDir;
+            }
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UserException("cannot create run directory " + runDir + ": " + e.getMessage(), e);
+        }
+        RunLog.attach(runDir.resolve("run.log"));
+        LOG.info("stfusion {} {}", Version.text(), String.join(" ", commandLine));
+        LOG.info("java {} ({}), plugins folder: {}", Runtime.version(), System.getProperty("java.vm.name"), pluginsDir());
+    }
+
+    int usageError(ParameterException e) {
+        String msg = oneLine(e.getMessage());
+        if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            msg += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        err.println("stfusion: " + msg);
+        return EXIT_USAGE;
+    }
+
+    /** Maps what a command threw to one line on {@code err} and an exit code. */
+    int failure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ParameterException pe) {
+                return usageError(pe);
+            }
+            if (t instanceof ConfigException || t instanceof DataException || t instanceof UserException) {
+                String msg = oneLine(t.getMessage());
+                if (RunLog.current().isPresent()) {
+                    FILE_ONLY.warn("stopped: {}", msg, t);
+                }
+                err.println("stfusion: " + msg);
+                removeEmptyRunDir();
+                return EXIT_USAGE;
+            }
+        }
+        if (RunLog.current().isEmpty()) {
+            RunLog.attach(Path.of(System.getProperty("java.io.tmpdir"), "stfusion-" + ProcessHandle.current().pid() + ".log"));
+        }
+        FILE_ONLY.error("internal error", e);
+        String where = RunLog.current().map(p -> " (details in " + p + ")").orElse("");
+        String what = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+        if (e instanceof OutOfMemoryError) {
+            what += "; give it more memory with STFUSION_HEAP (e.g. STFUSION_HEAP=12g)";
+        }
+        err.println("stfusion: internal error: " + what + where);
+        return EXIT_INTERNAL;
+    }
+
+    /** The first non-blank line, at most 300 characters: the log file has the rest. */
+    static String firstLine(String s) {
+        String line = s.strip().lines().findFirst().orElse("").strip();
+        return line.length() <= 300 ? line : line.substring(0, 297) + "...";
+    }
+
+    /** A mistake caught before anything was written should not leave a run directory holding only run.log. */
+    private void removeEmptyRunDir() {
+        if (createdRunDir == null) {
+            return;
+        }
+        try (var files = Files.list(createdRunDir)) {
+            List<Path> left = files.toList();
+            if (left.stream().allMatch(p -> p.getFileName().toString().equals("run.log"))) {
+                RunLog.detach();
+                for (Path p : left) {
+                    Files.delete(p);
+                }
+                Files.delete(createdRunDir);
+            }
+        } catch (IOException e) {
+            // keep it: it is only untidy
+        }
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /** The version of this module (set at build time), else the jar's Implementation-Version. */
+    static final class Version implements IVersionProvider {
+        static String text() {
+            Module m = StfusionCli.class.getModule();
+            if (m.isNamed() && m.getDescriptor().rawVersion().isPresent()) {
+                return m.getDescriptor().rawVersion().get();
+            }
+            String impl = StfusionCli.class.getPackage().getImplementationVersion();
+            return impl == null ? "dev" : impl;
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"stfusion " + text(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.stfusion.cli;
+
+import org.stfusion.core.Experiment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stfusion train RUNDIR}: the training stage only. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train (or, with --resume, continue training) the template network of a run directory.")
+final class TrainCommand extends RunDirCommand {
+    @Option(names = "--resume", description = "Continue from the last checkpoint.")
+    boolean resume;
+
+    @Override
+    String execute(Experiment experiment) {
+        experiment.train(resume);
+        return "Trained: " + runDir;
+    }
+}

@@ -1,0 +1,115 @@
+package org.stfusion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged distribution (target/stfusion) started through its launcher, i.e. on the module path with ND4J on
+ * the class path: built-ins are listed, a modular plugin jar gets its own layer, a broken jar is one line.
+ * Runs in the 'verify' phase, after the assembly.
+ */
+class DistributionSmokeIT {
+    private static final String HOME_PROPERTY = "stfusion.distribution";
+    private static final Path HOME = Path.of(System.getProperty(HOME_PROPERTY, "target/stfusion"));
+
+    @BeforeAll
+    static void onlyAfterTheAssembly() {
+        // Set by the 'verify' execution in the pom; a -Dtest=... run in the 'test' phase has no distribution yet.
+        assumeTrue(System.getProperty(HOME_PROPERTY) != null, "runs in the verify phase only");
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result launch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/stfusion").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("STFUSION_HEAP", "512m");
+        Process p = pb.start();
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (Exception ignored) {
+                // the process ended
+            }
+        });
+        drain.start();
+        p.getInputStream().transferTo(out);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/stfusion did not finish");
+        drain.join();
+        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A modular plugin jar compiled against the packaged API module. */
+    static Path modularPlugin(Path work) throws Exception {
+        Path api;
+        try (Stream<Path> jars = Files.list(HOME.resolve("lib/modules"))) {
+            api = jars.filter(j -> j.getFileName().toString().startsWith("stfusion-api-")).findFirst().orElseThrow();
+        }
+        Path src = Files.createDirectories(work.resolve("src/smoke"));
+        Files.writeString(work.resolve("src/module-info.java"), "module smoke.plugin { requires org.stfusion.api; "
+                + "provides org.stfusion.api.report.ReporterProvider with smoke.SmokeReporter; }");
+        Files.writeString(src.resolve("SmokeReporter.java"), """
+                package smoke;
+                public final class SmokeReporter implements org.stfusion.api.report.ReporterProvider {
+                    public String name() { return "smoke"; }
+                    public String description() { return "smoke test " + getClass().getModule(); }
+                    public org.stfusion.api.report.Reporter create(org.stfusion.api.config.PluginConfig c,
+                                                                   org.stfusion.api.report.ReporterContext x) {
+                        return e -> { };
+                    }
+                }
+                """);
+        Path classes = work.resolve("classes");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(0, ToolProvider.findFirst("javac").orElseThrow().run(quiet, quiet, "--release", "17",
+                "--module-path", api.toString(), "-d", classes.toString(),
+                work.resolve("src/module-info.java").toString(), src.resolve("SmokeReporter.java").toString()));
+        Path jar = Files.createDirectories(work.resolve("plugins")).resolve("smoke-plugin.jar");
+        assertEquals(0, ToolProvider.findFirst("jar").orElseThrow().run(quiet, quiet, "--create", "--file",
+                jar.toString(), "-C", classes.toString(), "."));
+        return jar.getParent();
+    }
+
+    @Test
+    void launcherListsBuiltInsAndAModularPlugin(@TempDir Path work) throws Exception {
+        Path plugins = modularPlugin(work);
+        Result r = launch("--plugins", plugins.toString(), "plugins");
+        assertEquals(0, r.code(), r.toString());
+        for (String name : List.of("densenet3d", "spatial", "temporal", "synthetic", "console", "json", "smoke")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+")[1].equals(name)), name + " in\n" + r.out());
+        }
+        assertTrue(r.out().contains("org.stfusion.backbones"), "built-ins are named modules:\n" + r.out());
+        assertTrue(r.out().contains("smoke test module smoke.plugin"), "the plugin is in its own module:\n" + r.out());
+        assertTrue(r.out().contains(plugins.resolve("smoke-plugin.jar").toString()), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void brokenPluginJarIsOneLine(@TempDir Path work) throws Exception {
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        Files.writeString(plugins.resolve("broken.jar"), "not a jar");
+        Result r = launch("--plugins", plugins.toString(), "plugins");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().startsWith("stfusion: plugin jar " + plugins.resolve("broken.jar") + " cannot be loaded"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+}
