@@ -9,6 +9,7 @@ module org.stfusion.core {
     requires com.google.guice;
     requires jakarta.inject;
     requires org.apache.logging.log4j;
+    requires jdk.management;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.apache.commons.rng.simple;
@@ -19,6 +20,7 @@ module org.stfusion.core {
     exports org.stfusion.core.plugins;
     exports org.stfusion.core.config;
     exports org.stfusion.core.engine;
+    exports org.stfusion.core.bench;
 
     opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;
     opens org.stfusion.core.config to com.fasterxml.jackson.databind;

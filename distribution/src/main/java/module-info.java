@@ -6,6 +6,7 @@
 module org.stfusion.cli {
     requires org.stfusion.core;
     requires info.picocli;
+    requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires org.apache.logging.log4j.core;
 

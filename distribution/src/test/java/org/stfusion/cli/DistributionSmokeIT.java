@@ -112,4 +112,42 @@ class DistributionSmokeIT {
         assertTrue(r.err().startsWith("stfusion: plugin jar " + plugins.resolve("broken.jar") + " cannot be loaded"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }
+
+    /**
+     * The third-party example (examples/plugin-backbone-example) built from its sources against the packaged
+     * API alone, dropped into a plugins folder, and used for a whole (very short) experiment.
+     */
+    @Test
+    void exampleBackbonePluginRunsAnExperiment(@TempDir Path work) throws Exception {
+        Path example = Path.of("..", "examples", "plugin-backbone-example").toAbsolutePath().normalize();
+        Path api;
+        try (Stream<Path> jars = Files.list(HOME.resolve("lib/modules"))) {
+            api = jars.filter(j -> j.getFileName().toString().startsWith("stfusion-api-")).findFirst().orElseThrow();
+        }
+        List<String> javac = new ArrayList<>(List.of("--release", "17", "--module-path", api.toString(),
+                "-d", work.resolve("classes").toString()));
+        try (Stream<Path> sources = Files.walk(example.resolve("src/main/java"))) {
+            sources.filter(f -> f.toString().endsWith(".java")).forEach(f -> javac.add(f.toString()));
+        }
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(0, ToolProvider.findFirst("javac").orElseThrow().run(quiet, quiet, javac.toArray(String[]::new)));
+        Path jar = Files.createDirectories(work.resolve("plugins")).resolve("example-backbone.jar");
+        assertEquals(0, ToolProvider.findFirst("jar").orElseThrow().run(quiet, quiet, "--create", "--file",
+                jar.toString(), "-C", work.resolve("classes").toString(), ".",
+                "-C", example.resolve("src/main/resources").toString(), "."));
+        Path config = Files.writeString(work.resolve("tiny.yaml"), """
+                name: example-plugin
+                backbone: {name: tiny-c3d, width: 8}
+                dataset: {name: synthetic, task: motion, classes: 2, frames: 4, size: 16, trainSize: 32, valSize: 16}
+                training: {batchSize: 16, warmupEpochs: 1, vdpEpochs: 1}
+                sampling: {count: 2}
+                reporters: [json]
+                """);
+        Path run = work.resolve("run");
+        Result r = launch("--plugins", jar.getParent().toString(), "run", config.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.toString());
+        String results = Files.readString(run.resolve("results.json"));
+        assertTrue(results.contains("\"tiny-c3d\""), results);
+        assertTrue(Files.readString(run.resolve("marginals.csv")).lines().anyMatch(l -> l.startsWith("F2,")));
+    }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +13,12 @@ import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.BuiltGraph;
-import org.stfusion.core.engine.SameDiffNetworkBuilder;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.sample.Scorer;
 
@@ -131,7 +128,7 @@ public final class Trainer {
                 if (batch.size() < 2) {
                     continue; // batch statistics of a single clip are degenerate
                 }
-                Map<String, INDArray> noise = warmup ? Map.of() : gateNoise(batch.size());
+                Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
                 TemplateNetwork.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
                 if (!Double.isFinite(step.loss())) {
                     throw new IllegalStateException(stage + " epoch " + epoch + " batch " + (b + 1)
@@ -163,21 +160,6 @@ public final class Trainer {
         BitSet all = new BitSet();
         all.set(0, net.paths().size());
         return all;
-    }
-
-    /** Fresh logistic noise per sample per path gate and per sample per classifier feature. */
-    private Map<String, INDArray> gateNoise(int batch) {
-        INDArray paths = Nd4j.create(net.store().dataType(), batch, net.gates().size());
-        INDArray features = Nd4j.create(net.store().dataType(), batch, net.template().classifierFeatures());
-        for (INDArray a : List.of(paths, features)) {
-            for (long i = 0; i < a.length(); i++) {
-                a.putScalar(i, random.logistic());
-            }
-        }
-        Map<String, INDArray> m = new HashMap<>();
-        m.put(SameDiffNetworkBuilder.PATH_NOISE, paths);
-        m.put(SameDiffNetworkBuilder.FC_NOISE, features);
-        return m;
     }
 
     private void saveCheckpoint(String copyName) {

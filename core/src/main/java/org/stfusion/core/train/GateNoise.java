@@ -1,0 +1,25 @@
+package org.stfusion.core.train;
+
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.stfusion.core.engine.SameDiffNetworkBuilder;
+import org.stfusion.core.engine.TemplateNetwork;
+
+/** Fresh logistic noise for a relaxed-gate graph: per sample per path gate, per sample per classifier feature. */
+public final class GateNoise {
+    private GateNoise() {
+    }
+
+    public static Map<String, INDArray> draw(TemplateNetwork net, RunRandom random, int batch) {
+        INDArray paths = Nd4j.create(net.store().dataType(), batch, net.gates().size());
+        INDArray features = Nd4j.create(net.store().dataType(), batch, net.template().classifierFeatures());
+        for (INDArray a : List.of(paths, features)) {
+            for (long i = 0; i < a.length(); i++) {
+                a.putScalar(i, random.logistic());
+            }
+        }
+        return Map.of(SameDiffNetworkBuilder.PATH_NOISE, paths, SameDiffNetworkBuilder.FC_NOISE, features);
+    }
+}

@@ -1,0 +1,67 @@
+package org.stfusion.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stfusion.core.bench.TemplateBenchmark;
+import org.stfusion.core.bench.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code stfusion bench}: times a training step and an inference step of the template on the reference
+ * workloads of the PyTorch peer (shared/bench/WORKLOADS.md), one line per measurement.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the v-DropPath template on the reference workloads (tiny, small, paper), as the PyTorch peer does.")
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    StfusionCli cli;
+
+    @Option(names = "--workload", defaultValue = "tiny", description = "tiny, small, paper or all (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Option(names = "--modes", defaultValue = "train,infer", split = ",", description = "train and/or infer (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "One JSON object per measurement, with the peer's field names.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Workload> workloads = workload.equals("all") ? Workload.ALL : List.of(Workload.named(workload));
+        for (String mode : modes) {
+            if (!mode.equals("train") && !mode.equals("infer")) {
+                throw new org.stfusion.api.config.ConfigException("--modes", "expected train and/or infer, got '" + mode + "'");
+            }
+        }
+        if (steps < 1 || warmup < 0) {
+            throw new org.stfusion.api.config.ConfigException("--steps", "expected at least one timed step and no negative warm-up");
+        }
+        TemplateBenchmark bench = new TemplateBenchmark(cli.plugins());
+        ObjectMapper mapper = new ObjectMapper();
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Workload w : workloads) {
+            for (String mode : modes) {
+                Map<String, Object> r = bench.run(w, mode, steps, warmup);
+                results.add(r);
+                cli.out.println(json ? mapper.writeValueAsString(r) : String.format(
+                        "%-6s %-5s batch %d params %,d GMACs/clip %.3f: %.2f clips/s, %.1f GFLOP/s (median step %.3f s, cpu %.0f%%)",
+                        w.name(), mode, w.batch(), (Long) r.get("params"), (Long) r.get("macs_per_clip") / 1e9,
+                        (Double) r.get("clips_per_s"), (Double) r.get("gflops_per_s"), (Double) r.get("step_s_median"),
+                        100 * (Double) r.get("cpu_util")));
+                cli.out.flush();
+            }
+        }
+        return StfusionCli.EXIT_OK;
+    }
+}
