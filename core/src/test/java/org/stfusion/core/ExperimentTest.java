@@ -168,4 +168,16 @@ class ExperimentTest {
         assertEquals(2, r.strategies().size());
         assertTrue(Files.isRegularFile(dir.resolve("results.json")), "the json reporter still wrote its files");
     }
+
+    @Test
+    void divergingTrainingStopsWithAUserErrorAndKeepsTheLastCheckpoint() throws Exception {
+        Path dir = tmp.resolve("diverge");
+        run(catalog(), config(List.of("sampling.count=0", "training.vdpEpochs=1")), dir, false);
+        byte[] before = Files.readAllBytes(dir.resolve("checkpoints/last.zip"));
+        UserException e = assertThrows(UserException.class, () -> run(catalog(),
+                config(List.of("sampling.count=0", "training.vdpEpochs=2", "training.lr=100")), dir, true));
+        assertTrue(e.getMessage().contains("lower training.lr"), e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("checkpoints/last.zip"))),
+                "the last good checkpoint is untouched");
+    }
 }

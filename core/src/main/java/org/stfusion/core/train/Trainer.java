@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.report.RunEvent;
+import org.stfusion.core.UserException;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.BuiltGraph;
@@ -131,8 +132,9 @@ public final class Trainer {
                 Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
                 TemplateNetwork.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
                 if (!Double.isFinite(step.loss())) {
-                    throw new IllegalStateException(stage + " epoch " + epoch + " batch " + (b + 1)
-                            + ": the loss is " + step.loss() + " (learning rate " + lr + " too high?)");
+                    throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
+                            + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr
+                            + ") and resume from the last checkpoint with --resume");
                 }
                 optimizer.step(net.store().trainable(), step.gradients(), lr, weightDecay);
                 lossSum += step.loss() * batch.size();
