@@ -212,7 +212,8 @@ public final class Experiment implements AutoCloseable {
             long n = t.trainingSize() > 0 ? t.trainingSize() : dataset.size(Split.TRAIN);
             DataType dt = t.dataType().equals("double") ? DataType.DOUBLE : DataType.FLOAT;
             network = new TemplateNetwork(backbone, dataset.inputSpec(), paths,
-                    new VdpSettings(t.pInit(), t.temperature(), t.lengthScale(), n), dt, config.seed());
+                    new VdpSettings(t.pInit(), t.temperature(), t.lengthScale(), n,
+                            VdpSettings.Regulariser.valueOf(t.regulariser().toUpperCase(java.util.Locale.ROOT))), dt, config.seed());
             LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
                     network.positions().size(), network.gates().size(), network.store().parameterCount(),
                     network.template().macs());
@@ -301,7 +302,7 @@ public final class Experiment implements AutoCloseable {
         m.put("warmupEpochs", t.warmupEpochs());
         m.put("vdpEpochs", t.vdpEpochs());
         m.put("batchSize", t.batchSize());
-        m.put("regulariser", "code: (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p))");
+        m.put("regulariser", net.vdp().form().formula());
         m.put("lengthScale", net.vdp().lengthScale());
         m.put("trainingSize", net.vdp().trainingSize());
         m.put("pInit", net.vdp().pInit());

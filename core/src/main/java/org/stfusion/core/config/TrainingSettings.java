@@ -8,12 +8,13 @@ import org.stfusion.api.config.PluginConfig;
  * The {@code training:} section. Warm-up trains the all-paths network without gates (SGD with momentum and
  * weight decay); the v-DropPath stage trains weights and drop-rate logits together with no weight decay
  * (spec §7.4). Learning-rate steps are 1-based epochs of their stage at which the rate is multiplied by
- * {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items.
+ * {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items;
+ * {@code regulariser} is {@code code} (default) or {@code paper} (Eq. 5).
  */
 public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr, List<Integer> warmupLrSteps,
                                double warmupWeightDecay, int vdpEpochs, double lr, List<Integer> lrSteps,
                                double lrDecay, double momentum, double pInit, double temperature,
-                               double lengthScale, long trainingSize, String dataType) {
+                               double lengthScale, long trainingSize, String regulariser, String dataType) {
 
     static TrainingSettings read(PluginConfig c) {
         int batch = c.getInt("batchSize", 16, 2, 4096);
@@ -32,13 +33,14 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
         if (n < 0) {
             throw new ConfigException(c.key("trainingSize"), "expected 0 (= the dataset's training items) or a positive count, got " + n);
         }
+        String regulariser = c.getChoice("regulariser", "code", "code", "paper");
         String dataType = c.getChoice("dataType", "float", "float", "double");
         if (warmupEpochs + vdpEpochs == 0) {
             throw new ConfigException(c.key("vdpEpochs"), "warmupEpochs and vdpEpochs are both 0: nothing to train");
         }
         return new TrainingSettings(batch, warmupEpochs, warmupLr, warmupSteps,
                 c.getDouble("warmupWeightDecay", 5e-4, 0, 1), vdpEpochs, lr, steps, c.getDouble("lrDecay", 0.1, 0, 1),
-                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, dataType);
+                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, dataType);
     }
 
     private static void checkSteps(PluginConfig c, String key, List<Integer> steps, int epochs) {

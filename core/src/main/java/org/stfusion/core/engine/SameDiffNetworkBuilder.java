@@ -288,7 +288,10 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         return sd.math().rsub(sd.nn().sigmoid(logisticNoise.add(theta).div(vdp.temperature())), 1.0);
     }
 
-    /** (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p)), with ln p = logsigmoid(θ) so it cannot produce NaN. */
+    /**
+     * The KL term of one gated module in the configured form (see {@link VdpSettings.Regulariser}); ln p is
+     * computed as logsigmoid(θ), so it cannot produce NaN.
+     */
     private SDVariable regulariser(String thetaName, List<String> weights, int entropyCount) {
         SDVariable theta = sd.getVariable(thetaName);
         SDVariable p = sd.nn().sigmoid(theta);
@@ -298,10 +301,14 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             sqSum = sqSum == null ? s : sqSum.add(s);
         }
         double n = vdp.trainingSize();
-        SDVariable weightTerm = sd.math().rsub(p, 1.0).mul(sqSum).mul(vdp.lengthScale() / n);
-        SDVariable negEntropy = p.mul(sd.nn().logSigmoid(theta))
-                .add(sd.math().rsub(p, 1.0).mul(sd.nn().logSigmoid(theta.neg())));
-        return weightTerm.add(negEntropy.mul(entropyCount / n)).sum();
+        double k = vdp.lengthScale();
+        boolean code = vdp.form() == VdpSettings.Regulariser.CODE;
+        SDVariable weightTerm = sd.math().rsub(p, 1.0).mul(sqSum).mul(code ? k / n : k * k / (2 * n));
+        SDVariable entropy = p.mul(sd.nn().logSigmoid(theta));
+        if (code) {
+            entropy = entropy.add(sd.math().rsub(p, 1.0).mul(sd.nn().logSigmoid(theta.neg())));
+        }
+        return weightTerm.add(entropy.mul(entropyCount / n)).sum();
     }
 
     // ---- helpers ----

@@ -1,11 +1,29 @@
 package org.stfusion.core.engine;
 
 /**
- * Variational DropPath constants (spec §2.2, §7): initial drop rate, relaxation temperature, and the
- * regulariser's length-scale k and training-set size N, code form
- * {@code (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p))}.
+ * Variational DropPath constants (spec §2.2, §7): initial drop rate, relaxation temperature, the
+ * regulariser's length-scale k and training-set size N, and which form of the regulariser to use.
  */
-public record VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize) {
+public record VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize, Regulariser form) {
+
+    /**
+     * {@code CODE} (default): {@code (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p))}, what produced the paper's
+     * numbers. {@code PAPER} (Eq. 5): {@code k²(1-p)/(2N)·Σw² + (C/N)·p ln p}. C = 1 for a path, C_in for the
+     * classifier's feature gate.
+     */
+    public enum Regulariser {
+        CODE, PAPER;
+
+        public String formula() {
+            return this == CODE ? "code: (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p))"
+                    : "paper Eq. 5: k²(1-p)/(2N)·Σw² + (C/N)·p ln p";
+        }
+    }
+
+    public VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize) {
+        this(pInit, temperature, lengthScale, trainingSize, Regulariser.CODE);
+    }
+
     public static VdpSettings defaults(long trainingSize) {
         return new VdpSettings(0.1, 0.2, 1.0, trainingSize);
     }

@@ -131,31 +131,41 @@ class TemplateNetworkTest {
     }
 
     @Test
-    void regulariserMatchesHandComputation() {
-        DataType dt = DataType.DOUBLE;
-        var net = Nets.microTemplate(dt, MICRO);
-        double k = 3.0;
-        double n = 50;
-        double expected = 0;
-        int i = 0;
-        for (GateInfo g : net.gates()) {
-            double theta = -2 + 0.5 * i++;
-            net.store().trainable().get(g.thetaName()).putScalar(0, theta);
-            double p = 1 / (1 + Math.exp(-theta));
-            double sq = 0;
-            for (String wn : g.weightNames()) {
-                INDArray w = net.store().trainable().get(wn);
-                sq += w.mul(w).sumNumber().doubleValue();
+    void regulariserMatchesHandComputationInBothForms() {
+        for (VdpSettings.Regulariser form : VdpSettings.Regulariser.values()) {
+            DataType dt = DataType.DOUBLE;
+            double k = 3.0;
+            double n = 50;
+            var net = new TemplateNetwork(Nets.densenet(MICRO, Nets.micro()), MICRO, Nets.paths(),
+                    new VdpSettings(0.1, 0.2, k, (long) n, form), dt, 11);
+            boolean code = form == VdpSettings.Regulariser.CODE;
+            double expected = 0;
+            int i = 0;
+            for (GateInfo g : net.gates()) {
+                double theta = -2 + 0.5 * i++;
+                net.store().trainable().get(g.thetaName()).putScalar(0, theta);
+                double sq = 0;
+                for (String wn : g.weightNames()) {
+                    INDArray w = net.store().trainable().get(wn);
+                    sq += w.mul(w).sumNumber().doubleValue();
+                }
+                expected += handTerm(code, k, n, 1 / (1 + Math.exp(-theta)), sq, 1);
             }
-            expected += k / n * (1 - p) * sq + (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / n;
+            net.store().trainable().get(net.template().classifierTheta()).putScalar(0, 0.7);
+            INDArray fc = net.store().trainable().get("head.fc.weight");
+            expected += handTerm(code, k, n, 1 / (1 + Math.exp(-0.7)), fc.mul(fc).sumNumber().doubleValue(),
+                    net.template().classifierFeatures());
+            double reg = net.lossTerms(net.template(), Nets.clips(dt, 2, MICRO, 1), Nets.oneHot(dt, 2, 3, 1),
+                    Nets.noise(dt, net, 2, 1))[2];
+            assertEquals(expected, reg, 1e-10 * Math.abs(expected) + 1e-12, form.name());
         }
-        net.store().trainable().get(net.template().classifierTheta()).putScalar(0, 0.7);
-        double p = 1 / (1 + Math.exp(-0.7));
-        INDArray fc = net.store().trainable().get("head.fc.weight");
-        int c = net.template().classifierFeatures();
-        expected += k / n * (1 - p) * fc.mul(fc).sumNumber().doubleValue() + c * (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / n;
-        double reg = net.lossTerms(net.template(), Nets.clips(dt, 2, MICRO, 1), Nets.oneHot(dt, 2, 3, 1),
-                Nets.noise(dt, net, 2, 1))[2];
-        assertEquals(expected, reg, 1e-10 * Math.abs(expected) + 1e-12);
+    }
+
+    /** Spec §2.1 (paper, Eq. 5) and §2.2 (code), written out by hand. */
+    private static double handTerm(boolean code, double k, double n, double p, double sq, int c) {
+        if (code) {
+            return k / n * (1 - p) * sq + c * (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / n;
+        }
+        return k * k * (1 - p) / (2 * n) * sq + c * p * Math.log(p) / n;
     }
 }
