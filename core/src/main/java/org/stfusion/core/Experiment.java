@@ -153,7 +153,8 @@ public final class Experiment implements AutoCloseable {
         List<StrategySampler.Drawn> drawn = sampler.drawAll();
         Map<String, StrategyResult> named = new LinkedHashMap<>();
         List<StrategyResult> sampled = new ArrayList<>();
-        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize(),
+                config.sampling().bnRecalibration())) {
             int total = drawn.size() + (1 << paths.size()) - 1;
             reporters.accept(new RunEvent.ScoringStarted(total, dataset.size(Split.VALIDATION)));
             long start = System.nanoTime();
@@ -310,6 +311,7 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierDropRate", net.classifierDropRate());
         m.put("samplingSeed", config.sampling().seed());
         m.put("classifierMaskSampled", config.sampling().classifierMask());
+        m.put("bnRecalibrationBatches", config.sampling().bnRecalibration());
         m.put("seed", config.seed());
         m.put("history", history);
         return m;

@@ -7,13 +7,15 @@ import org.stfusion.api.config.PluginConfig;
  * seed. {@code allowEmptyPositions=false} (default) redraws a position until it keeps at least one path,
  * i.e. samples from U = {S, ST, S+ST} as the paper's unit set; {@code classifierMask} also samples the
  * classifier's feature mask as the authors' code does (off by default: a strategy is about fusion).
+ * {@code bnRecalibration} re-estimates batch-norm statistics per strategy on that many training batches
+ * before scoring (0 = off, the paper's protocol).
  */
 public record SamplingSettings(int count, long seed, boolean allowEmptyPositions, boolean classifierMask,
-                               int evalBatchSize) {
+                               int evalBatchSize, int bnRecalibration) {
 
     static SamplingSettings read(PluginConfig c) {
         return new SamplingSettings(c.getInt("count", 100, 0, 1_000_000), c.getLong("seed", 7),
                 c.getBoolean("allowEmptyPositions", false), c.getBoolean("classifierMask", false),
-                c.getInt("evalBatchSize", 32, 1, 4096));
+                c.getInt("evalBatchSize", 32, 1, 4096), c.getInt("bnRecalibration", 0, 0, 100_000));
     }
 }

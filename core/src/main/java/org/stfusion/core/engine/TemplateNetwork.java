@@ -172,6 +172,51 @@ public final class TemplateNetwork {
         return graph.sd().output(ph, SameDiffNetworkBuilder.LOGITS).get(SameDiffNetworkBuilder.LOGITS);
     }
 
+    /**
+     * Re-estimates every batch norm's running statistics for a strategy (precise BN): the batch means and
+     * variances of {@code batches} forward passes of the HARD/BATCH graph under {@code masks} are averaged and
+     * replace the running statistics. Weights are not touched. Returns the statistics that were replaced, so
+     * the caller can restore the template's own.
+     */
+    public Map<String, INDArray> recalibrate(java.util.Iterator<INDArray> batches, Map<String, INDArray> masks) {
+        BuiltGraph graph = graph(GraphVariant.template(GateMode.HARD, BnMode.BATCH));
+        List<String> outputs = new ArrayList<>();
+        for (String bn : graph.batchNorms()) {
+            outputs.add(bn + ".batchMean");
+            outputs.add(bn + ".batchVar");
+        }
+        Map<String, INDArray> sums = new HashMap<>();
+        int n = 0;
+        while (batches.hasNext()) {
+            INDArray clips = batches.next();
+            Map<String, INDArray> ph = new HashMap<>(masks);
+            ph.put(SameDiffNetworkBuilder.INPUT, clips);
+            Map<String, INDArray> out = graph.sd().output(ph, outputs);
+            long voxels = clips.length() / clips.size(1);
+            double unbias = voxels > 1 ? (double) voxels / (voxels - 1) : 1.0;
+            for (String bn : graph.batchNorms()) {
+                sums.merge(bn + ".runningMean", out.get(bn + ".batchMean").dup(), INDArray::addi);
+                sums.merge(bn + ".runningVar", out.get(bn + ".batchVar").mul(unbias), INDArray::addi);
+            }
+            n++;
+        }
+        Map<String, INDArray> previous = new HashMap<>();
+        if (n == 0) {
+            return previous;
+        }
+        for (var e : sums.entrySet()) {
+            INDArray target = store.state().get(e.getKey());
+            previous.put(e.getKey(), target.dup());
+            target.assign(e.getValue().divi(n).castTo(target.dataType()));
+        }
+        return previous;
+    }
+
+    /** Puts back statistics returned by {@link #recalibrate}. */
+    public void restoreStatistics(Map<String, INDArray> previous) {
+        previous.forEach((name, values) -> store.state().get(name).assign(values));
+    }
+
     /** Placeholders of the HARD evaluation graph for a strategy: 0/1 per path gate and per classifier feature. */
     public Map<String, INDArray> hardMasks(boolean[] pathKeep, boolean[] featureKeep) {
         DataType dt = store.dataType();

@@ -15,6 +15,7 @@ import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.train.ClipBatches;
+import org.stfusion.core.train.RunRandom;
 
 /**
  * Scores networks on the validation split with the template's weights and running statistics (no
@@ -23,18 +24,31 @@ import org.stfusion.core.train.ClipBatches;
  */
 public final class Scorer implements AutoCloseable {
     private static final long DEFAULT_CACHE_BYTES = 1L << 30;
+    private static final long RECALIBRATION_SEED = 17;
 
     private final TemplateNetwork net;
     private final Dataset dataset;
     private final int batchSize;
     private final boolean cache;
     private final ClipBatches loader;
+    private final int recalibrationBatches;
     private List<ClipBatches.Batch> cached;
+    private List<INDArray> recalibrationClips;
 
     public Scorer(TemplateNetwork net, Dataset dataset, int batchSize) {
+        this(net, dataset, batchSize, 0);
+    }
+
+    /**
+     * With {@code recalibrationBatches > 0}, every strategy scored through {@link #score} first has its batch-norm
+     * statistics re-estimated on that many training batches (the same batches for every strategy); the
+     * template's own statistics are restored afterwards.
+     */
+    public Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches) {
         this.net = net;
         this.dataset = dataset;
         this.batchSize = batchSize;
+        this.recalibrationBatches = recalibrationBatches;
         var in = dataset.inputSpec();
         long bytes = (long) dataset.size(Split.VALIDATION) * in.channels() * in.frames() * in.height() * in.width()
                 * net.store().dataType().width();
@@ -49,7 +63,33 @@ public final class Scorer implements AutoCloseable {
     /** Scores the template with hard masks: 0/1 per path gate, 0/1 per classifier feature. */
     public Score score(boolean[] pathKeep, boolean[] featureKeep) {
         BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
-        return evaluate(g, net.hardMasks(pathKeep, featureKeep));
+        Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
+        if (recalibrationBatches == 0) {
+            return evaluate(g, masks);
+        }
+        Map<String, INDArray> templateStatistics = net.recalibrate(recalibrationClips().iterator(), masks);
+        try {
+            return evaluate(g, masks);
+        } finally {
+            net.restoreStatistics(templateStatistics);
+        }
+    }
+
+    /** The first {@code recalibrationBatches} batches of a fixed shuffle of the training split. */
+    private List<INDArray> recalibrationClips() {
+        if (recalibrationClips == null) {
+            int[] order = new int[dataset.size(Split.TRAIN)];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            new RunRandom(RECALIBRATION_SEED).shuffle(order);
+            int items = Math.min(order.length, recalibrationBatches * batchSize);
+            List<INDArray> clips = new ArrayList<>();
+            loader.iterate(Split.TRAIN, Arrays.copyOf(order, items), batchSize, RECALIBRATION_SEED)
+                    .forEachRemaining(b -> clips.add(b.clips()));
+            recalibrationClips = clips;
+        }
+        return recalibrationClips;
     }
 
     /** Top-1 of the template with every path and feature kept. */

@@ -82,6 +82,38 @@ class TemplateNetworkTest {
         assertTrue(Transforms.abs(sOnly.sub(gated)).maxNumber().doubleValue() > 1e-4, "masks must matter");
     }
 
+    /** Precise BN for a strategy replaces the running statistics (and nothing else) until restored. */
+    @Test
+    void bnRecalibrationChangesRunningStatisticsOnlyAndIsRestored() {
+        var net = Nets.microTemplate(DataType.FLOAT, MICRO);
+        for (int i = 0; i < 2; i++) {
+            net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, i), Nets.oneHot(DataType.FLOAT, 4, 3, i),
+                    Nets.noise(DataType.FLOAT, net, 4, i));
+        }
+        Map<String, INDArray> weights = copy(net.store().trainable());
+        Map<String, INDArray> stats = copy(net.store().state());
+        boolean[] onlyS = new boolean[net.gates().size()];
+        for (GateInfo g : net.gates()) {
+            onlyS[g.index()] = g.unitName().equals("S");
+        }
+        boolean[] features = new boolean[net.template().classifierFeatures()];
+        Arrays.fill(features, true);
+        var previous = net.recalibrate(List.of(Nets.clips(DataType.FLOAT, 4, MICRO, 7),
+                Nets.clips(DataType.FLOAT, 4, MICRO, 8)).iterator(), net.hardMasks(onlyS, features));
+        assertEquals(stats.keySet(), previous.keySet());
+        weights.forEach((name, w) -> assertEquals(w, net.store().trainable().get(name), name + " must not change"));
+        long changed = stats.keySet().stream().filter(n -> !stats.get(n).equals(net.store().state().get(n))).count();
+        assertEquals(stats.size(), changed, "every running statistic is re-estimated");
+        net.restoreStatistics(previous);
+        stats.forEach((name, v) -> assertEquals(v, net.store().state().get(name), name + " restored"));
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new java.util.HashMap<>();
+        arrays.forEach((k, v) -> out.put(k, v.dup()));
+        return out;
+    }
+
     @Test
     void runningStatisticsFollowBatchStatistics() {
         var net = Nets.microTemplate(DataType.FLOAT, MICRO);
