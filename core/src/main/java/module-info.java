@@ -15,12 +15,14 @@ module org.stfusion.core {
     requires org.apache.commons.rng.simple;
     requires org.apache.commons.rng.core;
     requires org.apache.commons.rng.api;
+    requires commons.math3;
 
     exports org.stfusion.core;
     exports org.stfusion.core.plugins;
     exports org.stfusion.core.config;
     exports org.stfusion.core.engine;
     exports org.stfusion.core.bench;
+    exports org.stfusion.core.study;
 
     opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;
     opens org.stfusion.core.config to com.fasterxml.jackson.databind;

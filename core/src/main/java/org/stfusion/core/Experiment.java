@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,11 +40,15 @@ import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.engine.GateInfo;
+import org.stfusion.core.engine.PositionInfo;
+import org.stfusion.core.engine.StandaloneNetwork;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.engine.VdpSettings;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.sample.Scorer;
 import org.stfusion.core.sample.StrategySampler;
+import org.stfusion.core.study.FixedNetworkTrainer;
+import org.stfusion.core.study.StudyResults;
 import org.stfusion.core.train.Checkpoint;
 import org.stfusion.core.train.Trainer;
 
@@ -54,6 +60,7 @@ import org.stfusion.core.train.Trainer;
 public final class Experiment implements AutoCloseable {
     public static final String CHECKPOINTS = "checkpoints";
     public static final String SCORES = "scores.json";
+    public static final String STUDY = "study.json";
     private static final Logger LOG = LogManager.getLogger(Experiment.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -199,6 +206,102 @@ public final class Experiment implements AutoCloseable {
         return results;
     }
 
+    /**
+     * The paper's Table 2 on this run: trains the template and scores strategies (as {@link #run}), then
+     * trains all-S, all-ST, all-S+ST and Opt from scratch with the same budget and scores them; with
+     * {@code study.rankCheck = M}, also the first M sampled strategies, for Kendall's tau between their
+     * template scores and their standalone scores. Each finished network is saved in {@code study.json} at
+     * once, so {@code resume} skips what a killed study had already trained.
+     */
+    public StudyResults study(boolean resume) {
+        RunResults results = run(resume);
+        if (results.best() == null) {
+            throw new ConfigException("sampling.count", "the study needs Opt, the best sampled strategy: set sampling.count >= 1");
+        }
+        TemplateNetwork net = trainedNetwork();
+        Path file = runDir.resolve(STUDY);
+        StudyResults previous = resume && Files.isRegularFile(file) ? readJson(file, StudyResults.class) : null;
+        var settings = config.study();
+        var trainer = new FixedNetworkTrainer(dataset, settings, config.training().batchSize(),
+                config.training().momentum(), config.training().lrDecay(), reporters);
+        List<StudyResults.Row> rows = new ArrayList<>();
+        List<StudyResults.RankPoint> ranks = new ArrayList<>();
+        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+            Map<String, StrategyResult> table = new LinkedHashMap<>(results.named());
+            table.put("Opt", results.best());
+            int k = 0;
+            for (var e : table.entrySet()) {
+                StudyResults.Row row = previousRow(previous, e.getKey(), e.getValue().units());
+                if (row == null) {
+                    row = trainStandalone(trainer, scorer, e.getKey(), e.getValue(), k);
+                }
+                rows.add(row);
+                k++;
+                writeJson(file, new StudyResults(rows, ranks, null, settings.epochs()));
+            }
+            List<StrategyResult> drawOrder = new ArrayList<>(results.strategies());
+            drawOrder.sort(Comparator.comparing(StrategyResult::id));
+            for (StrategyResult s : drawOrder.subList(0, Math.min(settings.rankCheck(), drawOrder.size()))) {
+                StudyResults.Row row = previousRank(previous, s);
+                if (row == null) {
+                    row = trainStandalone(trainer, scorer, "rank " + s.id(), s, k);
+                }
+                ranks.add(new StudyResults.RankPoint(s.id(), s.top1(), row.top1()));
+                k++;
+                writeJson(file, new StudyResults(rows, ranks, null, settings.epochs()));
+            }
+        }
+        Double tau = ranks.size() < 2 ? null : kendallTau(ranks);
+        StudyResults study = new StudyResults(rows, ranks, tau, settings.epochs());
+        writeJson(file, study);
+        return study;
+    }
+
+    private StudyResults.Row trainStandalone(FixedNetworkTrainer trainer, Scorer scorer, String name, StrategyResult strategy,
+                                             int index) {
+        TemplateNetwork net = network();
+        List<String> positions = net.positions().stream().map(PositionInfo::name).toList();
+        Map<String, BitSet> pathsAt = new HashMap<>();
+        for (int i = 0; i < positions.size(); i++) {
+            BitSet bits = new BitSet();
+            List<String> units = List.of(strategy.units().get(i).split("\\+"));
+            for (int p = 0; p < paths.size(); p++) {
+                bits.set(p, units.contains(paths.get(p).unitName()));
+            }
+            pathsAt.put(positions.get(i), bits);
+        }
+        StandaloneNetwork standalone = new StandaloneNetwork(backbone, dataset.inputSpec(), paths, pathsAt::get,
+                net.store().dataType(), config.seed() + 1000 + index);
+        Scorer.Score score = trainer.train("study " + name, standalone, config.seed() + 2000 + index, scorer);
+        LOG.info("study: {} trained from scratch: top-1 {} (template score {}), {} parameters, {} MACs per clip", name,
+                score.top1(), strategy.top1(), standalone.parameterCount(), standalone.macsPerClip());
+        return new StudyResults.Row(name, strategy.units(), standalone.parameterCount(), standalone.macsPerClip(),
+                score.top1(), score.top5(), strategy.top1());
+    }
+
+    private static StudyResults.Row previousRow(StudyResults previous, String name, List<String> units) {
+        if (previous == null) {
+            return null;
+        }
+        return previous.rows().stream().filter(r -> r.name().equals(name) && r.units().equals(units)).findFirst().orElse(null);
+    }
+
+    private static StudyResults.Row previousRank(StudyResults previous, StrategyResult s) {
+        if (previous == null) {
+            return null;
+        }
+        return previous.rankCheck().stream().filter(r -> r.id().equals(s.id())).findFirst()
+                .map(r -> new StudyResults.Row(r.id(), s.units(), 0, 0, r.standaloneTop1(), null, r.templateTop1()))
+                .orElse(null);
+    }
+
+    /** Kendall's tau-b (ties allowed) between template-sampled and standalone top-1. */
+    static double kendallTau(List<StudyResults.RankPoint> ranks) {
+        double[] template = ranks.stream().mapToDouble(StudyResults.RankPoint::templateTop1).toArray();
+        double[] standalone = ranks.stream().mapToDouble(StudyResults.RankPoint::standaloneTop1).toArray();
+        return new KendallsCorrelation().correlation(template, standalone);
+    }
+
     @Override
     public void close() {
         reporters.close();
@@ -322,13 +425,25 @@ public final class Experiment implements AutoCloseable {
     }
 
     private void writeScores(List<StrategyResult> sampled, Map<String, StrategyResult> named) {
-        Path file = runDir.resolve(SCORES);
-        Path tmp = runDir.resolve(SCORES + ".tmp");
+        writeJson(runDir.resolve(SCORES), new Scores(sampled, named));
+    }
+
+    /** Writes {@code value} to a temporary file and renames it, so a reader never sees half a file. */
+    private static void writeJson(Path file, Object value) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), new Scores(sampled, named));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T readJson(Path file, Class<T> type) {
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -337,10 +452,6 @@ public final class Experiment implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new UserException("no scores in " + runDir + ": run `stfusion sample " + runDir + "` first");
         }
-        try {
-            return JSON.readValue(file.toFile(), Scores.class);
-        } catch (IOException e) {
-            throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return readJson(file, Scores.class);
     }
 }

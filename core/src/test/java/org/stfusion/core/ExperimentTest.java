@@ -29,6 +29,7 @@ import org.stfusion.api.report.RunResults;
 import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.study.StudyResults;
 
 /** The whole pipeline on a micro network and the shipped example config. */
 class ExperimentTest {
@@ -179,5 +180,42 @@ class ExperimentTest {
         assertTrue(e.getMessage().contains("lower training.lr"), e.getMessage());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("checkpoints/last.zip"))),
                 "the last good checkpoint is untouched");
+    }
+
+    @Test
+    void studyTrainsTheNamedNetworksAndOptFromScratchAndMeasuresRankAgreement() {
+        Path dir = tmp.resolve("study");
+        var config = config(List.of("sampling.count=6", "study.epochs=2", "study.rankCheck=3"));
+        StudyResults study;
+        try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            study = e.study(false);
+        }
+        assertEquals(List.of("S", "ST", "S+ST", "Opt"), study.rows().stream().map(StudyResults.Row::name).toList());
+        var byName = new java.util.HashMap<String, StudyResults.Row>();
+        study.rows().forEach(r -> byName.put(r.name(), r));
+        assertTrue(byName.get("S").parameters() < byName.get("ST").parameters(), "a 3x1x1 path has more weights");
+        assertTrue(byName.get("ST").parameters() < byName.get("S+ST").parameters());
+        assertTrue(byName.get("S").macsPerClip() < byName.get("S+ST").macsPerClip());
+        for (StudyResults.Row r : study.rows()) {
+            assertTrue(r.top1() >= 0 && r.top1() <= 1);
+            assertNotNull(r.templateTop1());
+        }
+        assertEquals(3, study.rankCheck().size());
+        assertNotNull(study.kendallTau());
+        assertTrue(Files.isRegularFile(dir.resolve(Experiment.STUDY)));
+        // Resuming a finished study retrains nothing and gives the same table.
+        try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            assertEquals(study, e.study(true));
+        }
+    }
+
+    @Test
+    void kendallTauOfAgreeingAndReversedRankings() {
+        var agree = List.of(new StudyResults.RankPoint("a", 0.1, 0.2), new StudyResults.RankPoint("b", 0.5, 0.6),
+                new StudyResults.RankPoint("c", 0.9, 0.7));
+        assertEquals(1.0, Experiment.kendallTau(agree), 1e-12);
+        var reversed = List.of(new StudyResults.RankPoint("a", 0.1, 0.7), new StudyResults.RankPoint("b", 0.5, 0.6),
+                new StudyResults.RankPoint("c", 0.9, 0.2));
+        assertEquals(-1.0, Experiment.kendallTau(reversed), 1e-12);
     }
 }

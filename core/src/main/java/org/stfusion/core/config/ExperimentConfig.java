@@ -28,7 +28,7 @@ public final class ExperimentConfig {
     public static final String FILE_NAME = "config.yaml";
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final List<String> TOP_LEVEL =
-            List.of("name", "seed", "backbone", "fusion", "dataset", "training", "sampling", "reporters");
+            List.of("name", "seed", "backbone", "fusion", "dataset", "training", "sampling", "study", "reporters");
 
     private final Map<String, Object> tree;
     private final String name;
@@ -39,6 +39,7 @@ public final class ExperimentConfig {
     private final List<String> fusionPaths;
     private final TrainingSettings training;
     private final SamplingSettings sampling;
+    private final StudySettings study;
     private final List<PluginConfig> reporters;
 
     private ExperimentConfig(Map<String, Object> tree) {
@@ -63,11 +64,14 @@ public final class ExperimentConfig {
         training = TrainingSettings.read(trainingSection);
         PluginConfig samplingSection = root.section("sampling");
         sampling = SamplingSettings.read(samplingSection);
+        PluginConfig studySection = root.section("study");
+        study = StudySettings.read(studySection, training);
         reporters = readReporters(tree.get("reporters"));
         root.accept("backbone", "dataset", "reporters");
         checkTopLevel();
         trainingSection.rejectUnknownKeys();
         samplingSection.rejectUnknownKeys();
+        studySection.rejectUnknownKeys();
         fusion.rejectUnknownKeys();
     }
 
@@ -133,6 +137,10 @@ public final class ExperimentConfig {
 
     public SamplingSettings sampling() {
         return sampling;
+    }
+
+    public StudySettings study() {
+        return study;
     }
 
     public List<PluginConfig> reporters() {

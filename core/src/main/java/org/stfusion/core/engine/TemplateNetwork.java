@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,8 +20,6 @@ import org.stfusion.api.model.InputSpec;
  * All graphs share the arrays of one {@link ParameterStore}, so training any of them trains the template.
  */
 public final class TemplateNetwork {
-    private static final double BN_MOMENTUM = 0.1;
-
     private final Backbone backbone;
     private final InputSpec input;
     private final List<FusionPath> paths;
@@ -115,61 +112,19 @@ public final class TemplateNetwork {
         return sigmoid(store.trainable().get(template.classifierTheta()).getDouble(0));
     }
 
-    /** Outputs of one training step: loss terms, logits, and the gradients of every trained array. */
-    public record Step(double loss, double crossEntropy, double regulariser, INDArray logits,
-                       Map<String, INDArray> gradients) {
-    }
-
-    /**
-     * Forward and backward on one batch of {@code graph} (a BATCH-norm graph), then folds the batch
-     * statistics into the running statistics. {@code gateInputs} are the noise placeholders (RELAXED).
-     */
-    public Step trainStep(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
-        if (!graph.hasLoss()) {
-            throw new IllegalArgumentException("graph has no loss (evaluation graph)");
-        }
-        Map<String, INDArray> ph = new HashMap<>(gateInputs);
-        ph.put(SameDiffNetworkBuilder.INPUT, clips);
-        ph.put(SameDiffNetworkBuilder.LABELS, oneHot);
-        List<String> outputs = new ArrayList<>(List.of(SameDiffNetworkBuilder.LOSS, SameDiffNetworkBuilder.CE,
-                SameDiffNetworkBuilder.REG, SameDiffNetworkBuilder.LOGITS));
-        for (String bn : graph.batchNorms()) {
-            outputs.add(bn + ".batchMean");
-            outputs.add(bn + ".batchVar");
-        }
-        OutAndGrad r = graph.sd().calculateGradientsAndOutputs(ph, outputs, graph.trainableNames());
-        Map<String, INDArray> out = r.getOutputs();
-        long n = clips.length() / clips.size(1);
-        for (String bn : graph.batchNorms()) {
-            updateRunning(bn, out.get(bn + ".batchMean"), out.get(bn + ".batchVar"), n);
-        }
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        for (String name : graph.trainableNames()) {
-            INDArray grad = r.getGradients().get(name);
-            if (grad != null) {
-                grads.put(name, grad);
-            }
-        }
-        return new Step(out.get(SameDiffNetworkBuilder.LOSS).getDouble(0), out.get(SameDiffNetworkBuilder.CE).getDouble(0),
-                out.get(SameDiffNetworkBuilder.REG).getDouble(0), out.get(SameDiffNetworkBuilder.LOGITS), grads);
+    /** One training step of {@code graph} on this network's weights; see {@link GraphRunner#trainStep}. */
+    public GraphRunner.Step trainStep(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
+        return GraphRunner.trainStep(graph, store, clips, oneHot, gateInputs);
     }
 
     /** Loss terms only (no gradient, no running-statistics update); for tests and checks. */
     public double[] lossTerms(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
-        Map<String, INDArray> ph = new HashMap<>(gateInputs);
-        ph.put(SameDiffNetworkBuilder.INPUT, clips);
-        ph.put(SameDiffNetworkBuilder.LABELS, oneHot);
-        Map<String, INDArray> out = graph.sd().output(ph, SameDiffNetworkBuilder.LOSS, SameDiffNetworkBuilder.CE,
-                SameDiffNetworkBuilder.REG);
-        return new double[] {out.get(SameDiffNetworkBuilder.LOSS).getDouble(0),
-            out.get(SameDiffNetworkBuilder.CE).getDouble(0), out.get(SameDiffNetworkBuilder.REG).getDouble(0)};
+        return GraphRunner.lossTerms(graph, clips, oneHot, gateInputs);
     }
 
     /** Logits of {@code graph} for a batch; {@code gateInputs} holds the masks of a HARD graph. */
     public INDArray logits(BuiltGraph graph, INDArray clips, Map<String, INDArray> gateInputs) {
-        Map<String, INDArray> ph = new HashMap<>(gateInputs);
-        ph.put(SameDiffNetworkBuilder.INPUT, clips);
-        return graph.sd().output(ph, SameDiffNetworkBuilder.LOGITS).get(SameDiffNetworkBuilder.LOGITS);
+        return GraphRunner.logits(graph, clips, gateInputs);
     }
 
     /**
@@ -229,14 +184,6 @@ public final class TemplateNetwork {
             features.putScalar(0, i, featureKeep[i] ? 1 : 0);
         }
         return Map.of(SameDiffNetworkBuilder.PATH_KEEP, paths, SameDiffNetworkBuilder.FC_KEEP, features);
-    }
-
-    private void updateRunning(String bn, INDArray batchMean, INDArray batchVar, long n) {
-        INDArray mean = store.state().get(bn + ".runningMean");
-        INDArray var = store.state().get(bn + ".runningVar");
-        double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
-        mean.muli(1 - BN_MOMENTUM).addi(batchMean.castTo(mean.dataType()).mul(BN_MOMENTUM));
-        var.muli(1 - BN_MOMENTUM).addi(batchVar.castTo(var.dataType()).mul(BN_MOMENTUM * unbias));
     }
 
     static double sigmoid(double x) {

@@ -12,6 +12,7 @@ import org.stfusion.api.data.Split;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.BuiltGraph;
 import org.stfusion.core.engine.GateMode;
+import org.stfusion.core.engine.GraphRunner;
 import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.train.ClipBatches;
@@ -106,7 +107,8 @@ public final class Scorer implements AutoCloseable {
         return evaluate(net.fixedGraph(BnMode.RUNNING, paths), Map.of()).top1();
     }
 
-    private Score evaluate(BuiltGraph graph, Map<String, INDArray> masks) {
+    /** Top-1/top-5 of any graph over the validation split; {@code masks} are the inputs a HARD graph needs. */
+    public Score evaluate(BuiltGraph graph, Map<String, INDArray> masks) {
         long top1 = 0;
         long top5 = 0;
         long n = 0;
@@ -114,7 +116,7 @@ public final class Scorer implements AutoCloseable {
         Iterator<ClipBatches.Batch> batches = batches();
         while (batches.hasNext()) {
             ClipBatches.Batch batch = batches.next();
-            INDArray logits = net.logits(graph, batch.clips(), masks);
+            INDArray logits = GraphRunner.logits(graph, batch.clips(), masks);
             top1 += topKCorrect(logits, batch.labels(), 1);
             if (withTop5) {
                 top5 += topKCorrect(logits, batch.labels(), 5);

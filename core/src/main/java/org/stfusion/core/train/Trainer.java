@@ -20,6 +20,7 @@ import org.stfusion.core.UserException;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.BuiltGraph;
+import org.stfusion.core.engine.GraphRunner;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.sample.Scorer;
 
@@ -130,7 +131,7 @@ public final class Trainer {
                     continue; // batch statistics of a single clip are degenerate
                 }
                 Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
-                TemplateNetwork.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
+                GraphRunner.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
                 if (!Double.isFinite(step.loss())) {
                     throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
                             + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr

@@ -1,0 +1,19 @@
+package org.stfusion.core.study;
+
+import java.util.List;
+
+/**
+ * The paper's Table 2 for one run: each fixed network trained from scratch with the same budget, with its
+ * parameters and MACs per clip, and how the template had scored the same strategy; plus the rank check.
+ */
+public record StudyResults(List<Row> rows, List<RankPoint> rankCheck, Double kendallTau, int epochs) {
+
+    /** One network: {@code templateTop1} is its score with the template's weights (no retraining). */
+    public record Row(String name, List<String> units, long parameters, long macsPerClip, double top1, Double top5,
+                      Double templateTop1) {
+    }
+
+    /** A sampled strategy scored both ways, for Kendall's tau. */
+    public record RankPoint(String id, double templateTop1, double standaloneTop1) {
+    }
+}
