@@ -32,6 +32,7 @@ import org.stfusion.api.data.Split;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
@@ -237,7 +238,7 @@ public final class Experiment implements AutoCloseable {
                 }
                 rows.add(row);
                 k++;
-                writeJson(file, new StudyResults(rows, ranks, null, settings.epochs()));
+                writeJson(file, new StudyResults(pluginRefs(), rows, ranks, null, settings.epochs()));
             }
             List<StrategyResult> drawOrder = new ArrayList<>(results.strategies());
             drawOrder.sort(Comparator.comparing(StrategyResult::id));
@@ -248,30 +249,141 @@ public final class Experiment implements AutoCloseable {
                 }
                 ranks.add(new StudyResults.RankPoint(s.id(), s.top1(), row.top1()));
                 k++;
-                writeJson(file, new StudyResults(rows, ranks, null, settings.epochs()));
+                writeJson(file, new StudyResults(pluginRefs(), rows, ranks, null, settings.epochs()));
             }
         }
         Double tau = ranks.size() < 2 ? null : kendallTau(ranks);
-        StudyResults study = new StudyResults(rows, ranks, tau, settings.epochs());
+        StudyResults study = new StudyResults(pluginRefs(), rows, ranks, tau, settings.epochs());
         writeJson(file, study);
         return study;
     }
 
-    private StudyResults.Row trainStandalone(FixedNetworkTrainer trainer, Scorer scorer, String name, StrategyResult strategy,
-                                             int index) {
-        TemplateNetwork net = network();
-        List<String> positions = net.positions().stream().map(PositionInfo::name).toList();
+    /**
+     * A scored strategy of this run as a descriptor: {@code best}, a named one ({@code S}, {@code ST},
+     * {@code S+ST}) or a sampled id such as {@code s007}.
+     */
+    public StrategyDescriptor strategy(String id) {
+        TemplateNetwork net = trainedNetwork();
+        Scores scores = readScores();
+        StrategyResult found = id.equals("best") ? (scores.strategies().isEmpty() ? null : scores.strategies().get(0))
+                : scores.named().containsKey(id) ? scores.named().get(id)
+                : scores.strategies().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+        if (found == null) {
+            throw new UserException("no strategy '" + id + "' in " + runDir + "; use best, " + String.join(", ",
+                    scores.named().keySet()) + " or a sampled id (" + scores.strategies().size() + " sampled, e.g. s001)");
+        }
+        return new StrategyDescriptor(found.id(), PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
+                net.positions().stream().map(PositionInfo::name).toList(), found.units(), found.seed());
+    }
+
+    /** What a materialised strategy is: its network, its descriptor read back from the network, its score. */
+    public record Materialized(StandaloneNetwork network, StrategyDescriptor descriptor, double top1, Double top5) {
+    }
+
+    /**
+     * Builds the standalone network of {@code strategy} (only the kept paths' weights exist), with the
+     * template's trained weights and BN statistics copied in ({@code copyWeights}) or freshly initialised,
+     * scores it on the validation split and, with {@code out}, saves it as a network file.
+     */
+    public Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out) {
+        TemplateNetwork net = trainedNetwork();
+        StandaloneNetwork standalone = standalone(strategy, config.seed() + 1000);
+        if (copyWeights) {
+            standalone.store().trainable().forEach((name, w) -> w.assign(net.store().trainable().get(name)));
+            standalone.store().state().forEach((name, v) -> v.assign(net.store().state().get(name)));
+        }
+        Scorer.Score score;
+        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+            score = scorer.evaluate(standalone.evaluation(), Map.of());
+        }
+        StrategyDescriptor back = describe(standalone, strategy);
+        if (out != null) {
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("format", "stfusion-network/1");
+            manifest.put("plugins", pluginRefs());
+            manifest.put("strategy", back);
+            manifest.put("weights", copyWeights ? "template" : "initialised");
+            manifest.put("parameters", standalone.parameterCount());
+            manifest.put("macsPerClip", standalone.macsPerClip());
+            manifest.put("top1", score.top1());
+            try {
+                Checkpoint.writeNetwork(out, JSON.convertValue(manifest, Map.class), standalone.store());
+            } catch (IOException e) {
+                throw new UserException("cannot write " + out + ": " + e.getMessage(), e);
+            }
+        }
+        return new Materialized(standalone, back, score.top1(), score.top5());
+    }
+
+    /**
+     * Trains {@code strategy} as a standalone network with the study's budget: from scratch, or fine-tuning
+     * the template's weights ({@code fineTune}). Writes {@code retrain-<id>.json} into the run directory.
+     */
+    public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
+        TemplateNetwork net = trainedNetwork();
+        StandaloneNetwork standalone = fineTune ? materialize(strategy, true, null).network()
+                : standalone(strategy, config.seed() + 1000);
+        var trainer = new FixedNetworkTrainer(dataset, config.study(), config.training().batchSize(),
+                config.training().momentum(), config.training().lrDecay(), reporters);
+        Scorer.Score score;
+        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+            score = trainer.train((fineTune ? "fine-tune " : "retrain ") + strategy.id(), standalone, config.seed() + 2000, scorer);
+        }
+        var row = new StudyResults.Row(strategy.id(), strategy.units(), standalone.parameterCount(), standalone.macsPerClip(),
+                score.top1(), score.top5(), null);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("plugins", pluginRefs());
+        record.put("strategy", strategy);
+        record.put("mode", fineTune ? "fine-tune" : "from scratch");
+        record.put("epochs", config.study().epochs());
+        record.put("result", row);
+        writeJson(runDir.resolve("retrain-" + strategy.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".json"), record);
+        return row;
+    }
+
+    private StandaloneNetwork standalone(StrategyDescriptor strategy, long seed) {
+        if (!strategy.backbone().name().equals(backboneProvider.name())) {
+            throw new UserException("strategy " + strategy.id() + " is for backbone '" + strategy.backbone().name()
+                    + "', this run uses '" + backboneProvider.name() + "'");
+        }
+        List<String> positions = network().positions().stream().map(PositionInfo::name).toList();
+        if (!positions.equals(strategy.positions())) {
+            throw new UserException("strategy " + strategy.id() + " names " + strategy.positions().size()
+                    + " fusion positions that do not match this network's " + positions.size());
+        }
         Map<String, BitSet> pathsAt = new HashMap<>();
-        for (int i = 0; i < positions.size(); i++) {
+        for (String position : positions) {
+            List<String> units = List.of(strategy.unitAt(position).split("\\+"));
             BitSet bits = new BitSet();
-            List<String> units = List.of(strategy.units().get(i).split("\\+"));
             for (int p = 0; p < paths.size(); p++) {
                 bits.set(p, units.contains(paths.get(p).unitName()));
             }
-            pathsAt.put(positions.get(i), bits);
+            pathsAt.put(position, bits);
         }
-        StandaloneNetwork standalone = new StandaloneNetwork(backbone, dataset.inputSpec(), paths, pathsAt::get,
-                net.store().dataType(), config.seed() + 1000 + index);
+        return new StandaloneNetwork(backbone, dataset.inputSpec(), paths, pathsAt::get, network().store().dataType(), seed);
+    }
+
+    /** Reads the strategy back from a built network: which paths exist at each position. */
+    private StrategyDescriptor describe(StandaloneNetwork standalone, StrategyDescriptor from) {
+        List<String> units = new ArrayList<>();
+        for (PositionInfo pos : standalone.evaluation().positions()) {
+            StringBuilder unit = new StringBuilder();
+            for (int p = 0; p < paths.size(); p++) {
+                if (pos.pathsPresent().get(p)) {
+                    unit.append(unit.length() == 0 ? "" : "+").append(paths.get(p).unitName());
+                }
+            }
+            units.add(unit.length() == 0 ? "none" : unit.toString());
+        }
+        return new StrategyDescriptor(from.id(), PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
+                standalone.evaluation().positions().stream().map(PositionInfo::name).toList(), units, from.seed());
+    }
+
+    private StudyResults.Row trainStandalone(FixedNetworkTrainer trainer, Scorer scorer, String name, StrategyResult strategy,
+                                             int index) {
+        StrategyDescriptor descriptor = new StrategyDescriptor(name, PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
+                network().positions().stream().map(PositionInfo::name).toList(), strategy.units(), strategy.seed());
+        StandaloneNetwork standalone = standalone(descriptor, config.seed() + 1000 + index);
         Scorer.Score score = trainer.train("study " + name, standalone, config.seed() + 2000 + index, scorer);
         LOG.info("study: {} trained from scratch: top-1 {} (template score {}), {} parameters, {} MACs per clip", name,
                 score.top1(), strategy.top1(), standalone.parameterCount(), standalone.macsPerClip());
@@ -421,11 +533,11 @@ public final class Experiment implements AutoCloseable {
     }
 
     /** Core's own record of the scores, so {@code analyze} can run again without rescoring. */
-    record Scores(List<StrategyResult> strategies, Map<String, StrategyResult> named) {
+    record Scores(Map<String, Object> plugins, List<StrategyResult> strategies, Map<String, StrategyResult> named) {
     }
 
     private void writeScores(List<StrategyResult> sampled, Map<String, StrategyResult> named) {
-        writeJson(runDir.resolve(SCORES), new Scores(sampled, named));
+        writeJson(runDir.resolve(SCORES), new Scores(pluginRefs(), sampled, named));
     }
 
     /** Writes {@code value} to a temporary file and renames it, so a reader never sees half a file. */

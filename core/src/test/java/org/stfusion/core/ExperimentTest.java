@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stfusion.api.NamedProvider;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.data.DatasetProvider;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionUnitProvider;
@@ -102,6 +103,27 @@ class ExperimentTest {
         try (Experiment e = Experiment.open(catalog(), saved, dir, new PrintStream(new ByteArrayOutputStream()))) {
             assertEquals(r.positions(), e.analyze().positions());
             assertThrows(UserException.class, () -> e.train(false), "a finished run is not silently overwritten");
+        }
+
+        // Strategies are values: descriptor -> standalone network -> descriptor, same score as in the template.
+        try (Experiment e = Experiment.open(catalog(), saved, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            StrategyDescriptor best = e.strategy("best");
+            assertEquals(r.best().units(), best.units());
+            assertEquals(5, best.positions().size());
+            Path file = dir.resolve("best-network.zip");
+            Experiment.Materialized m = e.materialize(best, true, file);
+            assertEquals(best, m.descriptor());
+            assertEquals(r.best().top1(), m.top1(), 1e-12, "inherited weights score as in the template");
+            assertTrue(Files.isRegularFile(file));
+            assertEquals(r.best().macsPerClip(), m.network().macsPerClip());
+            StrategyDescriptor s = e.strategy("S");
+            assertTrue(s.units().stream().allMatch("S"::equals));
+            assertTrue(e.materialize(s, false, null).network().parameterCount()
+                    < m.network().parameterCount() || best.units().stream().allMatch("S"::equals));
+            assertThrows(UserException.class, () -> e.strategy("s999"));
+            StrategyDescriptor json = new ObjectMapper().readValue(new ObjectMapper().writeValueAsString(best),
+                    StrategyDescriptor.class);
+            assertEquals(best, json);
         }
     }
 

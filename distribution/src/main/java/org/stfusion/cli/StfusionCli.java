@@ -31,7 +31,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "stfusion", mixinStandardHelpOptions = true, versionProvider = StfusionCli.Version.class,
         usageHelpAutoWidth = true,
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
-        subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, BenchCommand.class,
+        subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
+                MaterializeCommand.class, RetrainCommand.class, BenchCommand.class,
                 AnalyzeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
 public final class StfusionCli implements Callable<Integer> {

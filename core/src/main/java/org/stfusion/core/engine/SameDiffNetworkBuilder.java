@@ -206,8 +206,10 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         Shape in = volume(x, "fusion " + name);
         BitSet present = variant.paths(name, paths.size());
         List<Integer> gateIndices = new ArrayList<>();
+        List<Boolean> pathsPresent = new ArrayList<>();
         SDVariable sum = null;
         for (int i = 0; i < paths.size(); i++) {
+            pathsPresent.add(present.get(i));
             if (!present.get(i)) {
                 gateIndices.add(-1);
                 continue;
@@ -219,6 +221,7 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             Tensor y;
             if (variant.gates() == GateMode.NONE) {
                 y = path.apply(this, scope, h, outChannels);
+                gateIndices.add(-1);
             } else {
                 int g = gates.size();
                 String theta = param(scope + ".theta", () -> store.constant(vdp.thetaInit(), 1));
@@ -241,7 +244,8 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             // No path at this position: the sum of no paths is zero (the following layers still run).
             sum = var(x).mean(true, 1).mul(0).add(sd.constant(store.constant(0, 1, outChannels, 1, 1, 1)));
         }
-        positions.add(new PositionInfo(positions.size(), name, in, outChannels, List.copyOf(gateIndices)));
+        positions.add(new PositionInfo(positions.size(), name, in, outChannels, List.copyOf(pathsPresent),
+                List.copyOf(gateIndices)));
         return new SdTensor(sum, Shape.volume(outChannels, in.frames(), in.height(), in.width()));
     }
 

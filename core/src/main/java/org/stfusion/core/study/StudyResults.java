@@ -1,12 +1,15 @@
 package org.stfusion.core.study;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The paper's Table 2 for one run: each fixed network trained from scratch with the same budget, with its
  * parameters and MACs per clip, and how the template had scored the same strategy; plus the rank check.
+ * {@code plugins} names the backbone, dataset and fusion units (with versions) the study was made with.
  */
-public record StudyResults(List<Row> rows, List<RankPoint> rankCheck, Double kendallTau, int epochs) {
+public record StudyResults(Map<String, Object> plugins, List<Row> rows, List<RankPoint> rankCheck, Double kendallTau,
+                           int epochs) {
 
     /** One network: {@code templateTop1} is its score with the template's weights (no retraining). */
     public record Row(String name, List<String> units, long parameters, long macsPerClip, double top1, Double top5,

@@ -45,20 +45,30 @@ public final class Checkpoint {
 
     public static void write(Path file, Manifest manifest, ParameterStore store, Map<String, INDArray> velocity)
             throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("plugins", manifest.plugins());
+        m.put("stage", manifest.stage());
+        m.put("warmupEpochsDone", manifest.warmupEpochsDone());
+        m.put("vdpEpochsDone", manifest.vdpEpochsDone());
+        m.put("rngState", Base64.getEncoder().encodeToString(manifest.rngState()));
+        m.put("dataType", manifest.dataType());
+        m.put("history", manifest.history());
+        writeZip(file, m, store, velocity);
+    }
+
+    /** A standalone network file: {@code manifest} (with its own format name) plus weights and statistics. */
+    public static void writeNetwork(Path file, Map<String, Object> manifest, ParameterStore store) throws IOException {
+        writeZip(file, manifest, store, Map.of());
+    }
+
+    private static void writeZip(Path file, Map<String, Object> manifest, ParameterStore store,
+                                 Map<String, INDArray> velocity) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream fileOut = Files.newOutputStream(tmp);
              ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fileOut))) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("format", FORMAT);
-            m.put("plugins", manifest.plugins());
-            m.put("stage", manifest.stage());
-            m.put("warmupEpochsDone", manifest.warmupEpochsDone());
-            m.put("vdpEpochsDone", manifest.vdpEpochsDone());
-            m.put("rngState", Base64.getEncoder().encodeToString(manifest.rngState()));
-            m.put("dataType", manifest.dataType());
-            m.put("history", manifest.history());
             zip.putNextEntry(new ZipEntry("manifest.json"));
-            zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
             zip.closeEntry();
             writeArrays(zip, "trainable/", store.trainable());
             writeArrays(zip, "state/", store.state());

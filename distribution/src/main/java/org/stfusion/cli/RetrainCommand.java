@@ -1,0 +1,28 @@
+package org.stfusion.cli;
+
+import java.nio.file.Path;
+import org.stfusion.core.Experiment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stfusion retrain RUNDIR STRATEGY.json}: train a strategy's standalone network. */
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+        description = "Train a strategy's standalone network from scratch (or fine-tune the template's weights) with "
+                + "the run's study budget (study.epochs, study.lr, ...), and score it.")
+final class RetrainCommand extends RunDirCommand {
+    @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
+    Path strategy;
+
+    @Option(names = "--fine-tune", description = "Start from the template's weights instead of a fresh initialisation.")
+    boolean fineTune;
+
+    @Override
+    String execute(Experiment experiment) {
+        var descriptor = StrategyFile.read(strategy);
+        var row = experiment.retrain(descriptor, fineTune);
+        return String.format("%s %s: validation top-1 %.1f%%, %,d parameters, %.4f GMACs per clip%nResult: %s",
+                descriptor.id(), fineTune ? "fine-tuned" : "trained from scratch", 100 * row.top1(), row.parameters(),
+                row.macsPerClip() / 1e9, runDir.resolve("retrain-" + descriptor.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".json"));
+    }
+}

@@ -1,0 +1,40 @@
+package org.stfusion.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.stfusion.core.Experiment;
+import org.stfusion.core.UserException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stfusion strategy RUNDIR [ID]}: a scored strategy as a JSON descriptor. */
+@Command(name = "strategy", mixinStandardHelpOptions = true,
+        description = "Write a scored strategy of a run as a JSON descriptor (backbone, unit per position, seed).")
+final class StrategyCommand extends RunDirCommand {
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID", defaultValue = "best",
+            description = "best (default), S, ST, S+ST or a sampled id such as s007.")
+    String id;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the descriptor here instead of printing it.")
+    Path out;
+
+    @Override
+    String execute(Experiment experiment) {
+        try {
+            String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(experiment.strategy(id));
+            if (out == null) {
+                return json;
+            }
+            Files.writeString(out, json + System.lineSeparator());
+            return "Strategy: " + out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UserException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+}
