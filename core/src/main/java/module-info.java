@@ -23,6 +23,7 @@ module org.stfusion.core {
     exports org.stfusion.core.engine;
     exports org.stfusion.core.bench;
     exports org.stfusion.core.study;
+    exports org.stfusion.core.testkit;
 
     opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;
     opens org.stfusion.core.config to com.fasterxml.jackson.databind;
