@@ -48,6 +48,7 @@ import org.stfusion.core.engine.VdpSettings;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.sample.Scorer;
 import org.stfusion.core.sample.StrategySampler;
+import org.stfusion.core.sample.SuccessiveHalving;
 import org.stfusion.core.study.FixedNetworkTrainer;
 import org.stfusion.core.study.StudyResults;
 import org.stfusion.core.train.Checkpoint;
@@ -161,18 +162,37 @@ public final class Experiment implements AutoCloseable {
         List<StrategySampler.Drawn> drawn = sampler.drawAll();
         Map<String, StrategyResult> named = new LinkedHashMap<>();
         List<StrategyResult> sampled = new ArrayList<>();
+        Map<String, Object> halving = new LinkedHashMap<>();
         try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize(),
                 config.sampling().bnRecalibration())) {
             int total = drawn.size() + (1 << paths.size()) - 1;
             reporters.accept(new RunEvent.ScoringStarted(total, dataset.size(Split.VALIDATION)));
             long start = System.nanoTime();
-            Map<String, Scorer.Score> seen = new HashMap<>();
+            // Identical masks score identically: each distinct strategy is scored once.
+            Map<String, StrategySampler.Drawn> distinct = new LinkedHashMap<>();
+            drawn.forEach(d -> distinct.putIfAbsent(key(d.pathKeep(), d.featureKeep()), d));
+            int validation = dataset.size(Split.VALIDATION);
+            Map<String, Scorer.Score> scores = new HashMap<>();
+            Map<String, Integer> scoredOn = new HashMap<>();
+            if (config.sampling().successiveHalving()) {
+                var outcome = SuccessiveHalving.run(new ArrayList<>(distinct.keySet()), validation,
+                        config.sampling().halvingFirstSlice(),
+                        (k, items) -> scorer.score(distinct.get(k).pathKeep(), distinct.get(k).featureKeep(), items),
+                        k -> net.template().macsWith(distinct.get(k).pathKeep()));
+                scores.putAll(outcome.scores());
+                scoredOn.putAll(outcome.scoredItems());
+                halving.put("clipForwards", outcome.clipForwards());
+                halving.put("fullScoringClipForwards", outcome.fullClipForwards());
+                halving.put("saved", outcome.fullClipForwards() - outcome.clipForwards());
+                LOG.info("successive halving: {} clip forwards instead of {}", outcome.clipForwards(), outcome.fullClipForwards());
+            }
             int done = 0;
             for (StrategySampler.Drawn d : drawn) {
-                // Identical masks score identically: score each distinct strategy once.
-                Scorer.Score s = seen.computeIfAbsent(key(d.pathKeep(), d.featureKeep()),
-                        k -> scorer.score(d.pathKeep(), d.featureKeep()));
-                StrategyResult r = result(net, d.id(), d.seed(), d.pathKeep(), s);
+                String k = key(d.pathKeep(), d.featureKeep());
+                Scorer.Score s = scores.computeIfAbsent(k, x -> scorer.score(d.pathKeep(), d.featureKeep()));
+                Integer items = scoredOn.getOrDefault(k, validation);
+                StrategyResult r = new StrategyResult(d.id(), d.seed(), StrategySampler.units(net, d.pathKeep()), s.top1(),
+                        s.top5(), net.template().macsWith(d.pathKeep()), items < validation ? items : null);
                 sampled.add(r);
                 reporters.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
             }
@@ -189,9 +209,11 @@ public final class Experiment implements AutoCloseable {
                 reporters.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
             }
         }
-        sampled.sort(Comparator.comparingDouble(StrategyResult::top1).reversed()
+        // Strategies scored on the whole set rank first (successive halving stopped the others early).
+        sampled.sort(Comparator.comparingInt((StrategyResult r) -> r.scoredItems() == null ? Integer.MAX_VALUE : r.scoredItems())
+                .reversed().thenComparing(Comparator.comparingDouble(StrategyResult::top1).reversed())
                 .thenComparingLong(StrategyResult::macsPerClip).thenComparing(StrategyResult::id));
-        writeScores(sampled, named);
+        writeScores(sampled, named, halving);
         return analyze();
     }
 
@@ -199,10 +221,14 @@ public final class Experiment implements AutoCloseable {
     public RunResults analyze() {
         TemplateNetwork net = trainedNetwork();
         Scores scores = readScores();
+        Map<String, Object> training = trainingSummary(net);
+        if (scores.successiveHalving() != null) {
+            training.put("successiveHalving", scores.successiveHalving());
+        }
         RunResults results = new RunResults(PluginRef.of(PluginCatalog.BACKBONE, backboneProvider), datasetSummary(),
                 fusionUnits, backbone.settings(), net.store().parameterCount(), net.template().macs(),
                 Marginals.compute(net), scores.strategies(), scores.named(),
-                scores.strategies().isEmpty() ? null : scores.strategies().get(0), trainingSummary(net));
+                scores.strategies().isEmpty() ? null : scores.strategies().get(0), training);
         reporters.accept(new RunEvent.RunFinished(results, runDir.toString(), (System.nanoTime() - started) / 1e9));
         return results;
     }
@@ -533,11 +559,12 @@ public final class Experiment implements AutoCloseable {
     }
 
     /** Core's own record of the scores, so {@code analyze} can run again without rescoring. */
-    record Scores(Map<String, Object> plugins, List<StrategyResult> strategies, Map<String, StrategyResult> named) {
+    record Scores(Map<String, Object> plugins, List<StrategyResult> strategies, Map<String, StrategyResult> named,
+                  Map<String, Object> successiveHalving) {
     }
 
-    private void writeScores(List<StrategyResult> sampled, Map<String, StrategyResult> named) {
-        writeJson(runDir.resolve(SCORES), new Scores(pluginRefs(), sampled, named));
+    private void writeScores(List<StrategyResult> sampled, Map<String, StrategyResult> named, Map<String, Object> halving) {
+        writeJson(runDir.resolve(SCORES), new Scores(pluginRefs(), sampled, named, halving.isEmpty() ? null : halving));
     }
 
     /** Writes {@code value} to a temporary file and renames it, so a reader never sees half a file. */

@@ -2,6 +2,7 @@ package org.stfusion.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,19 @@ class ExperimentTest {
             StrategyDescriptor json = new ObjectMapper().readValue(new ObjectMapper().writeValueAsString(best),
                     StrategyDescriptor.class);
             assertEquals(best, json);
+        }
+
+        // Successive halving: the survivors are scored on the whole set and rank first; fewer clip forwards.
+        var halving = ExperimentConfig.load(dir.resolve("config.yaml"), List.of("sampling.successiveHalving=true",
+                "sampling.halvingFirstSlice=0.25"));
+        try (Experiment e = Experiment.open(catalog(), halving, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            RunResults h = e.sample();
+            assertNull(h.best().scoredItems(), "the best was scored on the whole validation set");
+            assertTrue(h.strategies().stream().anyMatch(s -> s.scoredItems() != null), "some were stopped early");
+            assertTrue(h.best().top1() <= r.best().top1() + 1e-12);
+            @SuppressWarnings("unchecked")
+            var stats = (java.util.Map<String, Object>) h.training().get("successiveHalving");
+            assertTrue(((Number) stats.get("saved")).longValue() > 0, stats.toString());
         }
     }
 

@@ -44,6 +44,6 @@ final class ResultsJson {
         if (s == null || s.top5() == null || !s.top5().isNaN()) {
             return s;
         }
-        return new StrategyResult(s.id(), s.seed(), s.units(), s.top1(), null, s.macsPerClip());
+        return new StrategyResult(s.id(), s.seed(), s.units(), s.top1(), null, s.macsPerClip(), s.scoredItems());
     }
 }

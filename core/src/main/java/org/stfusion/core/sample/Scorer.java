@@ -63,14 +63,19 @@ public final class Scorer implements AutoCloseable {
 
     /** Scores the template with hard masks: 0/1 per path gate, 0/1 per classifier feature. */
     public Score score(boolean[] pathKeep, boolean[] featureKeep) {
+        return score(pathKeep, featureKeep, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #score(boolean[], boolean[])} on the first {@code items} validation clips only. */
+    public Score score(boolean[] pathKeep, boolean[] featureKeep, int items) {
         BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
         Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
         if (recalibrationBatches == 0) {
-            return evaluate(g, masks);
+            return evaluate(g, masks, items);
         }
         Map<String, INDArray> templateStatistics = net.recalibrate(recalibrationClips().iterator(), masks);
         try {
-            return evaluate(g, masks);
+            return evaluate(g, masks, items);
         } finally {
             net.restoreStatistics(templateStatistics);
         }
@@ -109,13 +114,20 @@ public final class Scorer implements AutoCloseable {
 
     /** Top-1/top-5 of any graph over the validation split; {@code masks} are the inputs a HARD graph needs. */
     public Score evaluate(BuiltGraph graph, Map<String, INDArray> masks) {
+        return evaluate(graph, masks, Integer.MAX_VALUE);
+    }
+
+    private Score evaluate(BuiltGraph graph, Map<String, INDArray> masks, int items) {
         long top1 = 0;
         long top5 = 0;
         long n = 0;
         boolean withTop5 = dataset.inputSpec().classes() > 5;
         Iterator<ClipBatches.Batch> batches = batches();
-        while (batches.hasNext()) {
+        while (batches.hasNext() && n < items) {
             ClipBatches.Batch batch = batches.next();
+            if (n + batch.size() > items) {
+                batch = batch.first((int) (items - n));
+            }
             INDArray logits = GraphRunner.logits(graph, batch.clips(), masks);
             top1 += topKCorrect(logits, batch.labels(), 1);
             if (withTop5) {

@@ -38,6 +38,12 @@ public final class ClipBatches implements AutoCloseable {
         public int size() {
             return labels.length;
         }
+
+        /** The first {@code n} clips of this batch. */
+        public Batch first(int n) {
+            var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n);
+            return new Batch(clips.get(rows).dup(), oneHot.get(rows).dup(), java.util.Arrays.copyOf(labels, n));
+        }
     }
 
     /** Batches over {@code order} (item indices), {@code batchSize} at a time; a short last batch is kept. */
