@@ -1,5 +1,15 @@
-/** Built-in datasets: the embedded synthetic "moving object on a torus" generator. */
+/**
+ * Built-in datasets: the embedded synthetic "moving object on a torus" generator, and readers for datasets on disk
+ * (generic lists, UCF101, HMDB51, Kinetics) stored as videos or JPEG/PNG frame folders.
+ * <p>
+ * JavaCV is not named here: its module descriptor requires every JavaCPP preset (OpenCV, Tesseract, ...) and
+ * JavaFX, which are excluded from the build, so it stays on the class path and this module reads the unnamed
+ * module ({@code --add-reads}, as for ND4J).
+ */
 module org.stfusion.datasets {
     requires org.stfusion.api;
-    provides org.stfusion.api.data.DatasetProvider with org.stfusion.datasets.SyntheticDatasetProvider;
+    requires java.desktop;
+    provides org.stfusion.api.data.DatasetProvider with org.stfusion.datasets.SyntheticDatasetProvider,
+            org.stfusion.datasets.files.ListDatasetProvider, org.stfusion.datasets.files.Ucf101DatasetProvider,
+            org.stfusion.datasets.files.Hmdb51DatasetProvider, org.stfusion.datasets.files.KineticsDatasetProvider;
 }

@@ -63,7 +63,8 @@ class JsonReporterTest {
         assertEquals(Set.of("name", "pS", "pT", "keptS", "keptT", "unitMarginals", "drop"), fieldNames(root.at("/positions/0")));
         assertEquals(Set.of("S", "ST", "S+ST"), fieldNames(root.at("/positions/0/unitMarginals")));
         assertEquals(0.1, root.at("/positions/0/pS").asDouble());
-        assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip"), fieldNames(root.at("/strategies/0")));
+        assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip", "scoredItems"),
+                fieldNames(root.at("/strategies/0")));
         assertEquals("s0042", root.at("/strategies/0/id").asText());
         assertEquals("S+ST", root.at("/strategies/0/units/0").asText());
         assertTrue(root.at("/strategies/2/top5").isNull(), "absent top-5 is null");
