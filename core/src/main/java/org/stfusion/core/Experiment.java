@@ -50,6 +50,7 @@ import org.stfusion.core.sample.Scorer;
 import org.stfusion.core.sample.StrategySampler;
 import org.stfusion.core.sample.SuccessiveHalving;
 import org.stfusion.core.study.FixedNetworkTrainer;
+import org.stfusion.core.study.MarginalTransfer;
 import org.stfusion.core.study.StudyResults;
 import org.stfusion.core.train.Checkpoint;
 import org.stfusion.core.train.Trainer;
@@ -300,6 +301,17 @@ public final class Experiment implements AutoCloseable {
         }
         return new StrategyDescriptor(found.id(), PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
                 net.positions().stream().map(PositionInfo::name).toList(), found.units(), found.seed());
+    }
+
+    /**
+     * A strategy for this experiment's backbone derived from another run's marginals by relative depth
+     * ({@link MarginalTransfer}); nothing is trained.
+     */
+    public StrategyDescriptor transfer(RunResults source) {
+        List<String> positions = network().positions().stream().map(PositionInfo::name).toList();
+        String id = "transfer-" + source.backbone().name() + "-to-" + backboneProvider.name();
+        return MarginalTransfer.derive(source.positions(), PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
+                positions, id);
     }
 
     /** What a materialised strategy is: its network, its descriptor read back from the network, its score. */

@@ -32,7 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         usageHelpAutoWidth = true,
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
-                MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class,
+                MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, TransferCommand.class,
                 AnalyzeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
 public final class StfusionCli implements Callable<Integer> {
