@@ -279,7 +279,11 @@ public final class Experiment implements AutoCloseable {
                 writeJson(file, new StudyResults(pluginRefs(), rows, ranks, null, settings.epochs()));
             }
         }
+        // Undefined (null) with fewer than two strategies or when one of the rankings is all ties.
         Double tau = ranks.size() < 2 ? null : kendallTau(ranks);
+        if (tau != null && tau.isNaN()) {
+            tau = null;
+        }
         StudyResults study = new StudyResults(pluginRefs(), rows, ranks, tau, settings.epochs());
         writeJson(file, study);
         return study;

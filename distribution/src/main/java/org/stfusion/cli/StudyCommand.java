@@ -23,6 +23,9 @@ final class StudyCommand extends ConfigCommand {
         if (study.kendallTau() != null) {
             cli.out.printf("Kendall's tau, template vs standalone top-1 over %d sampled strategies: %.3f%n",
                     study.rankCheck().size(), study.kendallTau());
+        } else if (study.rankCheck().size() > 1) {
+            cli.out.printf("Kendall's tau over %d sampled strategies: undefined (all scores tie in one ranking)%n",
+                    study.rankCheck().size());
         }
         cli.out.println("Study: " + runDir.resolve(Experiment.STUDY));
     }
