@@ -1,12 +1,6 @@
 package org.stfusion.datasets;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.stfusion.api.data.Clip;
@@ -118,21 +112,6 @@ final class SyntheticDataset implements Dataset {
                 lines.add(split.label() + "/" + id(split, i) + " " + label(i));
             }
         }
-        Collections.sort(lines);
-        MessageDigest sha = sha256();
-        sha.update(("synthetic generator " + GENERATOR_VERSION + " " + settings.describe() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-        for (String line : lines) {
-            sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        return HexFormat.of().formatHex(Arrays.copyOf(sha.digest(), 8));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
+        return ManifestHash.of("synthetic generator " + GENERATOR_VERSION + " " + settings.describe(), lines);
     }
 }

@@ -1,13 +1,7 @@
 package org.stfusion.datasets.files;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.stfusion.api.data.Clip;
@@ -15,6 +9,7 @@ import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.datasets.ManifestHash;
 
 /**
  * A dataset of video files or frame folders listed in a {@link Manifest}. The lists were checked when the
@@ -109,19 +104,6 @@ final class FileClipDataset implements Dataset {
                 lines.add(split.label() + "/" + item.id() + " " + item.label());
             }
         }
-        Collections.sort(lines);
-        MessageDigest sha = sha256();
-        for (String line : lines) {
-            sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        return HexFormat.of().formatHex(Arrays.copyOf(sha.digest(), 8));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
+        return ManifestHash.of(null, lines);
     }
 }
