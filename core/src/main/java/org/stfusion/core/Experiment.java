@@ -379,8 +379,22 @@ public final class Experiment implements AutoCloseable {
         record.put("mode", fineTune ? "fine-tune" : "from scratch");
         record.put("epochs", config.study().epochs());
         record.put("result", row);
-        writeJson(runDir.resolve("retrain-" + strategy.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".json"), record);
+        writeJson(retrainFile(strategy), record);
         return row;
+    }
+
+    /** Where {@link #retrain} writes its result for {@code strategy}. */
+    public Path retrainFile(StrategyDescriptor strategy) {
+        return runDir.resolve("retrain-" + fileSafe(strategy.id()) + ".json");
+    }
+
+    /** Where a materialised network of {@code strategy} goes unless the user names a file. */
+    public Path networkFile(StrategyDescriptor strategy) {
+        return runDir.resolve("network-" + fileSafe(strategy.id()) + ".zip");
+    }
+
+    private static String fileSafe(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private StandaloneNetwork standalone(StrategyDescriptor strategy, long seed) {

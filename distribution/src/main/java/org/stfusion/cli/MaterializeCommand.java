@@ -23,7 +23,7 @@ final class MaterializeCommand extends RunDirCommand {
     @Override
     String execute(Experiment experiment) {
         var descriptor = StrategyFile.read(strategy);
-        Path file = out != null ? out : runDir.resolve("network-" + descriptor.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".zip");
+        Path file = out != null ? out : experiment.networkFile(descriptor);
         var m = experiment.materialize(descriptor, !noWeights, file);
         return String.format("%s: %,d parameters, %.4f GMACs per clip, validation top-1 %.1f%%%nNetwork: %s",
                 descriptor.id(), m.network().parameterCount(), m.network().macsPerClip() / 1e9, 100 * m.top1(), file);

@@ -23,6 +23,6 @@ final class RetrainCommand extends RunDirCommand {
         var row = experiment.retrain(descriptor, fineTune);
         return String.format("%s %s: validation top-1 %.1f%%, %,d parameters, %.4f GMACs per clip%nResult: %s",
                 descriptor.id(), fineTune ? "fine-tuned" : "trained from scratch", 100 * row.top1(), row.parameters(),
-                row.macsPerClip() / 1e9, runDir.resolve("retrain-" + descriptor.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".json"));
+                row.macsPerClip() / 1e9, experiment.retrainFile(descriptor));
     }
 }

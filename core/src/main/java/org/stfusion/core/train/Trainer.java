@@ -89,9 +89,7 @@ public final class Trainer {
     public void train() {
         int batches = (dataset.size(Split.TRAIN) + settings.batchSize() - 1) / settings.batchSize();
         if (warmupDone < settings.warmupEpochs()) {
-            BitSet all = new BitSet();
-            all.set(0, net.paths().size());
-            BuiltGraph warmup = net.fixedGraph(BnMode.BATCH, all);
+            BuiltGraph warmup = net.fixedGraph(BnMode.BATCH, all());
             events.accept(new RunEvent.StageStarted("warmup", warmupDone + 1, settings.warmupEpochs(), batches));
             while (warmupDone < settings.warmupEpochs()) {
                 epoch("warmup", warmup, ++warmupDone, settings.warmupEpochs(), true);
@@ -159,6 +157,7 @@ public final class Trainer {
         events.accept(finished);
     }
 
+    /** Every configured path: the ungated network the warm-up trains. */
     private BitSet all() {
         BitSet all = new BitSet();
         all.set(0, net.paths().size());

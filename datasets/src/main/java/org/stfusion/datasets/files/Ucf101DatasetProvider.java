@@ -40,12 +40,11 @@ public final class Ucf101DatasetProvider implements DatasetProvider {
 
     @Override
     public Dataset open(PluginConfig config) {
-        ClipSettings settings = ClipSettings.read(config);
-        int split = config.getInt("split", 1, 1, 3);
-        config.accept("name", "root", "splits");
-        config.rejectUnknownKeys();
-        Path root = ConfigPaths.folder(config, "root");
-        Path splits = ConfigPaths.folder(config, "splits");
+        SplitFolders folders = SplitFolders.read(config);
+        ClipSettings settings = folders.settings();
+        int split = folders.split();
+        Path root = folders.root();
+        Path splits = folders.splits();
         List<String> classes = readClassIndex(ConfigPaths.existingFile(config, "splits",
                 splits.resolve("classInd.txt")));
         Path train = ConfigPaths.existingFile(config, "splits", splits.resolve("trainlist0" + split + ".txt"));
