@@ -20,6 +20,7 @@ module org.stfusion.core {
     exports org.stfusion.core;
     exports org.stfusion.core.plugins;
     exports org.stfusion.core.config;
+    exports org.stfusion.core.data;
     exports org.stfusion.core.engine;
     exports org.stfusion.core.bench;
     exports org.stfusion.core.study;

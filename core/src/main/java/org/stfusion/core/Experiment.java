@@ -40,6 +40,7 @@ import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.config.TrainingSettings;
+import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.engine.GateInfo;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.StandaloneNetwork;
@@ -53,6 +54,7 @@ import org.stfusion.core.study.FixedNetworkTrainer;
 import org.stfusion.core.study.MarginalTransfer;
 import org.stfusion.core.study.StudyResults;
 import org.stfusion.core.train.Checkpoint;
+import org.stfusion.core.train.ClipBatches;
 import org.stfusion.core.train.Trainer;
 
 /**
@@ -78,6 +80,7 @@ public final class Experiment implements AutoCloseable {
     private final ReporterHub reporters;
     private final long started = System.nanoTime();
     private TemplateNetwork network;
+    private ClipBatches loader;
     private boolean trained;
     private List<Map<String, Object>> history = List.of();
 
@@ -137,8 +140,8 @@ public final class Experiment implements AutoCloseable {
         TemplateNetwork net = network();
         reporters.accept(new RunEvent.RunStarted(runDir.toString(), backboneProvider.name(), datasetProvider.name(),
                 net.positions().size(), net.store().parameterCount(), net.template().macs()));
-        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
-            Trainer trainer = new Trainer(net, dataset, config.training(), config.seed() + 1, checkpoints, pluginRefs(),
+        try (Scorer scorer = new Scorer(net, dataset, loader(), config.sampling().evalBatchSize(), 0)) {
+            Trainer trainer = new Trainer(net, dataset, loader(), config.training(), config.seed() + 1, checkpoints, pluginRefs(),
                     reporters, scorer);
             if (resume) {
                 if (trainer.resume()) {
@@ -164,7 +167,7 @@ public final class Experiment implements AutoCloseable {
         Map<String, StrategyResult> named = new LinkedHashMap<>();
         List<StrategyResult> sampled = new ArrayList<>();
         Map<String, Object> halving = new LinkedHashMap<>();
-        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize(),
+        try (Scorer scorer = new Scorer(net, dataset, loader(), config.sampling().evalBatchSize(),
                 config.sampling().bnRecalibration())) {
             int total = drawn.size() + (1 << paths.size()) - 1;
             reporters.accept(new RunEvent.ScoringStarted(total, dataset.size(Split.VALIDATION)));
@@ -250,11 +253,11 @@ public final class Experiment implements AutoCloseable {
         Path file = runDir.resolve(STUDY);
         StudyResults previous = resume && Files.isRegularFile(file) ? readJson(file, StudyResults.class) : null;
         var settings = config.study();
-        var trainer = new FixedNetworkTrainer(dataset, settings, config.training().batchSize(),
+        var trainer = new FixedNetworkTrainer(dataset, loader(), settings, config.training().batchSize(),
                 config.training().momentum(), config.training().lrDecay(), reporters);
         List<StudyResults.Row> rows = new ArrayList<>();
         List<StudyResults.RankPoint> ranks = new ArrayList<>();
-        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+        try (Scorer scorer = new Scorer(net, dataset, loader(), config.sampling().evalBatchSize(), 0)) {
             Map<String, StrategyResult> table = new LinkedHashMap<>(results.named());
             table.put("Opt", results.best());
             int k = 0;
@@ -335,7 +338,7 @@ public final class Experiment implements AutoCloseable {
             standalone.store().state().forEach((name, v) -> v.assign(net.store().state().get(name)));
         }
         Scorer.Score score;
-        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+        try (Scorer scorer = new Scorer(net, dataset, loader(), config.sampling().evalBatchSize(), 0)) {
             score = scorer.evaluate(standalone.evaluation(), Map.of());
         }
         StrategyDescriptor back = describe(standalone, strategy);
@@ -365,10 +368,10 @@ public final class Experiment implements AutoCloseable {
         TemplateNetwork net = trainedNetwork();
         StandaloneNetwork standalone = fineTune ? materialize(strategy, true, null).network()
                 : standalone(strategy, config.seed() + 1000);
-        var trainer = new FixedNetworkTrainer(dataset, config.study(), config.training().batchSize(),
+        var trainer = new FixedNetworkTrainer(dataset, loader(), config.study(), config.training().batchSize(),
                 config.training().momentum(), config.training().lrDecay(), reporters);
         Scorer.Score score;
-        try (Scorer scorer = new Scorer(net, dataset, config.sampling().evalBatchSize())) {
+        try (Scorer scorer = new Scorer(net, dataset, loader(), config.sampling().evalBatchSize(), 0)) {
             score = trainer.train((fineTune ? "fine-tune " : "retrain ") + strategy.id(), standalone, config.seed() + 2000, scorer);
         }
         var row = new StudyResults.Row(strategy.id(), strategy.units(), standalone.parameterCount(), standalone.macsPerClip(),
@@ -472,6 +475,9 @@ public final class Experiment implements AutoCloseable {
 
     @Override
     public void close() {
+        if (loader != null) {
+            loader.close();
+        }
         reporters.close();
         dataset.close();
     }
@@ -564,8 +570,26 @@ public final class Experiment implements AutoCloseable {
     }
 
     private DatasetSummary datasetSummary() {
+        BadItemLedger ledger = loader().ledger();
+        Map<String, List<org.stfusion.api.data.BadItem>> bad = new LinkedHashMap<>();
+        for (Split split : Split.values()) {
+            bad.put(split.label(), ledger.items(split));
+        }
         return new DatasetSummary(datasetProvider.name(), datasetProvider.version(), dataset.size(Split.TRAIN),
-                dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash());
+                dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash(), bad);
+    }
+
+    /**
+     * The one clip loader of this experiment: decoding threads and the bad-item ledger (kept in the run
+     * directory, so that a resumed run still lists what an earlier one skipped).
+     */
+    private ClipBatches loader() {
+        if (loader == null) {
+            var data = config.data();
+            BadItemLedger ledger = new BadItemLedger(dataset, data.maxBadFraction(), runDir.resolve(BadItemLedger.FILE_NAME));
+            loader = new ClipBatches(dataset, network().store().dataType(), data.workers(), data.prefetch(), ledger);
+        }
+        return loader;
     }
 
     private Map<String, Object> trainingSummary(TemplateNetwork net) {

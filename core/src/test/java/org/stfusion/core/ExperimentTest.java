@@ -20,7 +20,12 @@ import org.stfusion.api.NamedProvider;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.model.StrategyDescriptor;
+import org.stfusion.api.data.BadItem;
+import org.stfusion.api.data.BadItemException;
+import org.stfusion.api.data.Clip;
+import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.Split;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionUnitProvider;
 import org.stfusion.api.report.PositionMarginal;
@@ -30,6 +35,7 @@ import org.stfusion.api.report.ReporterProvider;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.study.StudyResults;
 
@@ -204,6 +210,82 @@ class ExperimentTest {
                 "training.vdpEpochs=1", "training.warmupEpochs=0")), dir, false);
         assertEquals(2, r.strategies().size());
         assertTrue(Files.isRegularFile(dir.resolve("results.json")), "the json reporter still wrote its files");
+    }
+
+    /** The synthetic dataset, with every {@code badEvery}-th item of both splits unreadable. */
+    private static PluginCatalog catalogWithFlakyData() {
+        List<NamedProvider> providers = new ArrayList<>();
+        for (Class<? extends NamedProvider> spi : List.of(BackboneProvider.class, FusionUnitProvider.class,
+                DatasetProvider.class, ReporterProvider.class)) {
+            ServiceLoader.load(spi).forEach(providers::add);
+        }
+        DatasetProvider synthetic = (DatasetProvider) providers.stream().filter(p -> p.name().equals("synthetic"))
+                .findFirst().orElseThrow();
+        providers.add(new DatasetProvider() {
+            @Override
+            public String name() {
+                return "flaky";
+            }
+
+            @Override
+            public Dataset open(PluginConfig config) {
+                int badEvery = config.getInt("badEvery", 10, 2, 1000);
+                config.accept("badEvery");
+                Dataset inner = synthetic.open(config);
+                return new Dataset() {
+                    @Override
+                    public org.stfusion.api.model.InputSpec inputSpec() {
+                        return inner.inputSpec();
+                    }
+
+                    @Override
+                    public List<String> classNames() {
+                        return inner.classNames();
+                    }
+
+                    @Override
+                    public int size(Split split) {
+                        return inner.size(split);
+                    }
+
+                    @Override
+                    public Clip clip(Split split, int index, long seed) {
+                        if (index % badEvery == badEvery - 1) {
+                            throw new BadItemException(new BadItem(split.label() + "-" + index + ".avi", "truncated"));
+                        }
+                        return inner.clip(split, index, seed);
+                    }
+
+                    @Override
+                    public String manifestHash() {
+                        return inner.manifestHash();
+                    }
+                };
+            }
+        });
+        return PluginCatalog.of(providers);
+    }
+
+    @Test
+    void badItemsAreSkippedAndListedAndTooManyStopTheRun() throws Exception {
+        List<String> flaky = List.of("dataset.name=flaky", "dataset.badEvery=10", "sampling.count=2",
+                "training.vdpEpochs=1", "training.warmupEpochs=0");
+        List<String> tolerant = new ArrayList<>(flaky);
+        tolerant.add("data.maxBadFraction=0.2");
+        Path dir = tmp.resolve("flaky");
+        RunResults r = run(catalogWithFlakyData(), config(tolerant), dir, false);
+        assertEquals(9, r.dataset().badItems().get("train").size()); // items 9, 19, ..., 89 of 96
+        assertEquals(4, r.dataset().badItems().get("val").size()); // 9, 19, 29, 39 of 40
+        assertTrue(r.dataset().badItems().get("train").contains(new BadItem("train-9.avi", "truncated")));
+        assertTrue(Files.readString(dir.resolve(BadItemLedger.FILE_NAME)).contains("train-89.avi"));
+        assertEquals(4, new ObjectMapper().readTree(dir.resolve("results.json").toFile()).at("/dataset/badItems/val").size());
+
+        Path strict = tmp.resolve("strict");
+        List<String> limited = new ArrayList<>(flaky);
+        limited.add("data.maxBadFraction=0.04");
+        UserException e = assertThrows(UserException.class, () -> run(catalogWithFlakyData(), config(limited), strict, false));
+        assertTrue(e.getMessage().startsWith("train split: 4 of 96 entries are bad"), e.getMessage());
+        assertTrue(Files.isRegularFile(strict.resolve(BadItemLedger.FILE_NAME)), "the bad items found so far are kept");
     }
 
     @Test

@@ -26,19 +26,22 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * {@code stfusion}: the command line. Exit codes: 0 success; 2 a mistake the user can fix (bad arguments,
  * configuration, data, run directory, plugin jar), shown as one line {@code stfusion: <message>}; 1 an internal
- * error, shown as one line pointing at the log file that holds the stack trace.
+ * error, shown as one line pointing at the log file that holds the stack trace; 3 {@code validate-data} found
+ * bad items.
  */
 @Command(name = "stfusion", mixinStandardHelpOptions = true, versionProvider = StfusionCli.Version.class,
         usageHelpAutoWidth = true,
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
-                MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, TransferCommand.class,
+                MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
                 AnalyzeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
 public final class StfusionCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
+    /** {@code validate-data} found bad items (the report lists them). */
+    public static final int EXIT_BAD_DATA = 3;
 
     /** Not under {@code org.stfusion}, so that it reaches the log file and never the console. */
     private static final Logger FILE_ONLY = LogManager.getLogger("stfusion.cli");

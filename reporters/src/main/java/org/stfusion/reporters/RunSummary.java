@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.stfusion.api.data.BadItem;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.api.report.RunEvent.RunFinished;
 import org.stfusion.api.report.RunResults;
@@ -34,6 +35,7 @@ final class RunSummary {
         summary.named();
         summary.optGain();
         summary.marginals();
+        summary.badItems();
         summary.lines.add("");
         summary.lines.add("run directory: " + Path.of(finished.runDir()));
         return summary.lines.stream().map(line -> ConsoleFormat.truncate(line, MAX_LINE)).toList();
@@ -111,6 +113,22 @@ final class RunSummary {
             lines.add(format(row, p.name(), probability(p.pS()), probability(p.pT()), probability(p.keptS()),
                     probability(p.keptT()), probability(units.get("S")), probability(units.get("ST")),
                     probability(units.get("S+ST"))));
+        }
+    }
+
+    /** Skipped data must be seen: a count per split and the first few with their reasons. */
+    private void badItems() {
+        if (results.dataset() == null || results.dataset().badItemCount() == 0) {
+            return;
+        }
+        lines.add("");
+        for (Map.Entry<String, List<BadItem>> e : results.dataset().badItems().entrySet()) {
+            List<BadItem> items = e.getValue();
+            if (items.isEmpty()) {
+                continue;
+            }
+            lines.add(format("%d bad %s items skipped (all in results.json, dataset.badItems):", items.size(), e.getKey()));
+            items.stream().limit(3).forEach(item -> lines.add("  " + item));
         }
     }
 

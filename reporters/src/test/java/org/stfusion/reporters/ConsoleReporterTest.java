@@ -138,6 +138,9 @@ class ConsoleReporterTest {
         assertTrue(lines.contains("  S+ST   87.5%   99.0%    0.140"), output());
         assertTrue(lines.contains("Opt s0042  91.2%  vs all-S 80.0%: +11.2 points"), output());
         assertTrue(lines.contains("B1.L1      0.100   0.200   0.684   0.553   0.306   0.175    0.378"), output());
+        assertTrue(lines.contains("2 bad train items skipped (all in results.json, dataset.badItems):"), output());
+        assertTrue(lines.contains("  trainlist01.txt:7: unknown class 'Surfing'"), output());
+        assertFalse(lines.stream().anyMatch(l -> l.contains("bad val items")), output());
         assertEquals("run directory: " + RUN_DIR, lines.get(lines.size() - 1));
     }
 

@@ -60,6 +60,8 @@ class JsonReporterTest {
         assertEquals("synthetic", root.at("/dataset/name").asText());
         assertEquals(800, root.at("/dataset/trainItems").asInt());
         assertEquals(200, root.at("/dataset/valItems").asInt());
+        assertEquals("trainlist01.txt:7", root.at("/dataset/badItems/train/0/source").asText());
+        assertEquals("cannot decode: truncated file", root.at("/dataset/badItems/train/1/reason").asText());
         assertEquals(Set.of("name", "pS", "pT", "keptS", "keptT", "unitMarginals", "drop"), fieldNames(root.at("/positions/0")));
         assertEquals(Set.of("S", "ST", "S+ST"), fieldNames(root.at("/positions/0/unitMarginals")));
         assertEquals(0.1, root.at("/positions/0/pS").asDouble());

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.stfusion.api.PluginRef;
+import org.stfusion.api.data.BadItem;
 import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.api.report.RunEvent;
@@ -40,11 +41,20 @@ final class ReportFixtures {
         training.put("seed", 1234);
 
         return new RunResults(new PluginRef("backbone", "densenet3d", "0.1.0"),
-                new DatasetSummary("synthetic", "0.1.0", 800, 200, List.of("left", "right"), "sha256:abc"),
+                new DatasetSummary("synthetic", "0.1.0", 800, 200, List.of("left", "right"), "sha256:abc", badItems()),
                 List.of(new PluginRef("fusion-unit", "spatial", "0.1.0"), new PluginRef("fusion-unit", "temporal", "0.1.0")),
                 backboneSettings, 265_697L, 140_000_000L,
                 List.of(position("B1.L1", 0.1, 0.2), position("B1.L2", 0.3, 0.05), position("T1", 0.6, 0.4)),
                 sampled, named, sampled.get(0), training);
+    }
+
+    /** One rejected list line and one unreadable video in train, none in val. */
+    static Map<String, List<BadItem>> badItems() {
+        Map<String, List<BadItem>> bad = new LinkedHashMap<>();
+        bad.put("train", List.of(new BadItem("trainlist01.txt:7", "unknown class 'Surfing'"),
+                new BadItem("v_Drum_g01_c01 (Drum/v_Drum_g01_c01.avi)", "cannot decode: truncated file")));
+        bad.put("val", List.of());
+        return bad;
     }
 
     /** The paper's marginals: kept = 1 - sqrt(p), units from independent paths. */

@@ -28,7 +28,7 @@ public final class ExperimentConfig {
     public static final String FILE_NAME = "config.yaml";
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final List<String> TOP_LEVEL =
-            List.of("name", "seed", "backbone", "fusion", "dataset", "training", "sampling", "study", "reporters");
+            List.of("name", "seed", "backbone", "fusion", "dataset", "data", "training", "sampling", "study", "reporters");
 
     private final Map<String, Object> tree;
     private final String name;
@@ -37,6 +37,7 @@ public final class ExperimentConfig {
     private final PluginConfig dataset;
     private final PluginConfig fusion;
     private final List<String> fusionPaths;
+    private final DataSettings data;
     private final TrainingSettings training;
     private final SamplingSettings sampling;
     private final StudySettings study;
@@ -60,6 +61,8 @@ public final class ExperimentConfig {
             throw new ConfigException(fusion.key("paths"), "expected a non-empty list of distinct fusion path names");
         }
         fusionPaths.forEach(fusion::accept);
+        PluginConfig dataSection = root.section("data");
+        data = DataSettings.read(dataSection);
         PluginConfig trainingSection = root.section("training");
         training = TrainingSettings.read(trainingSection);
         PluginConfig samplingSection = root.section("sampling");
@@ -69,6 +72,7 @@ public final class ExperimentConfig {
         reporters = readReporters(tree.get("reporters"));
         root.accept("backbone", "dataset", "reporters");
         checkTopLevel();
+        dataSection.rejectUnknownKeys();
         trainingSection.rejectUnknownKeys();
         samplingSection.rejectUnknownKeys();
         studySection.rejectUnknownKeys();
@@ -129,6 +133,11 @@ public final class ExperimentConfig {
     /** The settings section of one fusion path ({@code fusion.<name>}), empty if absent. */
     public PluginConfig fusionPath(String pathName) {
         return fusion.section(pathName);
+    }
+
+    /** Loading and bad-data settings ({@code data:}), whatever the dataset plugin. */
+    public DataSettings data() {
+        return data;
     }
 
     public TrainingSettings training() {

@@ -32,6 +32,7 @@ public final class Scorer implements AutoCloseable {
     private final int batchSize;
     private final boolean cache;
     private final ClipBatches loader;
+    private final boolean ownsLoader;
     private final int recalibrationBatches;
     private List<ClipBatches.Batch> cached;
     private List<INDArray> recalibrationClips;
@@ -46,15 +47,26 @@ public final class Scorer implements AutoCloseable {
      * template's own statistics are restored afterwards.
      */
     public Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches) {
+        this(net, dataset, new ClipBatches(dataset, net.store().dataType()), true, batchSize, recalibrationBatches);
+    }
+
+    /** Reads clips through {@code loader}, which stays open when the scorer closes. */
+    public Scorer(TemplateNetwork net, Dataset dataset, ClipBatches loader, int batchSize, int recalibrationBatches) {
+        this(net, dataset, loader, false, batchSize, recalibrationBatches);
+    }
+
+    private Scorer(TemplateNetwork net, Dataset dataset, ClipBatches loader, boolean ownsLoader, int batchSize,
+                   int recalibrationBatches) {
         this.net = net;
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.recalibrationBatches = recalibrationBatches;
         var in = dataset.inputSpec();
-        long bytes = (long) dataset.size(Split.VALIDATION) * in.channels() * in.frames() * in.height() * in.width()
-                * net.store().dataType().width();
+        long bytes = (long) dataset.size(Split.VALIDATION) * dataset.views(Split.VALIDATION) * in.channels()
+                * in.frames() * in.height() * in.width() * net.store().dataType().width();
         this.cache = bytes <= DEFAULT_CACHE_BYTES;
-        this.loader = new ClipBatches(dataset, net.store().dataType());
+        this.loader = loader;
+        this.ownsLoader = ownsLoader;
     }
 
     /** Top-1 (and top-5 when there are more than 5 classes) of a result. */
@@ -128,7 +140,7 @@ public final class Scorer implements AutoCloseable {
             if (n + batch.size() > items) {
                 batch = batch.first((int) (items - n));
             }
-            INDArray logits = GraphRunner.logits(graph, batch.clips(), masks);
+            INDArray logits = averageOverViews(GraphRunner.logits(graph, batch.clips(), masks), batch);
             top1 += topKCorrect(logits, batch.labels(), 1);
             if (withTop5) {
                 top5 += topKCorrect(logits, batch.labels(), 5);
@@ -149,7 +161,7 @@ public final class Scorer implements AutoCloseable {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Iterator<ClipBatches.Batch> it = loader.iterate(Split.VALIDATION, order, batchSize, 0);
+        Iterator<ClipBatches.Batch> it = loader.iterateViews(Split.VALIDATION, order, batchSize);
         if (!cache) {
             return it;
         }
@@ -157,6 +169,20 @@ public final class Scorer implements AutoCloseable {
         it.forEachRemaining(all::add);
         cached = all;
         return cached.iterator();
+    }
+
+    /**
+     * Multi-view evaluation: the class probabilities averaged over an item's views (the usual 10-clip x 3-crop
+     * protocol). Returns log-probabilities so that the ranking by top-k is that of the mean probability.
+     */
+    static INDArray averageOverViews(INDArray logits, ClipBatches.Batch batch) {
+        if (batch.views() == 1) {
+            return logits;
+        }
+        long classes = logits.size(1);
+        INDArray probabilities = org.nd4j.linalg.ops.transforms.Transforms.softmax(logits, true);
+        INDArray mean = probabilities.reshape('c', batch.size(), batch.views(), classes).mean(1);
+        return org.nd4j.linalg.ops.transforms.Transforms.log(mean, false);
     }
 
     /** How many rows have their label among the k highest logits (ties count against the label). */
@@ -181,6 +207,8 @@ public final class Scorer implements AutoCloseable {
 
     @Override
     public void close() {
-        loader.close();
+        if (ownsLoader) {
+            loader.close();
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +40,17 @@ public final class Trainer {
     private final Map<String, Object> pluginRefs;
     private final Consumer<RunEvent> events;
     private final Scorer scorer;
+    private final ClipBatches loader;
     private final SgdMomentum optimizer;
     private final RunRandom random;
     private final List<Map<String, Object>> history = new ArrayList<>();
     private int warmupDone;
     private int vdpDone;
 
-    public Trainer(TemplateNetwork net, Dataset dataset, TrainingSettings settings, long seed, Path checkpoints,
-                   Map<String, Object> pluginRefs, Consumer<RunEvent> events, Scorer scorer) {
+    public Trainer(TemplateNetwork net, Dataset dataset, ClipBatches loader, TrainingSettings settings, long seed,
+                   Path checkpoints, Map<String, Object> pluginRefs, Consumer<RunEvent> events, Scorer scorer) {
         this.net = net;
+        this.loader = loader;
         this.dataset = dataset;
         this.settings = settings;
         this.checkpoints = checkpoints;
@@ -121,38 +122,43 @@ public final class Trainer {
         long correct = 0;
         long seen = 0;
         int b = 0;
-        try (ClipBatches loader = new ClipBatches(dataset, net.store().dataType())) {
-            Iterator<ClipBatches.Batch> it = loader.iterate(Split.TRAIN, order, settings.batchSize(), random.nextLong());
-            while (it.hasNext()) {
-                ClipBatches.Batch batch = it.next();
-                if (batch.size() < 2) {
-                    continue; // batch statistics of a single clip are degenerate
-                }
-                Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
-                GraphRunner.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
-                if (!Double.isFinite(step.loss())) {
-                    throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
-                            + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr
-                            + ") and resume from the last checkpoint with --resume");
-                }
-                optimizer.step(net.store().trainable(), step.gradients(), lr, weightDecay);
-                lossSum += step.loss() * batch.size();
-                regSum += step.regulariser() * batch.size();
-                correct += Scorer.topKCorrect(step.logits(), batch.labels(), 1);
-                seen += batch.size();
-                b++;
-                events.accept(new RunEvent.BatchFinished(stage, epoch, epochs, b, batches, step.loss(),
-                        (System.nanoTime() - start) / 1e9));
+        ClipBatches.Stream it = loader.iterate(Split.TRAIN, order, settings.batchSize(), random.nextLong());
+        while (it.hasNext()) {
+            ClipBatches.Batch batch = it.next();
+            if (batch.size() < 2) {
+                continue; // batch statistics of a single clip are degenerate
             }
+            Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
+            GraphRunner.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
+            if (!Double.isFinite(step.loss())) {
+                throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
+                        + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr
+                        + ") and resume from the last checkpoint with --resume");
+            }
+            optimizer.step(net.store().trainable(), step.gradients(), lr, weightDecay);
+            lossSum += step.loss() * batch.size();
+            regSum += step.regulariser() * batch.size();
+            correct += Scorer.topKCorrect(step.logits(), batch.labels(), 1);
+            seen += batch.size();
+            b++;
+            events.accept(new RunEvent.BatchFinished(stage, epoch, epochs, b, batches, step.loss(),
+                    (System.nanoTime() - start) / 1e9));
         }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
         double valTop1 = scorer == null ? Double.NaN : warmup ? scorer.fixedTop1(all()) : scorer.allKeptTop1();
         double meanDrop = warmup ? Double.NaN : mean(net.dropRates());
         double seconds = (System.nanoTime() - start) / 1e9;
+        double dataSeconds = it.waitSeconds();
         var finished = new RunEvent.EpochFinished(stage, epoch, epochs, lossSum / Math.max(1, seen),
                 correct / (double) Math.max(1, seen), regSum / Math.max(1, seen), valTop1, lr, meanDrop, seconds);
-        history.add(record(finished));
-        LOG.info("{} epoch {}/{}: loss {} train top-1 {} val top-1 {} mean p {} ({} s)", stage, epoch, epochs,
-                finished.trainLoss(), finished.trainTop1(), valTop1, meanDrop, seconds);
+        Map<String, Object> row = record(finished);
+        row.put("dataWaitSeconds", dataSeconds);
+        row.put("skippedItems", it.skipped());
+        history.add(row);
+        LOG.info("{} epoch {}/{}: loss {} train top-1 {} val top-1 {} mean p {} ({} s: waiting for data {} s, "
+                + "training compute {} s{})", stage, epoch, epochs, finished.trainLoss(), finished.trainTop1(), valTop1,
+                meanDrop, fmt(seconds), fmt(dataSeconds), fmt(trainSeconds - dataSeconds),
+                it.skipped() > 0 ? ", " + it.skipped() + " bad items skipped" : "");
         saveCheckpoint(warmup && epoch == epochs ? "warmup.zip" : null);
         events.accept(finished);
     }
@@ -191,6 +197,10 @@ public final class Trainer {
         m.put("meanDrop", Double.isNaN(e.meanDrop()) ? null : e.meanDrop());
         m.put("seconds", e.seconds());
         return m;
+    }
+
+    private static String fmt(double seconds) {
+        return String.format(java.util.Locale.ROOT, "%.1f", seconds);
     }
 
     private static double mean(double[] v) {
