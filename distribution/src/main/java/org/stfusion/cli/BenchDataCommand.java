@@ -7,20 +7,24 @@ import java.util.concurrent.Callable;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.data.LoaderBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code stfusion bench-data CONFIG}: clips per second of the dataset's loader alone (decode, sample, augment). */
+/**
+ * {@code stfusion bench-data CONFIG}: clips per second of the dataset alone (decode, sample, augment) on one
+ * thread, then of the training loader (data.workers threads, data.prefetch batches ahead, batches assembled).
+ */
 @Command(name = "bench-data", mixinStandardHelpOptions = true,
         description = "Measure how many clips per second the configured dataset delivers (decoding, sampling and "
-                + "augmentation on one thread, no network).")
+                + "augmentation, no network): on one thread, and through the loader with data.workers threads.")
 final class BenchDataCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment file (YAML); only its dataset section is used.")
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment file (YAML); its dataset and data sections are used.")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration value (repeatable).")
@@ -37,20 +41,22 @@ final class BenchDataCommand implements Callable<Integer> {
         try (Dataset dataset = provider.open(section)) {
             section.rejectUnknownKeys();
             var spec = dataset.inputSpec();
+            String shape = spec.channels() + "x" + spec.frames() + "x" + spec.height() + "x" + spec.width();
+            var data = experiment.data();
+            var bench = new LoaderBenchmark(dataset);
+            int batch = experiment.training().batchSize();
             for (Split split : Split.values()) {
                 int n = Math.min(clips, dataset.size(split));
                 if (n == 0) {
                     continue;
                 }
-                dataset.clip(split, 0, 1); // first call pays for class loading and native start-up
-                long start = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    dataset.clip(split, i, i);
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                cli.out.printf("%s %-5s %d clips of %dx%dx%dx%d: %.1f clips/s (%.1f ms per clip)%n", provider.name(),
-                        split.label(), n, spec.channels(), spec.frames(), spec.height(), spec.width(), n / seconds,
-                        1000 * seconds / n);
+                var one = bench.singleThread(split, n);
+                cli.out.printf("%s %-5s %d clips of %s, 1 thread: %.1f clips/s (%.1f ms per clip)%n", provider.name(),
+                        split.label(), n, shape, one.clipsPerSecond(), 1000 * one.seconds() / n);
+                var loaded = bench.loader(split, n, data, batch);
+                cli.out.printf("%s %-5s %d clips of %s, loader with %d workers, batches of %d: %.1f clips/s%s%n",
+                        provider.name(), split.label(), loaded.clips(), shape, data.workers(), batch,
+                        loaded.clipsPerSecond(), loaded.skipped() > 0 ? " (" + loaded.skipped() + " bad items skipped)" : "");
             }
         }
         return StfusionCli.EXIT_OK;
