@@ -6,8 +6,9 @@ import java.util.SplittableRandom;
 /**
  * Turns decoded frames into the network input (datasets.md §2.2): resize the short side (a random length from the
  * training range, or the fixed validation length), crop {@code size}×{@code size} (random in training, centred in
- * validation), optionally flip horizontally (training only), and normalise with the ImageNet mean and standard
- * deviation on 0–255. Resize, crop and flip are one bilinear lookup per output pixel, so no resized copy of the
+ * validation; for multi-crop testing spread along the long side: left, centre, right, or top, middle, bottom for
+ * portrait frames, §2.3), optionally flip horizontally (training only), and normalise with the ImageNet mean and
+ * standard deviation on 0–255. Resize, crop and flip are one bilinear lookup per output pixel, so no resized copy of the
  * frame is ever built. The same geometry applies to every frame of a clip.
  */
 final class ClipAugmenter {
@@ -39,8 +40,20 @@ final class ClipAugmenter {
     }
 
     float[] validation(List<RgbFrame> frames) {
+        return test(frames, 0, 1);
+    }
+
+    /** Crop {@code crop} of {@code crops} evenly spread along the long side; one crop is the centre crop. */
+    float[] test(List<RgbFrame> frames, int crop, int crops) {
         Geometry g = Geometry.resize(frames.get(0), validationShortSide, size);
-        return render(frames, g, (g.resizedWidth - size) / 2, (g.resizedHeight - size) / 2, false);
+        int freeX = g.resizedWidth - size;
+        int freeY = g.resizedHeight - size;
+        int along = crops == 1 ? 1 : crop;
+        int steps = crops == 1 ? 2 : crops - 1;
+        boolean landscape = g.resizedWidth >= g.resizedHeight;
+        int x0 = landscape ? freeX * along / steps : freeX / 2;
+        int y0 = landscape ? freeY / 2 : freeY * along / steps;
+        return render(frames, g, x0, y0, false);
     }
 
     /** C × T × H × W output. */

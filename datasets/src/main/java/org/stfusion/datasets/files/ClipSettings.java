@@ -5,31 +5,46 @@ import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
 
 /**
- * How every file-backed dataset turns an item into a clip, read from the {@code dataset:} section:
+ * How every file-backed dataset turns an item into clips, read from the {@code dataset:} section:
  * <ul>
- * <li>{@code format}: {@code video} (default, one file per item, decoded with FFmpeg) or {@code frames} (one
- * folder of JPEG/PNG frames per item);</li>
- * <li>{@code framePattern}: frame file names, default {@code img_{:05d}.jpg} (mmaction2); e.g. {@code {:05d}.jpg}
- * (Something-Something V1) or {@code {:06d}.jpg}; {@code firstFrame}: number of the first file, default 1;</li>
- * <li>{@code frames} (default 16, 1..1024) frames {@code stride} apart (default 1, 1..64);</li>
+ * <li>{@code format}: {@code video} (one file per item, decoded with FFmpeg), {@code frames} (one folder of
+ * JPEG/PNG frames per item) or {@code zip} (one zip archive of frames per item: {@code <item>.zip}, or with
+ * {@code zipName} set, e.g. to the paper code's {@code RGB_frames.zip}, that file inside the item's folder); the
+ * default depends on the dataset;</li>
+ * <li>{@code framePattern}: frame file names, default {@code img_{:05d}.jpg} (mmaction2) unless the dataset has its
+ * own (Something-Something V1 {@code {:05d}.jpg}, V2 {@code {:06d}.jpg}); {@code firstFrame}: number of the first
+ * file, default 1;</li>
+ * <li>{@code sampling}: {@code dense} (default: {@code frames} frames, default 16, {@code stride} apart, default 1)
+ * or {@code segments} (TSN: one frame from each of {@code segments} equal parts, default 8);</li>
  * <li>{@code size}: crop side in px (default 112, 8..1024); {@code shortSide}: the short side frames are resized
  * to for validation (default size × 8/7, i.e. 128 for 112 and 256 for 224); {@code trainShortSide}:
  * {@code [min, max]} range the training short side is drawn from (default {@code [shortSide, shortSide]});</li>
  * <li>{@code flip}: random horizontal flips in training (default false: flipping changes the class of
- * left/right actions, e.g. in Something-Something).</li>
+ * left/right actions, e.g. in Something-Something);</li>
+ * <li>{@code testClips} (default 1) × {@code testCrops} (1 or 3, default 1): the views of each validation item
+ * the scorer averages (datasets.md §2.3: 10 × 3 for Kinetics); clips evenly spread in time, crops left, centre,
+ * right along the long side.</li>
  * </ul>
  */
-record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFrame, int frames, int stride, int size,
-                    int shortSide, int trainShortSideMin, int trainShortSideMax, boolean flip) {
+record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFrame, String zipName,
+                    ClipSampler sampler, int size, int shortSide, int trainShortSideMin, int trainShortSideMax,
+                    boolean flip, int testClips, int testCrops) {
 
+    static final String DEFAULT_FRAME_PATTERN = "img_{:05d}.jpg";
     private static final int MAX_SIDE = 4096;
 
+    /** The settings of a dataset distributed as videos, with mmaction2's frame names. */
     static ClipSettings read(PluginConfig config) {
-        MediaFormat format = MediaFormat.fromConfigName(config.getChoice("format", "video", "video", "frames"));
-        FramePattern pattern = readPattern(config);
+        return read(config, MediaFormat.VIDEO, DEFAULT_FRAME_PATTERN);
+    }
+
+    static ClipSettings read(PluginConfig config, MediaFormat defaultFormat, String defaultFramePattern) {
+        MediaFormat format = MediaFormat.fromConfigName(config.getChoice("format", defaultFormat.configName(),
+                MediaFormat.VIDEO.configName(), MediaFormat.FRAMES.configName(), MediaFormat.ZIP.configName()));
+        FramePattern pattern = readPattern(config, defaultFramePattern);
         int firstFrame = config.getInt("firstFrame", 1, 0, 1_000_000);
-        int frames = config.getInt("frames", 16, 1, 1024);
-        int stride = config.getInt("stride", 1, 1, 64);
+        String zipName = readZipName(config, format);
+        ClipSampler sampler = readSampler(config);
         int size = config.getInt("size", 112, 8, 1024);
         int shortSide = config.getInt("shortSide", Math.round(size * 8f / 7f), size, MAX_SIDE);
         List<Integer> jitter = config.getIntList("trainShortSide", List.of(shortSide, shortSide), size, MAX_SIDE);
@@ -38,24 +53,64 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
                     "expected [min, max] with min <= max, got " + jitter);
         }
         boolean flip = config.getBoolean("flip", false);
-        return new ClipSettings(format, pattern, firstFrame, frames, stride, size, shortSide, jitter.get(0),
-                jitter.get(1), flip);
+        int testClips = config.getInt("testClips", 1, 1, 100);
+        int testCrops = Integer.parseInt(config.getChoice("testCrops", "1", "1", "3"));
+        return new ClipSettings(format, pattern, firstFrame, zipName, sampler, size, shortSide, jitter.get(0),
+                jitter.get(1), flip, testClips, testCrops);
     }
 
-    private static FramePattern readPattern(PluginConfig config) {
+    private static FramePattern readPattern(PluginConfig config, String defaultPattern) {
         try {
-            return FramePattern.parse(config.getString("framePattern", "img_{:05d}.jpg"));
+            return FramePattern.parse(config.getString("framePattern", defaultPattern));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(config.key("framePattern"), e.getMessage());
         }
     }
 
-    ClipDecoder decoder() {
-        return format == MediaFormat.FRAMES ? new FrameFolderDecoder(framePattern, firstFrame) : new VideoFileDecoder();
+    private static String readZipName(PluginConfig config, MediaFormat format) {
+        String name = config.getString("zipName", null);
+        if (name == null) {
+            return null;
+        }
+        if (format != MediaFormat.ZIP) {
+            throw new ConfigException(config.key("zipName"), "only used with format: zip");
+        }
+        if (!name.endsWith(".zip") || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new ConfigException(config.key("zipName"), "expected a file name such as RGB_frames.zip, got '"
+                    + name + "'");
+        }
+        return name;
     }
 
-    DenseSampler sampler() {
-        return new DenseSampler(frames, stride);
+    /** Dense or segment sampling; the keys of the other kind are errors rather than silently ignored. */
+    private static ClipSampler readSampler(PluginConfig config) {
+        String kind = config.getChoice("sampling", "dense", "dense", "segments");
+        if (kind.equals("segments")) {
+            for (String denseKey : List.of("frames", "stride")) {
+                if (config.has(denseKey)) {
+                    throw new ConfigException(config.key(denseKey), "not used with sampling: segments, which takes "
+                            + "one frame from each of 'segments' parts of the video");
+                }
+            }
+            return new SegmentSampler(config.getInt("segments", 8, 1, 1024));
+        }
+        if (config.has("segments")) {
+            throw new ConfigException(config.key("segments"), "only used with sampling: segments");
+        }
+        return new DenseSampler(config.getInt("frames", 16, 1, 1024), config.getInt("stride", 1, 1, 64));
+    }
+
+    /** Frames per clip. */
+    int frames() {
+        return sampler.frames();
+    }
+
+    ClipDecoder decoder() {
+        return switch (format) {
+            case FRAMES -> new FrameFolderDecoder(framePattern, firstFrame);
+            case ZIP -> new ZipFramesDecoder(framePattern, firstFrame);
+            case VIDEO -> new VideoFileDecoder();
+        };
     }
 
     ClipAugmenter augmenter() {

@@ -23,6 +23,20 @@ final class ConfigPaths {
         return existingFile(config, name, base.resolve(required(config, name)).normalize());
     }
 
+    /** A file named by key {@code name} or {@code defaultName}; a relative path is taken relative to {@code base}. */
+    static Path file(PluginConfig config, String name, Path base, String defaultName) {
+        String value = config.getString(name, defaultName);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(config.key(name), "required, but not set");
+        }
+        return existingFile(config, name, base.resolve(value.strip()).normalize());
+    }
+
+    /** A folder named by key {@code name}, or {@code otherwise} if the key is not set. */
+    static Path folder(PluginConfig config, String name, Path otherwise) {
+        return config.has(name) ? folder(config, name) : otherwise;
+    }
+
     static Path existingFile(PluginConfig config, String name, Path path) {
         if (!Files.isRegularFile(path)) {
             throw new ConfigException(config.key(name), "no such file: " + path);

@@ -4,17 +4,22 @@ import java.util.SplittableRandom;
 
 /**
  * Dense temporal sampling (datasets.md §2.1): {@code frames} frames {@code stride} apart. Training starts at a
- * random frame, validation at the centre of the video; indices past the end repeat the last frame, so short
- * videos still give full clips.
+ * random frame, validation at the centre of the video, and N test clips start at N evenly spaced frames from the
+ * first to the last possible start (the paper's code: 2 clips, at the start and at the end). Indices past the end
+ * repeat the last frame, so short videos still give full clips.
  */
-record DenseSampler(int frames, int stride) {
+record DenseSampler(int frames, int stride) implements ClipSampler {
 
-    int[] trainIndices(int frameCount, SplittableRandom random) {
+    @Override
+    public int[] trainIndices(int frameCount, SplittableRandom random) {
         return indicesFrom(random.nextInt(latestStart(frameCount) + 1), frameCount);
     }
 
-    int[] validationIndices(int frameCount) {
-        return indicesFrom(latestStart(frameCount) / 2, frameCount);
+    @Override
+    public int[] testIndices(int frameCount, int clip, int clips) {
+        int latest = latestStart(frameCount);
+        int start = clips == 1 ? latest / 2 : (int) Math.round((double) clip * latest / (clips - 1));
+        return indicesFrom(start, frameCount);
     }
 
     private int latestStart(int frameCount) {

@@ -73,7 +73,7 @@ final class FrameFolderDecoder implements ClipDecoder {
         return toRgb(image);
     }
 
-    private static RgbFrame toRgb(BufferedImage image) {
+    static RgbFrame toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] rgb = new byte[w * h * 3];

@@ -3,7 +3,6 @@ package org.stfusion.datasets.files;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.stfusion.api.config.PluginConfig;
@@ -16,14 +15,15 @@ import org.stfusion.api.data.DatasetProvider;
  * {@link ClipSettings}:
  * <ul>
  * <li>{@code root}: folder with {@code <class>/<name>.avi}, or with {@code format: frames} one frame folder
- * {@code <class>/<name>/} per video; the classes are its sub-folders in sorted order (as torchvision and
- * mmaction2 number them);</li>
+ * {@code <class>/<name>/} per video (with {@code format: zip} one archive {@code <class>/<name>.zip}); the
+ * classes are its sub-folders in sorted order (as torchvision and mmaction2 number them);</li>
  * <li>{@code splits}: folder with {@code <class>_test_split<k>.txt}, lines {@code <name>.avi <tag>}, tag 1 = train,
  * 2 = test (the validation split), 0 = unused;</li>
  * <li>{@code split}: 1, 2 or 3 (default 1).</li>
  * </ul>
- * A missing split file, malformed lines, unknown tags and names leaving the class folder are rejected when the
- * dataset is opened, naming the file and line.
+ * Malformed lines, unknown tags and names leaving the class folder are left out when the dataset is opened and
+ * reported by {@code rejected}, naming the file and line; a class folder without its split file makes the dataset
+ * unusable.
  */
 public final class Hmdb51DatasetProvider implements DatasetProvider {
     public static final String NAME = "hmdb51";
@@ -49,29 +49,35 @@ public final class Hmdb51DatasetProvider implements DatasetProvider {
         Path root = folders.root();
         Path splits = folders.splits();
         List<String> classes = classFolders(root);
-        List<ClipItem> train = new ArrayList<>();
-        List<ClipItem> test = new ArrayList<>();
+        String splitFiles = splits.resolve("*_test_split" + split + ".txt").toString();
+        SplitItems.Builder train = new SplitItems.Builder(splitFiles);
+        SplitItems.Builder test = new SplitItems.Builder(splitFiles);
         for (int label = 0; label < classes.size(); label++) {
             String className = classes.get(label);
             Path file = splits.resolve(className + "_test_split" + split + ".txt");
             if (!Files.isRegularFile(file)) {
                 throw new DataException("missing split file " + file + " for class folder " + root.resolve(className));
             }
+            int classLabel = label;
             for (ListLine line : ListLine.readAll(file)) {
-                line.requireFields(2, "name.avi tag");
-                String id = className + "/" + line.field(0);
-                ClipItem item = new ClipItem(id, ItemPaths.locate(line, root.resolve(className), line.field(0),
-                        settings.format()), 0, label);
-                switch (line.field(1)) {
-                    case TRAIN -> train.add(item);
-                    case TEST -> test.add(item);
-                    case UNUSED -> { }
-                    default -> throw line.error("expected tag 0 (unused), 1 (train) or 2 (test), got '"
-                            + line.field(1) + "'");
-                }
+                // The tag chooses the split, so a rejected line counts against the split it was meant for.
+                String tag = line.fields().size() == 2 ? line.field(1) : TRAIN;
+                SplitItems.Builder target = tag.equals(TEST) ? test : train;
+                target.add(() -> item(line, className, classLabel, root, settings));
             }
         }
-        return new FileClipDataset(settings, new Manifest(classes, train, test));
+        return new FileClipDataset(settings, new Manifest(classes, train.build(), test.build()));
+    }
+
+    /** The item of a training or test line, null for an unused one. */
+    private static ClipItem item(ListLine line, String className, int label, Path root, ClipSettings settings) {
+        line.requireFields(2, "name.avi tag");
+        String tag = line.field(1);
+        if (!tag.equals(TRAIN) && !tag.equals(TEST) && !tag.equals(UNUSED)) {
+            throw line.error("expected tag 0 (unused), 1 (train) or 2 (test), got '" + tag + "'");
+        }
+        Path path = ItemPaths.locate(line, root.resolve(className), line.field(0), settings);
+        return tag.equals(UNUSED) ? null : new ClipItem(className + "/" + line.field(0), path, 0, label);
     }
 
     private static List<String> classFolders(Path root) {

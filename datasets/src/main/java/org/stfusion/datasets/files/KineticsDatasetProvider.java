@@ -1,6 +1,5 @@
 package org.stfusion.datasets.files;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,16 +21,16 @@ import org.stfusion.api.data.DatasetProvider;
  * as {@code split} and {@code is_cc}, are ignored);</li>
  * <li>{@code trainVideos}, {@code valVideos}: folders under {@code root} (default {@code train} and {@code val})
  * holding {@code <label with spaces as _>/<youtube_id>_<time_start:06d>_<time_end:06d>.mp4}, or with
- * {@code format: frames} a frame folder of that name without {@code .mp4}.</li>
+ * {@code format: frames} a frame folder of that name without {@code .mp4} ({@code format: zip}: an archive
+ * {@code .zip}).</li>
  * </ul>
- * Classes are the sorted labels of the training CSV. Some clips are always gone from YouTube, so a clip whose file
- * is missing is left out and counted (one warning through {@link System.Logger}) instead of failing; malformed rows,
- * unknown validation labels and unsafe ids are rejected naming the file and line. Decode failures of clips that
- * exist surface in {@code clip()} as a {@code DataException} naming the item.
+ * Classes are the sorted labels of the training CSV. Some clips are always gone from YouTube, so a row whose clip
+ * is missing is left out, like malformed rows, unknown validation labels and unsafe ids, and reported by
+ * {@code rejected} naming the file and line. Decode failures of clips that exist surface in {@code clip()} as a
+ * {@code BadItemException} naming the item.
  */
 public final class KineticsDatasetProvider implements DatasetProvider {
     public static final String NAME = "kinetics";
-    private static final System.Logger LOG = System.getLogger(KineticsDatasetProvider.class.getName());
     private static final String[] COLUMNS = {"label", "youtube_id", "time_start", "time_end"};
 
     @Override
@@ -56,57 +55,42 @@ public final class KineticsDatasetProvider implements DatasetProvider {
         CsvTable val = CsvTable.read(ConfigPaths.file(config, "val", root), COLUMNS);
         List<String> classes = new ArrayList<>(new TreeSet<>(train.rows().stream()
                 .map(row -> train.get(row, "label")).toList()));
-        SplitClips trainSplit = readSplit(train, root.resolve(trainVideos), classes, settings.format());
-        SplitClips valSplit = readSplit(val, root.resolve(valVideos), classes, settings.format());
-        String warning = missingClipsWarning(trainSplit, valSplit);
-        if (!warning.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, warning);
-        }
-        return new FileClipDataset(settings, new Manifest(classes, trainSplit.items(), valSplit.items()));
+        return new FileClipDataset(settings, new Manifest(classes,
+                readSplit(train, root.resolve(trainVideos), classes, settings),
+                readSplit(val, root.resolve(valVideos), classes, settings)));
     }
 
-    /** The clips of one split found on disk, and how many rows had none. */
-    record SplitClips(List<ClipItem> items, int missing, Path videos) {
-    }
-
-    static String missingClipsWarning(SplitClips train, SplitClips val) {
-        List<String> parts = new ArrayList<>();
-        for (SplitClips split : List.of(train, val)) {
-            if (split.missing() > 0) {
-                parts.add(split.missing() + " of " + (split.missing() + split.items().size()) + " clips missing under "
-                        + split.videos());
-            }
-        }
-        return parts.isEmpty() ? "" : "kinetics: left out " + String.join(", ", parts);
-    }
-
-    private static SplitClips readSplit(CsvTable table, Path videos, List<String> classes, MediaFormat format) {
+    private static SplitItems readSplit(CsvTable table, Path videos, List<String> classes, ClipSettings settings) {
         Map<String, Integer> labels = new HashMap<>();
         for (int k = 0; k < classes.size(); k++) {
             labels.put(classes.get(k), k);
         }
-        List<ClipItem> items = new ArrayList<>();
-        int missing = 0;
+        SplitItems.Builder split = new SplitItems.Builder(table.file());
+        table.rejected().forEach(split::reject);
         for (ListLine row : table.rows()) {
-            String label = table.get(row, "label");
-            Integer index = labels.get(label);
-            if (index == null) {
-                throw row.error("label '" + label + "' is not a class of the training CSV");
-            }
-            String id = table.get(row, "youtube_id");
-            if (!id.matches("[A-Za-z0-9_-]+")) {
-                throw row.error("expected a YouTube id of letters, digits, - and _, got '" + id + "'");
-            }
-            String clip = label.replace(' ', '_') + "/" + String.format(Locale.ROOT, "%s_%06d_%06d.mp4", id,
-                    seconds(table, row, "time_start"), seconds(table, row, "time_end"));
-            Path path = ItemPaths.locate(row, videos, clip, format);
-            if (format == MediaFormat.VIDEO ? Files.isRegularFile(path) : Files.isDirectory(path)) {
-                items.add(new ClipItem(clip, path, 0, index));
-            } else {
-                missing++;
-            }
+            split.add(() -> item(table, row, videos, labels, settings));
         }
-        return new SplitClips(items, missing, videos);
+        return split.build();
+    }
+
+    private static ClipItem item(CsvTable table, ListLine row, Path videos, Map<String, Integer> labels,
+                                 ClipSettings settings) {
+        String label = table.get(row, "label");
+        Integer index = labels.get(label);
+        if (index == null) {
+            throw row.error("label '" + label + "' is not a class of the training CSV");
+        }
+        String id = table.get(row, "youtube_id");
+        if (!id.matches("[A-Za-z0-9_-]+")) {
+            throw row.error("expected a YouTube id of letters, digits, - and _, got '" + id + "'");
+        }
+        String clip = label.replace(' ', '_') + "/" + String.format(Locale.ROOT, "%s_%06d_%06d.mp4", id,
+                seconds(table, row, "time_start"), seconds(table, row, "time_end"));
+        Path path = ItemPaths.locate(row, videos, clip, settings);
+        if (!ItemPaths.exists(path, settings.format())) {
+            throw row.error("clip missing: " + path);
+        }
+        return new ClipItem(clip, path, 0, index);
     }
 
     private static int seconds(CsvTable table, ListLine row, String column) {

@@ -16,13 +16,14 @@ import org.stfusion.api.data.DatasetProvider;
  * <ul>
  * <li>{@code root}: folder the list paths are relative to;</li>
  * <li>{@code train}, {@code val}: list files (relative to {@code root} unless absolute), one item per line:
- * {@code path num_frames label} for {@code format: frames}, {@code path label} for {@code format: video}; labels
- * are 0-based;</li>
+ * {@code path num_frames label} for {@code format: frames} and {@code format: zip} (the TSN/TSM lists; the archive
+ * is {@code path.zip}, or {@code path/<zipName>}), {@code path label} for {@code format: video}; labels are
+ * 0-based;</li>
  * <li>{@code classes}: the number of classes (named "0", "1", ...), or a file (relative to {@code root}) with one
  * class name per line, line order = label.</li>
  * </ul>
- * Malformed lines, labels outside the classes and paths leaving {@code root} are rejected when the dataset is opened,
- * naming the list file and line.
+ * Malformed lines, labels outside the classes and paths leaving {@code root} are left out when the dataset is
+ * opened and reported by {@code rejected}, naming the list file and line.
  */
 public final class ListDatasetProvider implements DatasetProvider {
     public static final String NAME = "list";
@@ -46,8 +47,8 @@ public final class ListDatasetProvider implements DatasetProvider {
         List<String> classes = readClasses(config, root);
         Path train = ConfigPaths.file(config, "train", root);
         Path val = ConfigPaths.file(config, "val", root);
-        return new FileClipDataset(settings, new Manifest(classes, readList(train, root, settings.format(), classes),
-                readList(val, root, settings.format(), classes)));
+        return new FileClipDataset(settings, new Manifest(classes, readList(train, root, settings, classes),
+                readList(val, root, settings, classes)));
     }
 
     private static List<String> readClasses(PluginConfig config, Path root) {
@@ -76,29 +77,35 @@ public final class ListDatasetProvider implements DatasetProvider {
         return names;
     }
 
-    private static List<ClipItem> readList(Path file, Path root, MediaFormat format, List<String> classes) {
-        List<ClipItem> items = new ArrayList<>();
+    private static SplitItems readList(Path file, Path root, ClipSettings settings, List<String> classes) {
+        SplitItems.Builder split = new SplitItems.Builder(file);
         for (ListLine line : ListLine.readAll(file)) {
-            int frameCount = 0;
-            int labelField = 1;
-            if (format == MediaFormat.FRAMES) {
-                line.requireFields(3, "path num_frames label");
-                frameCount = line.intField(1, "frame count");
-                if (frameCount < 1) {
-                    throw line.error("expected a frame count of at least 1, got " + frameCount);
-                }
-                labelField = 2;
-            } else {
-                line.requireFields(2, "path label");
-            }
-            int label = line.intField(labelField, "label");
-            if (label < 0 || label >= classes.size()) {
-                throw line.error("label " + label + " is not one of the " + classes.size() + " classes (0.."
-                        + (classes.size() - 1) + ")");
-            }
-            String id = line.field(0);
-            items.add(new ClipItem(id, line.inside(root, id), frameCount, label));
+            split.add(() -> item(line, root, settings, classes));
         }
-        return items;
+        return split.build();
+    }
+
+    private static ClipItem item(ListLine line, Path root, ClipSettings settings, List<String> classes) {
+        int frameCount = 0;
+        int labelField = 1;
+        if (settings.format() == MediaFormat.VIDEO) {
+            line.requireFields(2, "path label");
+        } else {
+            line.requireFields(3, "path num_frames label");
+            frameCount = line.intField(1, "frame count");
+            if (frameCount < 1) {
+                throw line.error("expected a frame count of at least 1, got " + frameCount);
+            }
+            labelField = 2;
+        }
+        int label = line.intField(labelField, "label");
+        if (label < 0 || label >= classes.size()) {
+            throw line.error("label " + label + " is not one of the " + classes.size() + " classes (0.."
+                    + (classes.size() - 1) + ")");
+        }
+        String id = line.field(0);
+        Path path = settings.format() == MediaFormat.ZIP ? ItemPaths.archive(line, root, id, settings)
+                : line.inside(root, id);
+        return new ClipItem(id, path, frameCount, label);
     }
 }

@@ -8,17 +8,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.stfusion.api.data.BadItem;
 import org.stfusion.api.data.DataException;
 
-/** One non-blank line of a list file, split into fields; CRLF endings and surrounding spaces are ignored. */
-record ListLine(Path file, int number, List<String> fields) {
+/**
+ * One non-blank line of a list file, split into fields (CRLF endings and surrounding spaces are ignored), or one
+ * entry of a JSON list, placed by the line and column where it starts ({@code column} 0 for list lines). Problems
+ * with an entry are {@link RejectedEntry}s naming {@code file:line} or {@code file:line:column}.
+ */
+record ListLine(Path file, int number, int column, List<String> fields) {
+
+    ListLine(Path file, int number, List<String> fields) {
+        this(file, number, 0, fields);
+    }
 
     /** Lines split on whitespace. */
     static List<ListLine> readAll(Path file) {
         return readAll(file, text -> List.of(text.split("\\s+")));
     }
 
-    /** Lines split by {@code splitter}, which throws IllegalArgumentException for a line it cannot split. */
+    /** Lines split by {@code splitter}. A missing or unreadable file is a whole-dataset problem. */
     static List<ListLine> readAll(Path file, Function<String, List<String>> splitter) {
         List<String> lines;
         try {
@@ -30,27 +39,23 @@ record ListLine(Path file, int number, List<String> fields) {
         for (int i = 0; i < lines.size(); i++) {
             String text = lines.get(i).strip();
             if (!text.isEmpty()) {
-                try {
-                    out.add(new ListLine(file, i + 1, splitter.apply(text)));
-                } catch (IllegalArgumentException e) {
-                    throw new DataException(file + ":" + (i + 1) + ": " + e.getMessage());
-                }
+                out.add(new ListLine(file, i + 1, splitter.apply(text)));
             }
         }
         return out;
     }
 
-    /** {@code file:line}, the way editors and compilers name a place. */
+    /** {@code file:line[:column]}, the way editors and compilers name a place. */
     String where() {
-        return file + ":" + number;
+        return file + ":" + number + (column > 0 ? ":" + column : "");
     }
 
     String field(int index) {
         return fields.get(index);
     }
 
-    DataException error(String reason) {
-        return new DataException(where() + ": " + reason);
+    RejectedEntry error(String reason) {
+        return new RejectedEntry(new BadItem(where(), reason));
     }
 
     void requireFields(int count, String form) {

@@ -1,10 +1,19 @@
 package org.stfusion.datasets.files;
 
-/** How items are stored: one folder of frame images per item, or one video file per item. */
+import java.util.Locale;
+
+/**
+ * How items are stored: one video file, one folder of frame images, or one zip archive of frame images per item.
+ */
 enum MediaFormat {
-    FRAMES, VIDEO;
+    VIDEO, FRAMES, ZIP;
+
+    /** The {@code format} config value: {@code video}, {@code frames} or {@code zip}. */
+    String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     static MediaFormat fromConfigName(String name) {
-        return name.equals("frames") ? FRAMES : VIDEO;
+        return valueOf(name.toUpperCase(Locale.ROOT));
     }
 }

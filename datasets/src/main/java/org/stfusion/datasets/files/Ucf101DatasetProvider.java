@@ -15,15 +15,17 @@ import org.stfusion.api.data.DatasetProvider;
  * {@link ClipSettings}:
  * <ul>
  * <li>{@code root}: the {@code UCF-101} folder with {@code <Class>/v_<Class>_gGG_cCC.avi}, or with
- * {@code format: frames} a folder with one frame folder {@code <Class>/v_<Class>_gGG_cCC/} per video;</li>
+ * {@code format: frames} a folder with one frame folder {@code <Class>/v_<Class>_gGG_cCC/} per video (with
+ * {@code format: zip} one archive {@code <Class>/v_<Class>_gGG_cCC.zip});</li>
  * <li>{@code splits}: the {@code ucfTrainTestlist} folder with {@code classInd.txt} ({@code <1-based index> <Class>}),
  * {@code trainlist0N.txt} ({@code <Class>/<file>.avi <1-based index>}) and {@code testlist0N.txt} (path only);</li>
  * <li>{@code split}: 1, 2 or 3 (default 1); the test list is the validation split.</li>
  * </ul>
  * The class of an item is the class of its directory component, matched case-insensitively because the official
  * files mix {@code HandstandPushups} and {@code HandStandPushups}; a training label that disagrees with the
- * directory is rejected. Lines may end in CRLF. Malformed lines, unknown classes and paths leaving {@code root} are
- * rejected when the dataset is opened, naming the list file and line.
+ * directory is left out. Lines may end in CRLF. Malformed lines, unknown classes and paths leaving {@code root} are
+ * left out when the dataset is opened and reported by {@code rejected}, naming the list file and line; a bad
+ * {@code classInd.txt} makes the dataset unusable.
  */
 public final class Ucf101DatasetProvider implements DatasetProvider {
     public static final String NAME = "ucf101";
@@ -51,8 +53,8 @@ public final class Ucf101DatasetProvider implements DatasetProvider {
         Path test = ConfigPaths.existingFile(config, "splits", splits.resolve("testlist0" + split + ".txt"));
         ClassLookup lookup = new ClassLookup(classes);
         return new FileClipDataset(settings, new Manifest(classes,
-                readList(train, true, root, settings.format(), lookup),
-                readList(test, false, root, settings.format(), lookup)));
+                readList(train, true, root, settings, lookup),
+                readList(test, false, root, settings, lookup)));
     }
 
     private static List<String> readClassIndex(Path file) {
@@ -69,31 +71,36 @@ public final class Ucf101DatasetProvider implements DatasetProvider {
     }
 
     /** Training lines carry a 1-based label; test lines only the path (a label there is checked, too). */
-    private static List<ClipItem> readList(Path file, boolean labelled, Path root, MediaFormat format,
-                                           ClassLookup lookup) {
-        List<ClipItem> items = new ArrayList<>();
+    private static SplitItems readList(Path file, boolean labelled, Path root, ClipSettings settings,
+                                      ClassLookup lookup) {
+        SplitItems.Builder split = new SplitItems.Builder(file);
         for (ListLine line : ListLine.readAll(file)) {
-            if (labelled) {
-                line.requireFields(2, "Class/file.avi label");
-            } else if (line.fields().size() > 2) {
-                line.requireFields(1, "Class/file.avi");
-            }
-            String path = line.field(0);
-            int slash = path.indexOf('/');
-            if (slash < 1) {
-                throw line.error("expected a path 'Class/file.avi', got '" + path + "'");
-            }
-            int label = lookup.label(line, path.substring(0, slash));
-            if (line.fields().size() == 2) {
-                int listed = line.intField(1, "label") - 1;
-                if (listed != label) {
-                    throw line.error("label " + (listed + 1) + " disagrees with the directory '"
-                            + path.substring(0, slash) + "', class " + (label + 1) + " in classInd.txt");
-                }
-            }
-            items.add(new ClipItem(path, ItemPaths.locate(line, root, path, format), 0, label));
+            split.add(() -> item(line, labelled, root, settings, lookup));
         }
-        return items;
+        return split.build();
+    }
+
+    private static ClipItem item(ListLine line, boolean labelled, Path root, ClipSettings settings,
+                                 ClassLookup lookup) {
+        if (labelled) {
+            line.requireFields(2, "Class/file.avi label");
+        } else if (line.fields().size() > 2) {
+            line.requireFields(1, "Class/file.avi");
+        }
+        String path = line.field(0);
+        int slash = path.indexOf('/');
+        if (slash < 1) {
+            throw line.error("expected a path 'Class/file.avi', got '" + path + "'");
+        }
+        int label = lookup.label(line, path.substring(0, slash));
+        if (line.fields().size() == 2) {
+            int listed = line.intField(1, "label") - 1;
+            if (listed != label) {
+                throw line.error("label " + (listed + 1) + " disagrees with the directory '"
+                        + path.substring(0, slash) + "', class " + (label + 1) + " in classInd.txt");
+            }
+        }
+        return new ClipItem(path, ItemPaths.locate(line, root, path, settings), 0, label);
     }
 
     /** Class name → 0-based label, ignoring case. */

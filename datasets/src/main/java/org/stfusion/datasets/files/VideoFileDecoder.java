@@ -2,6 +2,7 @@ package org.stfusion.datasets.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,9 +10,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Reads video files with JavaCV's {@link FFmpegFrameGrabber}. Frames are decoded in order up to the last one needed;
@@ -22,6 +26,7 @@ import org.bytedeco.javacv.Frame;
 final class VideoFileDecoder implements ClipDecoder {
     /** Used when the container states no frame count; the real count is then found by decoding to the end. */
     private static final int UNKNOWN_LENGTH = Integer.MAX_VALUE / 2;
+    private static final Pattern FFMPEG_ERROR = Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
 
     static {
         // The grabber otherwise prints stream information and warnings for every file to stderr.
@@ -53,6 +58,39 @@ final class VideoFileDecoder implements ClipDecoder {
     }
 
     private static Attempt attempt(Path video, int frameCount, IntFunction<int[]> pick) throws IOException {
+        try {
+            return grabAll(video, frameCount, pick);
+        } catch (FrameGrabber.Exception e) {
+            throw new IOException(video + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * JavaCV's messages carry the FFmpeg function and error code plus advice for programmers ("Has setFormat() been
+     * called?"); the user needs the function and FFmpeg's text for the code.
+     */
+    static String describe(FrameGrabber.Exception e) {
+        String message = String.valueOf(e.getMessage());
+        Matcher m = FFMPEG_ERROR.matcher(message);
+        if (!m.find()) {
+            return "not a readable video: " + message;
+        }
+        byte[] text = new byte[256];
+        int code = Integer.parseInt(m.group(2));
+        String reason = avutil.av_strerror(code, text, text.length) == 0
+                ? new String(text, 0, length(text), StandardCharsets.UTF_8) : "error " + code;
+        return "not a readable video (FFmpeg " + m.group(1) + ": " + reason + ")";
+    }
+
+    private static int length(byte[] cString) {
+        int n = 0;
+        while (n < cString.length && cString[n] != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static Attempt grabAll(Path video, int frameCount, IntFunction<int[]> pick) throws IOException {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
             grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
             grabber.setOption("threads", "1"); // parallelism comes from decoding several clips at once

@@ -38,6 +38,32 @@ class ClipAugmenterTest {
     }
 
     @Test
+    void threeTestCropsAreLeftCentreAndRightForLandscapeFrames() {
+        RgbFrame ramp = horizontalRamp(64, 48);
+        ClipAugmenter augmenter = new ClipAugmenter(32, 48, 48, 48, false);
+        // no resize at short side 48: 32 px crops start at x = 0, 16, 32 (y centred)
+        int[] expectedLeft = {0, 16, 32};
+        for (int crop = 0; crop < 3; crop++) {
+            float[] out = augmenter.test(List.of(ramp), crop, 3);
+            assertEquals((3 * expectedLeft[crop] - MEAN[0]) / STD[0], out[0], 1e-4, "crop " + crop);
+        }
+        assertArrayEquals(augmenter.validation(List.of(ramp)), augmenter.test(List.of(ramp), 1, 3),
+                "the middle crop is the centre crop");
+    }
+
+    @Test
+    void threeTestCropsAreTopMiddleAndBottomForPortraitFrames() {
+        RgbFrame ramp = verticalRamp(48, 64);
+        ClipAugmenter augmenter = new ClipAugmenter(32, 48, 48, 48, false);
+        int[] expectedTop = {0, 16, 32};
+        for (int crop = 0; crop < 3; crop++) {
+            float[] out = augmenter.test(List.of(ramp), crop, 3);
+            assertEquals((3 * expectedTop[crop] - MEAN[0]) / STD[0], out[0], 1e-4, "crop " + crop);
+            assertEquals(out[0], out[31], 1e-4, "x centred, the ramp is vertical");
+        }
+    }
+
+    @Test
     void resizingPreservesTheAspectRatio() {
         RgbFrame ramp = horizontalRamp(64, 32);
         // short side 32 → 16: the 64 px ramp becomes 32 px wide, so a 16 px centre crop covers source x 16..47
@@ -77,6 +103,19 @@ class ClipAugmenterTest {
     private static RgbFrame uniform(int w, int h, int value) {
         byte[] rgb = new byte[w * h * 3];
         Arrays.fill(rgb, (byte) value);
+        return new RgbFrame(w, h, rgb);
+    }
+
+    /** Every channel = 3y at row y. */
+    private static RgbFrame verticalRamp(int w, int h) {
+        byte[] rgb = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int c = 0; c < 3; c++) {
+                    rgb[(y * w + x) * 3 + c] = (byte) (3 * y);
+                }
+            }
+        }
         return new RgbFrame(w, h, rgb);
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,24 @@ class DecoderTest {
     }
 
     @Test
+    void webmVp9DecodesThoughTheContainerStatesNoFrameCount() throws IOException {
+        Path webm = MiniMedia.writeVideo(dir.resolve("clip.webm"), 12, Color.RED);
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(webm.toFile())) {
+            grabber.start();
+            assertEquals(avcodec.AV_CODEC_ID_VP9, grabber.getVideoCodec(), "Something-Something V2's codec");
+        }
+        List<Integer> counts = new ArrayList<>();
+        List<RgbFrame> frames = new VideoFileDecoder().decode(webm, 0, count -> {
+            counts.add(count);
+            return new int[] {0, 5, count - 1};
+        });
+        assertEquals(12, counts.get(counts.size() - 1), "picked from the real count in the end: " + counts);
+        assertEquals(squareLeft(0), leftEdgeOfSquare(frames.get(0)), 2);
+        assertEquals(squareLeft(5), leftEdgeOfSquare(frames.get(1)), 2);
+        assertEquals(squareLeft(11), leftEdgeOfSquare(frames.get(2)), 2);
+    }
+
+    @Test
     void anOverstatedFrameCountIsReplacedByTheRealOne() throws IOException {
         Path avi = MiniMedia.writeVideo(dir.resolve("clip.avi"), 16, Color.RED);
         List<Integer> counts = new ArrayList<>();
@@ -85,6 +105,22 @@ class DecoderTest {
         assertTrue(e.getMessage().contains("img_00002.jpg"), e.getMessage());
         e = assertThrows(IOException.class, () -> folder.decode(dir.resolve("nothing"), 0, n -> new int[] {0}));
         assertTrue(e.getMessage().contains("nothing"), e.getMessage());
+    }
+
+    @Test
+    void aVideoCutInHalfGivesTheFramesThatSurvive() throws IOException {
+        // Matroska survives a cut; an AVI cut in half does not open at all (a bad item, see ListDatasetTest).
+        byte[] whole = Files.readAllBytes(MiniMedia.writeVideo(dir.resolve("whole.mkv"), 20, Color.RED));
+        Path half = Files.write(dir.resolve("half.mkv"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        List<Integer> counts = new ArrayList<>();
+        List<RgbFrame> frames = new VideoFileDecoder().decode(half, 0, count -> {
+            counts.add(count);
+            return new int[] {count - 1};
+        });
+        assertEquals(20, counts.get(0), "the header still claims every frame");
+        assertEquals(2, counts.size(), "picked again from the frames that decode: " + counts);
+        assertTrue(counts.get(1) > 0 && counts.get(1) < 20, "frames left: " + counts.get(1));
+        assertEquals(squareLeft(counts.get(1) - 1), leftEdgeOfSquare(frames.get(0)), 1);
     }
 
     static int squareLeft(int t) {

@@ -9,7 +9,6 @@ import static org.stfusion.datasets.files.Configs.open;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,32 +64,51 @@ class KineticsDatasetTest {
     }
 
     @Test
-    void missingClipsAreCountedPerSplit() {
-        ClipItem item = new ClipItem("a", root, 0, 0);
-        String warning = KineticsDatasetProvider.missingClipsWarning(
-                new KineticsDatasetProvider.SplitClips(List.of(item, item), 1, root.resolve("train")),
-                new KineticsDatasetProvider.SplitClips(List.of(item), 0, root.resolve("val")));
-        assertEquals("kinetics: left out 1 of 3 clips missing under " + root.resolve("train"), warning);
+    void missingClipsAreReportedWithTheirRow() {
+        Dataset dataset = open(PROVIDER, config());
+        Path csv = root.resolve("annotations/train.csv");
+        ListDatasetTest.assertRejected(dataset.rejected(Split.TRAIN), List.of(
+                csv + ":4 clip missing: " + root.resolve("train/abseiling/gone_000005_000015.mp4")));
+        assertEquals(List.of(), dataset.rejected(Split.VALIDATION));
     }
 
     @Test
-    void badRowsAreRejectedNamingFileAndLine() throws IOException {
-        assertCsvError("train.csv", HEADER + "abseiling,0wR5jVB-WPk,417\n", "train.csv:2", "expected 6 fields");
-        assertCsvError("train.csv", HEADER + "abseiling,../../x,1,2,train,0\n", "train.csv:2", "YouTube id");
-        assertCsvError("train.csv", HEADER + "abseiling,abc,one,2,train,0\n", "train.csv:2", "time_start");
-        assertCsvError("train.csv", "label,ytid,time_start,time_end\n", "train.csv:1", "no column 'youtube_id'");
-        assertCsvError("train.csv", HEADER + "\"abseiling,abc,1,2,train,0\n", "train.csv:2", "double quote");
-        assertCsvError("validate.csv", "label,youtube_id,time_start,time_end\nskydiving,abc,1,2\n", "validate.csv:2",
-                "label 'skydiving' is not a class");
+    void badRowsAreLeftOutNamingFileAndLine() throws IOException {
+        Path csv = root.resolve("annotations/train.csv");
+        MiniMedia.write(csv, HEADER
+                + "abseiling,0wR5jVB-WPk,417,427,train,0\n"
+                + "abseiling,0wR5jVB-WPk,417\n"
+                + "abseiling,../../x,1,2,train,0\n"
+                + "abseiling,abc,one,2,train,0\n"
+                + "\"abseiling,abc,1,2,train,0\n"
+                + "passing American football (in game),a_B-c,1,11,train,0\n");
+        Path val = root.resolve("annotations/validate.csv");
+        MiniMedia.write(val, "label,youtube_id,time_start,time_end\nskydiving,abc,1,2\nabseiling,zzz,10,20\n");
+        Dataset dataset = open(PROVIDER, config());
+        assertEquals(2, dataset.size(Split.TRAIN));
+        assertEquals(1, dataset.size(Split.VALIDATION));
+        ListDatasetTest.assertRejected(dataset.rejected(Split.TRAIN), List.of(
+                csv + ":3 expected 6 fields",
+                csv + ":6 unterminated double quote",
+                csv + ":4 YouTube id",
+                csv + ":5 time_start"));
+        ListDatasetTest.assertRejected(dataset.rejected(Split.VALIDATION), List.of(
+                val + ":2 label 'skydiving' is not a class"));
     }
 
-    private void assertCsvError(String file, String text, String where, String reason) throws IOException {
-        Path csv = root.resolve("annotations").resolve(file);
-        String original = Files.readString(csv);
-        MiniMedia.write(csv, text);
+    @Test
+    void aHeaderWithoutTheNeededColumnsMakesTheDatasetUnusable() throws IOException {
+        MiniMedia.write(root.resolve("annotations/train.csv"), "label,ytid,time_start,time_end\n");
         DataException e = assertThrows(DataException.class, () -> open(PROVIDER, config()));
-        assertTrue(e.getMessage().contains(where) && e.getMessage().contains(reason), e.getMessage());
-        MiniMedia.write(csv, original);
+        assertTrue(e.getMessage().contains("train.csv:1") && e.getMessage().contains("no column 'youtube_id'"),
+                e.getMessage());
+    }
+
+    @Test
+    void noClipOfTheTrainingCsvOnDiskMakesTheDatasetUnusable() {
+        DataException e = assertThrows(DataException.class, () -> open(PROVIDER, config("trainVideos", "val")));
+        assertTrue(e.getMessage().contains("train.csv: no training items; all 3 entries were left out")
+                && e.getMessage().contains("clip missing"), e.getMessage());
     }
 
     @Test

@@ -14,12 +14,15 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stfusion.api.data.BadItem;
+import org.stfusion.api.data.BadItemException;
 import org.stfusion.api.data.Clip;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
@@ -132,39 +135,113 @@ class ListDatasetTest {
     }
 
     @Test
-    void malformedListLinesAreRejectedAtOpenNamingFileAndLine() throws IOException {
-        assertListError("frames/train0 20 0\nframes/train1 1\n", "frames_train.txt:2", "expected 3 fields");
-        assertListError("frames/train0 twenty 0\n", "frames_train.txt:1", "frame count");
-        assertListError("\nframes/train0 20 3\n", "frames_train.txt:2", "label 3");
-        assertListError("frames/train0 20 -1\n", "frames_train.txt:1", "label -1");
-        assertListError("frames/../../etc 20 0\n", "frames_train.txt:1", "leaves the dataset root");
-        assertListError("/etc 20 0\n", "frames_train.txt:1", "leaves the dataset root");
+    void malformedListLinesAreLeftOutAndReportedWithFileAndLine() throws IOException {
+        MiniMedia.write(root.resolve("frames_train.txt"), "frames/train0 20 0\n"
+                + "frames/train1 1\n"
+                + "frames/train1 twenty 1\n"
+                + "\n"
+                + "frames/train1 20 3\n"
+                + "frames/train2 20 -1\n"
+                + "frames/../../etc 20 0\n"
+                + "/etc 20 0\n"
+                + "frames/train2 20 2\n");
+        Dataset dataset = open(PROVIDER, frames());
+        assertEquals(2, dataset.size(Split.TRAIN), "the two good lines");
+        assertEquals("frames/train2", dataset.clip(Split.TRAIN, 1, 1).id());
+        Path list = root.resolve("frames_train.txt");
+        assertRejected(dataset.rejected(Split.TRAIN), List.of(
+                list + ":2 expected 3 fields",
+                list + ":3 frame count",
+                list + ":5 label 3 is not one of the 3 classes",
+                list + ":6 label -1",
+                list + ":7 leaves the dataset root",
+                list + ":8 leaves the dataset root"));
+        assertEquals(List.of(), dataset.rejected(Split.VALIDATION));
     }
 
-    private void assertListError(String listText, String where, String reason) throws IOException {
-        MiniMedia.write(root.resolve("frames_train.txt"), listText);
-        DataException e = assertThrows(DataException.class, () -> open(PROVIDER, frames()));
-        assertTrue(e.getMessage().contains(where) && e.getMessage().contains(reason), e.getMessage());
+    /** Each expectation is "source reason-fragment"; the sources must match in order. */
+    static void assertRejected(List<BadItem> rejected, List<String> expected) {
+        assertEquals(expected.size(), rejected.size(), "rejected: " + rejected);
+        for (int i = 0; i < expected.size(); i++) {
+            String source = expected.get(i).substring(0, expected.get(i).indexOf(' '));
+            String reason = expected.get(i).substring(source.length() + 1);
+            assertEquals(source, rejected.get(i).source(), rejected.get(i).toString());
+            assertTrue(rejected.get(i).reason().contains(reason), rejected.get(i) + " should say " + reason);
+        }
     }
 
     @Test
-    void unreadableMediaFailAtClipTimeNamingTheItem() throws IOException {
+    void aTrainingListWithoutOneUsableLineMakesTheDatasetUnusable() throws IOException {
+        MiniMedia.write(root.resolve("frames_train.txt"), "frames/train0 20\nframes/train1 20\n");
+        DataException e = assertThrows(DataException.class, () -> open(PROVIDER, frames()));
+        assertTrue(e.getMessage().startsWith(root.resolve("frames_train.txt") + ": no training items; all 2 entries"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("frames_train.txt:1: expected 3 fields"), e.getMessage());
+        MiniMedia.write(root.resolve("frames_train.txt"), "\n");
+        e = assertThrows(DataException.class, () -> open(PROVIDER, frames()));
+        assertTrue(e.getMessage().endsWith("frames_train.txt: no training items"), e.getMessage());
+    }
+
+    @Test
+    void unreadableMediaAreBadItemsAtClipTimeNamingItemPathAndReason() throws IOException {
         Files.write(root.resolve("videos/broken.avi"), new byte[] {0, 1, 2, 3});
         Files.createFile(root.resolve("videos/empty.avi"));
+        byte[] video = Files.readAllBytes(root.resolve("videos/train0.avi"));
+        Files.write(root.resolve("videos/truncated.avi"), Arrays.copyOf(video, 300));
         MiniMedia.write(root.resolve("video_val.txt"),
-                "videos/missing.avi 0\nvideos/broken.avi 1\nvideos/empty.avi 2\n");
+                "videos/missing.avi 0\nvideos/broken.avi 1\nvideos/empty.avi 2\nvideos/truncated.avi 0\n");
         Dataset dataset = open(PROVIDER, videos());
-        for (int i = 0; i < 3; i++) {
-            String id = List.of("videos/missing.avi", "videos/broken.avi", "videos/empty.avi").get(i);
+        List<String> ids = List.of("videos/missing.avi", "videos/broken.avi", "videos/empty.avi",
+                "videos/truncated.avi");
+        for (int i = 0; i < ids.size(); i++) {
             int index = i;
-            DataException e = assertThrows(DataException.class, () -> dataset.clip(Split.VALIDATION, index, 1));
-            assertTrue(e.getMessage().startsWith("val item " + id + " ("), e.getMessage());
+            BadItemException e = assertThrows(BadItemException.class, () -> dataset.clip(Split.VALIDATION, index, 1));
+            assertEquals(ids.get(i) + " (" + root.resolve(ids.get(i)) + ")", e.item().source());
+            assertTrue(e.getMessage().startsWith(e.item().source() + ": "), e.getMessage());
+            assertFalse(e.item().reason().contains(root.toString()), "the path is named once: " + e.getMessage());
         }
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int index = i;
+            reasons.add(assertThrows(BadItemException.class, () -> dataset.clip(Split.VALIDATION, index, 1)).item()
+                    .reason());
+        }
+        assertEquals("video file not found", reasons.get(0));
+        assertEquals("not a readable video (FFmpeg avformat_open_input: Invalid data found when processing input)",
+                reasons.get(1));
+        assertEquals(reasons.get(1), reasons.get(2), "an empty file");
+        assertEquals(reasons.get(1), reasons.get(3), "a file cut inside its header");
         Files.write(root.resolve("frames/train1/img_00003.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 0});
+        Files.delete(root.resolve("frames/train2/img_00020.jpg"));
         Dataset frames = open(PROVIDER, frames("frames", 20));
-        DataException e = assertThrows(DataException.class, () -> frames.clip(Split.TRAIN, 1, 1));
-        assertTrue(e.getMessage().startsWith("train item frames/train1 (") && e.getMessage().contains("img_00003.jpg"),
+        BadItemException e = assertThrows(BadItemException.class, () -> frames.clip(Split.TRAIN, 1, 1));
+        assertTrue(e.getMessage().startsWith("frames/train1 (") && e.getMessage().contains("img_00003.jpg"),
                 e.getMessage());
+        e = assertThrows(BadItemException.class, () -> frames.clip(Split.TRAIN, 2, 1));
+        assertTrue(e.getMessage().contains("img_00020.jpg") && e.getMessage().contains("not found"), e.getMessage());
+        assertEquals(0, frames.clip(Split.TRAIN, 0, 1).label(), "the other items still read");
+    }
+
+    @Test
+    void zipArchivesOfFramesNextToOrInsideTheItemFolder() throws IOException {
+        for (int k = 0; k < 3; k++) {
+            MiniMedia.writeFrameZip(root.resolve("zips/train" + k + ".zip"), 20, "img_%05d.jpg", "", COLOURS[k]);
+            // The paper code's layout: <item>/RGB_frames.zip, here with the frames in a folder inside the archive.
+            MiniMedia.writeFrameZip(root.resolve("paper/train" + k + "/RGB_frames.zip"), 20, "img_%05d.jpg",
+                    "train" + k, COLOURS[k]);
+        }
+        MiniMedia.write(root.resolve("zip_train.txt"), "zips/train0 20 0\nzips/train1.zip 20 1\nzips/train2 20 2\n");
+        MiniMedia.write(root.resolve("paper_train.txt"), "paper/train0 20 0\npaper/train1 20 1\npaper/train2 20 2\n");
+        Dataset folders = open(PROVIDER, frames());
+        Dataset zips = open(PROVIDER, frames("format", "zip", "train", "zip_train.txt", "val", "zip_train.txt"));
+        Dataset paper = open(PROVIDER, frames("format", "zip", "zipName", "RGB_frames.zip", "train", "paper_train.txt",
+                "val", "paper_train.txt"));
+        for (int i = 0; i < 3; i++) {
+            float[] fromFolder = folders.clip(Split.TRAIN, i, 4).data();
+            assertArrayEquals(fromFolder, zips.clip(Split.TRAIN, i, 4).data(), "same JPEGs, same clip");
+            assertArrayEquals(fromFolder, paper.clip(Split.TRAIN, i, 4).data());
+        }
+        assertEquals("zips/train1.zip", zips.clip(Split.TRAIN, 1, 1).id());
     }
 
     @Test
@@ -179,6 +256,12 @@ class ListDatasetTest {
         assertKeyError("dataset.trainShortSide", PROVIDER, frames("trainShortSide", List.of(48, 40)));
         assertKeyError("dataset.stride", PROVIDER, frames("stride", 0));
         assertKeyError("dataset.flipp", PROVIDER, frames("flipp", true));
+        assertKeyError("dataset.zipName", PROVIDER, frames("zipName", "RGB_frames.zip"));
+        assertKeyError("dataset.zipName", PROVIDER, frames("format", "zip", "zipName", "../x.zip"));
+        assertKeyError("dataset.frames", PROVIDER, frames("sampling", "segments"));
+        assertKeyError("dataset.segments", PROVIDER, frames("segments", 8));
+        assertKeyError("dataset.testCrops", PROVIDER, frames("testCrops", 2));
+        assertKeyError("dataset.testClips", PROVIDER, frames("testClips", 0));
         Map<String, Object> noVal = frames();
         noVal.remove("val");
         assertKeyError("dataset.val", PROVIDER, noVal);

@@ -4,19 +4,28 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
-/** Writes miniature clips for tests: a square moving right by 2 px per frame over a dark background. */
+/**
+ * Writes miniature clips for tests: a square moving right by 2 px per frame over a dark background, as JPEG frames,
+ * zip archives of JPEG frames, MPEG-4 Part 2 videos (AVI/MP4, the UCF101/HMDB51 codec) or VP9 WebM videos
+ * (Something-Something V2; the LGPL FFmpeg build has libvpx-vp9, datasets.md §3.3).
+ */
 final class MiniMedia {
     static final int WIDTH = 64;
     static final int HEIGHT = 48;
@@ -63,7 +72,7 @@ final class MiniMedia {
         return folder;
     }
 
-    /** An MPEG-4 Part 2 video (the UCF101/HMDB51 codec) of {@code count} frames; the container from the file name. */
+    /** A video of {@code count} frames; the container from the file name, VP9 for .webm, else MPEG-4 Part 2. */
     static Path writeVideo(Path file, int count, Color colour) throws IOException {
         return writeVideo(file, count, colour, WIDTH, HEIGHT);
     }
@@ -78,12 +87,20 @@ final class MiniMedia {
         Files.createDirectories(file.getParent());
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
             String name = file.getFileName().toString();
-            recorder.setFormat(name.substring(name.lastIndexOf('.') + 1));
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            String container = name.substring(name.lastIndexOf('.') + 1);
+            recorder.setFormat(container);
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(25);
             recorder.setGopSize(8);
-            recorder.setVideoQuality(2);
+            if (container.equals("webm")) {
+                recorder.setVideoCodec(avcodec.AV_CODEC_ID_VP9);
+                recorder.setVideoOption("deadline", "realtime");
+                recorder.setVideoOption("cpu-used", "8");
+                recorder.setVideoBitrate(400_000); // libvpx rejects the quality scale used for MPEG-4 below
+            } else {
+                recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                recorder.setVideoQuality(2);
+            }
             recorder.start();
             Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
             for (int t = 0; t < count; t++) {
@@ -97,6 +114,34 @@ final class MiniMedia {
             recorder.stop();
         }
         return file;
+    }
+
+    /** A zip archive of {@code count} JPEG frames named by {@code javaPattern}, under {@code folder/} if not empty. */
+    static Path writeFrameZip(Path archive, int count, String javaPattern, String folder, Color colour)
+            throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int t = 0; t < count; t++) {
+            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+            if (!ImageIO.write(frame(t, WIDTH, HEIGHT, colour), "jpg", jpeg)) {
+                throw new IOException("no JPEG writer");
+            }
+            String name = String.format(Locale.ROOT, javaPattern, t + 1);
+            entries.put(folder.isEmpty() ? name : folder + "/" + name, jpeg.toByteArray());
+        }
+        return writeZip(archive, entries);
+    }
+
+    /** A zip archive with exactly these entries (names unchecked, so crafted archives can be written too). */
+    static Path writeZip(Path archive, Map<String, byte[]> entries) throws IOException {
+        Files.createDirectories(archive.toAbsolutePath().getParent());
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return archive;
     }
 
     static Path write(Path file, String text) throws IOException {

@@ -9,11 +9,12 @@ import org.stfusion.api.data.DatasetProvider;
 
 class ProvidersTest {
     @Test
-    void serviceLoaderFindsTheFileDatasetsOnTheClassPath() {
+    void serviceLoaderFindsEveryFileDatasetOnTheClassPath() {
         List<String> names = ServiceLoader.load(DatasetProvider.class).stream()
                 .map(provider -> provider.get().name())
                 .toList();
         assertTrue(names.containsAll(List.of(ListDatasetProvider.NAME, Ucf101DatasetProvider.NAME,
-                Hmdb51DatasetProvider.NAME, KineticsDatasetProvider.NAME)), "providers found: " + names);
+                Hmdb51DatasetProvider.NAME, KineticsDatasetProvider.NAME, SomethingV1DatasetProvider.NAME,
+                SomethingV2DatasetProvider.NAME)), "providers found: " + names);
     }
 }

@@ -9,7 +9,6 @@ import static org.stfusion.datasets.files.Configs.open;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -113,27 +112,47 @@ class Ucf101DatasetTest {
     }
 
     @Test
-    void badListLinesAreRejectedNamingFileAndLine() throws IOException {
-        assertListError("trainlist01.txt", "Basketball/v_Basketball_g08_c01.avi\r\n", "trainlist01.txt:1",
-                "expected 2 fields");
-        assertListError("trainlist01.txt", "Basketball/v_Basketball_g08_c01.avi 1\n", "trainlist01.txt:1",
-                "disagrees with the directory");
-        assertListError("testlist01.txt", "\nJuggling/v_Juggling_g01_c01.avi\n", "testlist01.txt:2",
-                "'Juggling' is not in classInd.txt");
-        assertListError("testlist01.txt", "Basketball/../../../etc/passwd\n", "testlist01.txt:1",
-                "leaves the dataset root");
-        assertListError("testlist01.txt", "v_Basketball_g01_c01.avi\n", "testlist01.txt:1", "Class/file.avi");
-        assertListError("classInd.txt", "1 ApplyEyeMakeup\n3 Basketball\n", "classInd.txt:2",
-                "expected class index 2");
+    void badListLinesAreLeftOutNamingFileAndLine() throws IOException {
+        MiniMedia.write(splits.resolve("trainlist01.txt"), "ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi 1\r\n"
+                + "Basketball/v_Basketball_g08_c01.avi\r\n"
+                + "Basketball/v_Basketball_g08_c01.avi 1\r\n"
+                + "HandstandPushups/v_HandStandPushups_g08_c01.avi 3\r\n");
+        MiniMedia.write(splits.resolve("testlist01.txt"), "\nJuggling/v_Juggling_g01_c01.avi\n"
+                + "Basketball/../../../etc/passwd\n"
+                + "v_Basketball_g01_c01.avi\n"
+                + "Basketball/v_Basketball_g01_c01.avi\n");
+        Dataset dataset = open(PROVIDER, config());
+        assertEquals(2, dataset.size(Split.TRAIN));
+        assertEquals(1, dataset.size(Split.VALIDATION));
+        ListDatasetTest.assertRejected(dataset.rejected(Split.TRAIN), List.of(
+                splits.resolve("trainlist01.txt") + ":2 expected 2 fields",
+                splits.resolve("trainlist01.txt") + ":3 disagrees with the directory"));
+        ListDatasetTest.assertRejected(dataset.rejected(Split.VALIDATION), List.of(
+                splits.resolve("testlist01.txt") + ":2 'Juggling' is not in classInd.txt",
+                splits.resolve("testlist01.txt") + ":3 leaves the dataset root",
+                splits.resolve("testlist01.txt") + ":4 Class/file.avi"));
     }
 
-    /** Replaces one split file for one check, then puts the original back. */
-    private void assertListError(String file, String text, String where, String reason) throws IOException {
-        String original = Files.readString(splits.resolve(file));
-        MiniMedia.write(splits.resolve(file), text);
+    @Test
+    void aBadClassIndexMakesTheDatasetUnusable() throws IOException {
+        MiniMedia.write(splits.resolve("classInd.txt"), "1 ApplyEyeMakeup\n3 Basketball\n");
         DataException e = assertThrows(DataException.class, () -> open(PROVIDER, config()));
-        assertTrue(e.getMessage().contains(where) && e.getMessage().contains(reason), e.getMessage());
-        MiniMedia.write(splits.resolve(file), original);
+        assertTrue(e.getMessage().contains("classInd.txt:2") && e.getMessage().contains("expected class index 2"),
+                e.getMessage());
+    }
+
+    @Test
+    void zipArchivesReplaceTheVideos() throws IOException {
+        Path zips = dir.resolve("zips");
+        for (String clip : List.of("ApplyEyeMakeup/v_ApplyEyeMakeup", "Basketball/v_Basketball",
+                "HandstandPushups/v_HandStandPushups")) {
+            for (String group : List.of("_g01_c01", "_g08_c01")) {
+                MiniMedia.writeFrameZip(zips.resolve(clip + group + ".zip"), 16, "img_%05d.jpg", "", Color.RED);
+            }
+        }
+        Dataset dataset = open(PROVIDER, config("root", zips.toString(), "format", "zip"));
+        assertEquals(open(PROVIDER, config()).manifestHash(), dataset.manifestHash());
+        ListDatasetTest.assertNormalisedClip(dataset.clip(Split.TRAIN, 2, 1), 8, 32);
     }
 
     @Test
