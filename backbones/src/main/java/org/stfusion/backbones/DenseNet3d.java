@@ -66,7 +66,7 @@ final class DenseNet3d implements Backbone {
             for (int l = 1; l <= blocks.get(blk); l++) {
                 String name = "B" + (blk + 1) + ".L" + l;
                 Tensor fused = b.fusion(name, x, width);
-                Tensor h = b.batchNormRelu(name + ".bn", fused);
+                Tensor h = b.layerGate(name, b.batchNormRelu(name + ".bn", fused));
                 Tensor grown = b.conv3d(name + ".conv", h, growth, Kernel3.of(1, 3, 3), Kernel3.cube(1), Kernel3.of(0, 1, 1));
                 List<Tensor> parts = new ArrayList<>(2);
                 parts.add(x);

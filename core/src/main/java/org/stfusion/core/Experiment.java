@@ -41,6 +41,7 @@ import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.data.BadItemLedger;
+import org.stfusion.core.engine.FixedStrategy;
 import org.stfusion.core.engine.GateInfo;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.StandaloneNetwork;
@@ -205,7 +206,7 @@ public final class Experiment implements AutoCloseable {
             for (int subset = 1; subset < (1 << paths.size()); subset++) {
                 boolean[] keep = new boolean[net.gates().size()];
                 for (GateInfo g : net.gates()) {
-                    keep[g.index()] = (subset & (1 << g.pathIndex())) != 0;
+                    keep[g.index()] = g.layerGate() || (subset & (1 << g.pathIndex())) != 0;
                 }
                 String unit = StrategySampler.units(net, keep).get(0);
                 StrategyResult r = result(net, unit, null, keep, scorer.score(keep, features));
@@ -306,8 +307,14 @@ public final class Experiment implements AutoCloseable {
             throw new UserException("no strategy '" + id + "' in " + runDir + "; use best, " + String.join(", ",
                     scores.named().keySet()) + " or a sampled id (" + scores.strategies().size() + " sampled, e.g. s001)");
         }
+        Map<String, Map<String, List<Integer>>> sources = Map.of();
+        if (net.vdp().perSource() && found.seed() != null) {
+            // Units name the kept paths only; the sources each path keeps are redrawn from the strategy's seed.
+            boolean[] keep = new StrategySampler(net, config.sampling()).draw(found.id(), found.seed()).pathKeep();
+            sources = StrategySampler.keptSources(net, keep);
+        }
         return new StrategyDescriptor(found.id(), PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
-                net.positions().stream().map(PositionInfo::name).toList(), found.units(), found.seed());
+                net.positions().stream().map(PositionInfo::name).toList(), found.units(), found.seed(), sources);
     }
 
     /**
@@ -412,30 +419,56 @@ public final class Experiment implements AutoCloseable {
         }
         Map<String, BitSet> pathsAt = new HashMap<>();
         for (String position : positions) {
-            List<String> units = List.of(strategy.unitAt(position).split("\\+"));
+            String unit = strategy.unitAt(position);
+            List<String> units = unit.equals(StrategyDescriptor.SKIP) ? List.of() : List.of(unit.split("\\+"));
             BitSet bits = new BitSet();
             for (int p = 0; p < paths.size(); p++) {
                 bits.set(p, units.contains(paths.get(p).unitName()));
             }
             pathsAt.put(position, bits);
         }
-        return new StandaloneNetwork(backbone, dataset.inputSpec(), paths, pathsAt::get, network().store().dataType(), seed);
+        FixedStrategy fixed = new FixedStrategy() {
+            @Override
+            public BitSet paths(String position) {
+                return pathsAt.get(position);
+            }
+
+            @Override
+            public boolean layerKept(String position) {
+                return !strategy.unitAt(position).equals(StrategyDescriptor.SKIP);
+            }
+
+            @Override
+            public List<Integer> sources(String position, int path) {
+                return strategy.sourcesOf(position, paths.get(path).unitName());
+            }
+        };
+        return new StandaloneNetwork(backbone, dataset.inputSpec(), paths, fixed, network().store().dataType(), seed);
     }
 
     /** Reads the strategy back from a built network: which paths exist at each position. */
     private StrategyDescriptor describe(StandaloneNetwork standalone, StrategyDescriptor from) {
         List<String> units = new ArrayList<>();
+        Map<String, Map<String, List<Integer>>> sources = new LinkedHashMap<>();
         for (PositionInfo pos : standalone.evaluation().positions()) {
+            if (!pos.layerKept()) {
+                units.add(StrategyDescriptor.SKIP);
+                continue;
+            }
             StringBuilder unit = new StringBuilder();
             for (int p = 0; p < paths.size(); p++) {
                 if (pos.pathsPresent().get(p)) {
                     unit.append(unit.length() == 0 ? "" : "+").append(paths.get(p).unitName());
+                    if (!pos.pathSources().get(p).isEmpty()) {
+                        sources.computeIfAbsent(pos.name(), k -> new LinkedHashMap<>())
+                                .put(paths.get(p).unitName(), pos.pathSources().get(p));
+                    }
                 }
             }
-            units.add(unit.length() == 0 ? "none" : unit.toString());
+            units.add(unit.length() == 0 ? StrategyDescriptor.NONE : unit.toString());
         }
         return new StrategyDescriptor(from.id(), PluginRef.of(PluginCatalog.BACKBONE, backboneProvider),
-                standalone.evaluation().positions().stream().map(PositionInfo::name).toList(), units, from.seed());
+                standalone.evaluation().positions().stream().map(PositionInfo::name).toList(), units, from.seed(), sources);
     }
 
     private StudyResults.Row trainStandalone(FixedNetworkTrainer trainer, Scorer scorer, String name, StrategyResult strategy,
@@ -491,7 +524,8 @@ public final class Experiment implements AutoCloseable {
             DataType dt = t.dataType().equals("double") ? DataType.DOUBLE : DataType.FLOAT;
             network = new TemplateNetwork(backbone, dataset.inputSpec(), paths,
                     new VdpSettings(t.pInit(), t.temperature(), t.lengthScale(), n,
-                            VdpSettings.Regulariser.valueOf(t.regulariser().toUpperCase(java.util.Locale.ROOT))), dt, config.seed());
+                            VdpSettings.Regulariser.valueOf(t.regulariser().toUpperCase(java.util.Locale.ROOT)),
+                            t.layerGate(), t.dropRatePer().equals("source")), dt, config.seed());
             LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
                     network.positions().size(), network.gates().size(), network.store().parameterCount(),
                     network.template().macs());
@@ -603,6 +637,8 @@ public final class Experiment implements AutoCloseable {
         m.put("trainingSize", net.vdp().trainingSize());
         m.put("pInit", net.vdp().pInit());
         m.put("temperature", net.vdp().temperature());
+        m.put("layerGate", net.vdp().layerGates());
+        m.put("dropRatePer", net.vdp().perSource() ? "source" : "path");
         m.put("classifierDropRate", net.classifierDropRate());
         m.put("samplingSeed", config.sampling().seed());
         m.put("classifierMaskSampled", config.sampling().classifierMask());

@@ -212,6 +212,30 @@ class ExperimentTest {
         assertTrue(Files.isRegularFile(dir.resolve("results.json")), "the json reporter still wrote its files");
     }
 
+    /** D1 and per-source drop rates: sampled strategies skip layers and ignore sources, and still materialise exactly. */
+    @Test
+    void layerGateAndPerSourceStrategiesMaterialiseAsScoredInTheTemplate() {
+        Path dir = tmp.resolve("gates");
+        RunResults r = run(catalog(), config(List.of("training.layerGate=true", "training.dropRatePer=source",
+                "training.pInit=0.5", "training.warmupEpochs=0", "training.vdpEpochs=1", "sampling.count=6")), dir, false);
+        assertTrue(r.positions().get(1).drop().containsKey("D1"), r.positions().get(1).toString());
+        assertTrue(r.positions().get(1).drop().containsKey("S@1"), r.positions().get(1).toString());
+        assertTrue(r.strategies().stream().anyMatch(s -> s.units().contains(StrategyDescriptor.SKIP)), "p = 0.5 skips layers");
+        assertEquals(List.of("S", "S", "S", "S", "S"), r.named().get("S").units(), "named strategies keep every D1 gate");
+        boolean sawSources = false;
+        try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(dir), dir,
+                new PrintStream(new ByteArrayOutputStream()))) {
+            for (StrategyResult s : r.strategies()) {
+                StrategyDescriptor d = e.strategy(s.id());
+                sawSources |= !d.sources().isEmpty();
+                Experiment.Materialized m = e.materialize(d, true, null);
+                assertEquals(d, m.descriptor(), s.id());
+                assertEquals(s.top1(), m.top1(), 1e-12, s.id() + " scores as in the template");
+            }
+        }
+        assertTrue(sawSources, "p = 0.5 leaves some path with part of its sources");
+    }
+
     /** The synthetic dataset, with every {@code badEvery}-th item of both splits unreadable. */
     private static PluginCatalog catalogWithFlakyData() {
         List<NamedProvider> providers = new ArrayList<>();

@@ -74,6 +74,7 @@ final class UnitCodes {
         codes.put("ST", 't');
         codes.put("S+ST", 'b');
         codes.put("none", '-');
+        codes.put("skip", '.'); // layer gate D1 dropped: the layer adds nothing
         return codes;
     }
 }

@@ -43,6 +43,16 @@ public interface NetworkBuilder {
      */
     Tensor fusion(String name, Tensor x, int outChannels);
 
+    /**
+     * The optional layer gate "D1" of fusion position {@code position} (spec §3.2): call it on the input of the
+     * convolution that turns the fused features into the layer's new features (DenseNet: the 1x3x3 conv), after
+     * {@link #fusion}. When an experiment enables D1, dropping it makes the layer add nothing (identity through
+     * the dense connection); otherwise it returns {@code x}.
+     */
+    default Tensor layerGate(String position, Tensor x) {
+        return x;
+    }
+
     /** The classifier: {@code [per-feature gate] -> Linear(features, classes)} with bias; returns logits. */
     Tensor classifier(String name, Tensor features, int classes);
 }

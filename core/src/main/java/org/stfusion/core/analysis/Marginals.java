@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.TemplateNetwork;
@@ -13,6 +14,9 @@ import org.stfusion.core.engine.TemplateNetwork;
  * (p = p̂·p̃ with equal factors), not {@code 1 - p}. The unit marginals multiply independent paths: with
  * the two standard paths, S = a(1-b), ST = (1-a)b, S+ST = ab. That combination is inferred from the
  * paper's figures, not written in it (spec §4.3).
+ * <p>With drop rates per (path, source), a path is absent only when every source gate drops, so its drop
+ * rate is the product of theirs (each source's own rate is listed as {@code "S@j"}). With a layer gate D1,
+ * every unit is scaled by D1's kept marginal and the rest is the unit {@code "skip"}.
  */
 public final class Marginals {
     private Marginals() {
@@ -26,14 +30,30 @@ public final class Marginals {
         double[] p = net.dropRates();
         List<PositionMarginal> out = new ArrayList<>();
         for (PositionInfo pos : net.positions()) {
-            int n = pos.gateIndices().size();
+            int n = pos.pathGates().size();
             double[] keptP = new double[n];
+            double[] pathDrop = new double[n];
             Map<String, Double> drop = new LinkedHashMap<>();
+            Map<String, Double> perSource = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                int g = pos.gateIndices().get(i);
-                double pi = g >= 0 ? p[g] : 1.0;
+                List<Integer> gates = pos.pathGates().get(i);
+                String unit = net.paths().get(i).unitName();
+                double pi = 1; // an absent path (no gate) is always dropped; otherwise the product of its gates
+                for (int g : gates) {
+                    pi *= p[g];
+                    if (gates.size() > 1) {
+                        perSource.put(unit + "@" + net.gates().get(g).source(), p[g]);
+                    }
+                }
+                pathDrop[i] = pi;
                 keptP[i] = kept(pi);
-                drop.put(net.paths().get(i).unitName(), pi);
+                drop.put(unit, pi);
+            }
+            drop.putAll(perSource);
+            double keptLayer = 1;
+            if (pos.layerGate() >= 0) {
+                drop.put("D1", p[pos.layerGate()]);
+                keptLayer = kept(p[pos.layerGate()]);
             }
             Map<String, Double> units = new LinkedHashMap<>();
             for (int subset = 1; subset < (1 << n); subset = next(subset, n)) {
@@ -46,10 +66,13 @@ public final class Marginals {
                         name.append(name.length() == 0 ? "" : "+").append(net.paths().get(i).unitName());
                     }
                 }
-                units.put(name.toString(), prob);
+                units.put(name.toString(), prob * keptLayer);
             }
-            double pS = n > 0 ? drop.values().toArray(new Double[0])[0] : Double.NaN;
-            double pT = n > 1 ? drop.values().toArray(new Double[0])[1] : Double.NaN;
+            if (pos.layerGate() >= 0) {
+                units.put(StrategyDescriptor.SKIP, 1 - keptLayer);
+            }
+            double pS = n > 0 ? pathDrop[0] : Double.NaN;
+            double pT = n > 1 ? pathDrop[1] : Double.NaN;
             out.add(new PositionMarginal(pos.name(), pS, pT, kept(pS), kept(pT), units, drop));
         }
         return out;

@@ -9,12 +9,15 @@ import org.stfusion.api.config.PluginConfig;
  * weight decay); the v-DropPath stage trains weights and drop-rate logits together with no weight decay
  * (spec §7.4). Learning-rate steps are 1-based epochs of their stage at which the rate is multiplied by
  * {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items;
- * {@code regulariser} is {@code code} (default) or {@code paper} (Eq. 5).
+ * {@code regulariser} is {@code code} (default) or {@code paper} (Eq. 5). {@code layerGate: true} adds the
+ * gate "D1" on the input of each layer's 1x3x3 conv (off in the paper's runs); {@code dropRatePer: source}
+ * learns one drop rate per (path, source layer) instead of one per path (the paper shares it over sources).
  */
 public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr, List<Integer> warmupLrSteps,
                                double warmupWeightDecay, int vdpEpochs, double lr, List<Integer> lrSteps,
                                double lrDecay, double momentum, double pInit, double temperature,
-                               double lengthScale, long trainingSize, String regulariser, String dataType) {
+                               double lengthScale, long trainingSize, String regulariser, String dataType,
+                               boolean layerGate, String dropRatePer) {
 
     static TrainingSettings read(PluginConfig c) {
         int batch = c.getInt("batchSize", 16, 2, 4096);
@@ -40,7 +43,8 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
         }
         return new TrainingSettings(batch, warmupEpochs, warmupLr, warmupSteps,
                 c.getDouble("warmupWeightDecay", 5e-4, 0, 1), vdpEpochs, lr, steps, c.getDouble("lrDecay", 0.1, 0, 1),
-                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, dataType);
+                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, dataType,
+                c.getBoolean("layerGate", false), c.getChoice("dropRatePer", "path", "path", "source"));
     }
 
     private static void checkSteps(PluginConfig c, String key, List<Integer> steps, int epochs) {

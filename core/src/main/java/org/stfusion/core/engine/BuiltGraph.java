@@ -17,11 +17,20 @@ public record BuiltGraph(SameDiff sd, GraphVariant variant, List<String> trainab
         return gates.stream().mapToLong(GateInfo::macsPerClip).sum();
     }
 
-    /** Forward MACs per clip when only the paths with {@code keep[g]} are computed. */
+    /**
+     * Forward MACs per clip when only what {@code keep[g]} keeps is computed; the paths of a position whose
+     * layer gate (D1) is dropped are not computed either, since the layer adds nothing.
+     */
     public long macsWith(boolean[] keep) {
+        java.util.Set<String> skipped = new java.util.HashSet<>();
+        for (GateInfo g : gates) {
+            if (g.layerGate() && !keep[g.index()]) {
+                skipped.add(g.position());
+            }
+        }
         long m = macs - gatedMacs();
         for (GateInfo g : gates) {
-            if (keep[g.index()]) {
+            if (keep[g.index()] && !skipped.contains(g.position())) {
                 m += g.macsPerClip();
             }
         }

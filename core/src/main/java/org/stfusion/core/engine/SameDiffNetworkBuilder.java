@@ -53,6 +53,7 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
     private final SDVariable pathNoise;
     private final SDVariable pathKeep;
     private List<String> gateWeights;
+    private int pendingLayerGate = -1;
     private long macs;
     private String classifierTheta;
     private int classifierFeatures;
@@ -71,6 +72,7 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
     public BuiltGraph build(org.stfusion.api.model.Backbone backbone, Shape clip, int classes) {
         SDVariable in = sd.placeHolder(INPUT, dt, -1, clip.channels(), clip.frames(), clip.height(), clip.width());
         Tensor logits = backbone.build(this, new SdTensor(in, clip));
+        finishLayerGate();
         if (!logits.shape().flat() || logits.shape().channels() != classes) {
             throw new IllegalStateException("backbone returned " + logits.shape() + ", expected [" + classes + "] logits");
         }
@@ -105,6 +107,9 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             gateWeights.add(wName);
         }
         macs += fanIn * outChannels * out.voxels();
+        if (pendingLayerGate >= 0) {
+            finishLayerGate(wName, fanIn * outChannels * out.voxels());
+        }
         Conv3DConfig cfg = Conv3DConfig.builder().kD(k.t()).kH(k.h()).kW(k.w()).sD(s.t()).sH(s.h()).sW(s.w())
                 .pD(p.t()).pH(p.h()).pW(p.w()).dD(1).dH(1).dW(1).biasUsed(false)
                 .paddingMode(PaddingMode.VALID).dataFormat(Conv3DConfig.NCDHW).build();
@@ -173,6 +178,7 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         }
         Shape first = volume(xs.get(0), "concat");
         int channels = 0;
+        List<Integer> sources = new ArrayList<>();
         SDVariable[] vars = new SDVariable[xs.size()];
         for (int i = 0; i < xs.size(); i++) {
             Shape s = xs.get(i).shape();
@@ -182,9 +188,10 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             }
             channels += s.channels();
             vars[i] = var(xs.get(i));
+            sources.addAll(((SdTensor) xs.get(i)).sources());
         }
         return new SdTensor(sd.concat(1, vars),
-                new Shape(channels, first.frames(), first.height(), first.width(), first.flat()));
+                new Shape(channels, first.frames(), first.height(), first.width(), first.flat()), List.copyOf(sources));
     }
 
     @Override
@@ -205,35 +212,45 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
     public Tensor fusion(String name, Tensor x, int outChannels) {
         Shape in = volume(x, "fusion " + name);
         BitSet present = variant.paths(name, paths.size());
-        List<Integer> gateIndices = new ArrayList<>();
+        List<Integer> chunks = ((SdTensor) x).sources();
+        boolean perSource = vdp.perSource() && variant.gates() != GateMode.NONE && chunks.size() > 1;
+        List<List<Integer>> pathGates = new ArrayList<>();
+        List<List<Integer>> pathSources = new ArrayList<>();
         List<Boolean> pathsPresent = new ArrayList<>();
         SDVariable sum = null;
         for (int i = 0; i < paths.size(); i++) {
             pathsPresent.add(present.get(i));
+            List<Integer> read = variant.fixed() == null ? null : variant.fixed().sources(name, i);
+            pathSources.add(read == null || !present.get(i) ? List.of() : read);
             if (!present.get(i)) {
-                gateIndices.add(-1);
+                pathGates.add(List.of());
                 continue;
             }
             FusionPath path = paths.get(i);
             String scope = name + "." + path.unitName();
             Tensor h = relu(batchNorm(scope + ".bn", x));
             long macsBefore = macs;
+            List<Integer> gatesHere = new ArrayList<>();
             Tensor y;
             if (variant.gates() == GateMode.NONE) {
-                y = path.apply(this, scope, h, outChannels);
-                gateIndices.add(-1);
-            } else {
+                Tensor input = read == null ? h : new SdTensor(var(h).mul(sd.constant(sourceMask(chunks, read, name))), h.shape());
+                y = path.apply(this, scope, input, outChannels);
+            } else if (!perSource) {
                 int g = gates.size();
                 String theta = param(scope + ".theta", () -> store.constant(vdp.thetaInit(), 1));
                 gateWeights = new ArrayList<>();
-                y = path.apply(this, scope, new SdTensor(gated(h, g, theta), h.shape()), outChannels);
+                y = path.apply(this, scope, new SdTensor(var(h).mul(sd.reshape(gateMask(g, theta), -1, 1, 1, 1, 1)),
+                        h.shape()), outChannels);
                 gates.add(new GateInfo(g, name, i, path.unitName(), theta, List.copyOf(gateWeights), macs - macsBefore));
-                gateIndices.add(g);
+                gatesHere.add(g);
                 if (variant.gates() == GateMode.RELAXED) {
-                    regularisers.add(regulariser(theta, gateWeights, 1));
+                    regularisers.add(regulariser(theta, weightVars(gateWeights), 1));
                 }
                 gateWeights = null;
+            } else {
+                y = perSourcePath(name, i, path, scope, h, chunks, outChannels, gatesHere);
             }
+            pathGates.add(gatesHere);
             if (!y.shape().equals(Shape.volume(outChannels, in.frames(), in.height(), in.width()))) {
                 throw new IllegalStateException("fusion path '" + path.unitName() + "' at " + name + " returned "
                         + y.shape() + ", expected " + outChannels + " channels at the input's size");
@@ -244,9 +261,137 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             // No path at this position: the sum of no paths is zero (the following layers still run).
             sum = var(x).mean(true, 1).mul(0).add(sd.constant(store.constant(0, 1, outChannels, 1, 1, 1)));
         }
-        positions.add(new PositionInfo(positions.size(), name, in, outChannels, List.copyOf(pathsPresent),
-                List.copyOf(gateIndices)));
+        positions.add(new PositionInfo(positions.size(), name, in, outChannels, pathsPresent, pathGates, -1, true,
+                pathSources));
         return new SdTensor(sum, Shape.volume(outChannels, in.frames(), in.height(), in.width()));
+    }
+
+    /**
+     * One gate per (path, source): every source's channels get their own relaxed mask, and each gate's
+     * regulariser covers the slice of the path's first convolution that reads that source.
+     */
+    private Tensor perSourcePath(String name, int pathIndex, FusionPath path, String scope, Tensor h,
+                                 List<Integer> chunks, int outChannels, List<Integer> gatesHere) {
+        int first = gates.size();
+        List<String> thetas = new ArrayList<>();
+        List<SDVariable> masks = new ArrayList<>();
+        for (int j = 0; j < chunks.size(); j++) {
+            String theta = param(scope + ".source" + j + ".theta", () -> store.constant(vdp.thetaInit(), 1));
+            thetas.add(theta);
+            SDVariable keep = sd.reshape(gateMask(first + j, theta), -1, 1);
+            masks.add(keep.mul(sd.constant(store.constant(1, 1, chunks.get(j)))));
+            gates.add(null); // reserved: filled in below once the path's weights are known
+        }
+        SDVariable mask = sd.concat(1, masks.toArray(SDVariable[]::new));
+        int channels = h.shape().channels();
+        long macsBefore = macs;
+        gateWeights = new ArrayList<>();
+        Tensor y = path.apply(this, scope, new SdTensor(var(h).mul(sd.reshape(mask, -1, channels, 1, 1, 1)), h.shape()),
+                outChannels);
+        List<String> weights = List.copyOf(gateWeights);
+        gateWeights = null;
+        long pathMacs = macs - macsBefore;
+        int offset = 0;
+        for (int j = 0; j < chunks.size(); j++) {
+            int g = first + j;
+            gates.set(g, new GateInfo(g, name, pathIndex, path.unitName(), thetas.get(j), weights,
+                    pathMacs * chunks.get(j) / channels, j));
+            gatesHere.add(g);
+            if (variant.gates() == GateMode.RELAXED) {
+                regularisers.add(regulariser(thetas.get(j), sourceSlice(weights, channels, offset, chunks.get(j)), 1));
+            }
+            offset += chunks.get(j);
+        }
+        return y;
+    }
+
+    /**
+     * The weights a source gate's regulariser covers: the input-channel slice [offset, offset+count) of the
+     * path's first convolution when it reads all input channels; the whole first weight otherwise.
+     */
+    private List<SDVariable> sourceSlice(List<String> weights, int channels, int offset, int count) {
+        if (weights.isEmpty()) {
+            return List.of();
+        }
+        SDVariable w = sd.getVariable(weights.get(0));
+        long[] shape = w.getShape();
+        if (shape == null || shape.length != 5 || shape[3] != channels) {
+            return List.of(w);
+        }
+        return List.of(w.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(offset, offset + count),
+                SDIndex.all()));
+    }
+
+    /** A constant [1, C, 1, 1, 1] 0/1 mask: 1 on the channels of the {@code read} sources. */
+    private org.nd4j.linalg.api.ndarray.INDArray sourceMask(List<Integer> chunks, List<Integer> read, String position) {
+        int channels = chunks.stream().mapToInt(Integer::intValue).sum();
+        float[] m = new float[channels];
+        int offset = 0;
+        for (int j = 0; j < chunks.size(); j++) {
+            if (read.contains(j)) {
+                java.util.Arrays.fill(m, offset, offset + chunks.get(j), 1f);
+            }
+            offset += chunks.get(j);
+        }
+        for (int j : read) {
+            if (j < 0 || j >= chunks.size()) {
+                throw new IllegalArgumentException("position " + position + " has " + chunks.size() + " sources, no source " + j);
+            }
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(m, new long[] {1, channels, 1, 1, 1}, 'c').castTo(dt);
+    }
+
+    /**
+     * The gate "D1" on the input of the layer after fusion position {@code position}. With D1 enabled in a
+     * template it is a v-DropPath gate whose regulariser covers the next convolution's weights; in a fixed
+     * network that skips the layer it is zero; otherwise the identity.
+     */
+    @Override
+    public Tensor layerGate(String position, Tensor x) {
+        int at = -1;
+        for (int i = 0; i < positions.size(); i++) {
+            if (positions.get(i).name().equals(position)) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            throw new IllegalArgumentException("layerGate(" + position + ") before fusion(" + position + ")");
+        }
+        if (variant.fixed() != null) {
+            if (variant.fixed().layerKept(position)) {
+                return x;
+            }
+            positions.set(at, positions.get(at).withLayerKept(false));
+            return new SdTensor(var(x).mul(0.0), x.shape());
+        }
+        if (variant.gates() == GateMode.NONE || !vdp.layerGates()) {
+            return x;
+        }
+        finishLayerGate();
+        int g = gates.size();
+        String theta = param(position + ".D1.theta", () -> store.constant(vdp.thetaInit(), 1));
+        gates.add(new GateInfo(g, position, GateInfo.LAYER, "D1", theta, List.of(), 0));
+        positions.set(at, positions.get(at).withLayerGate(g));
+        pendingLayerGate = g;
+        return new SdTensor(var(x).mul(sd.reshape(gateMask(g, theta), -1, 1, 1, 1, 1)), x.shape());
+    }
+
+    /** Gives the pending D1 gate the weights and MACs of the convolution it feeds (or none) and its regulariser. */
+    private void finishLayerGate(String weight, long convMacs) {
+        GateInfo g = gates.get(pendingLayerGate);
+        List<String> weights = weight == null ? List.of() : List.of(weight);
+        gates.set(pendingLayerGate, new GateInfo(g.index(), g.position(), GateInfo.LAYER, "D1", g.thetaName(), weights,
+                convMacs));
+        if (variant.gates() == GateMode.RELAXED) {
+            regularisers.add(regulariser(g.thetaName(), weightVars(weights), 1));
+        }
+        pendingLayerGate = -1;
+    }
+
+    private void finishLayerGate() {
+        if (pendingLayerGate >= 0) {
+            finishLayerGate(null, 0);
+        }
     }
 
     @Override
@@ -265,7 +410,7 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             if (variant.gates() == GateMode.RELAXED) {
                 SDVariable noise = sd.placeHolder(FC_NOISE, dt, -1, c);
                 x = x.mul(keep(sd.getVariable(classifierTheta), noise));
-                regularisers.add(regulariser(classifierTheta, List.of(w), c));
+                regularisers.add(regulariser(classifierTheta, weightVars(List.of(w)), c));
             } else {
                 x = x.mul(sd.placeHolder(FC_KEEP, dt, 1, c));
             }
@@ -276,15 +421,15 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
 
     // ---- v-DropPath ----
 
-    private SDVariable gated(Tensor h, int g, String theta) {
-        SDVariable mask;
+    /**
+     * Gate {@code g}'s keep value, one scalar per sample: relaxed Bernoulli in training, 0/1 in HARD graphs.
+     * Callers broadcast it over C, T, H, W (DropPath, not channel dropout), or over one source's channels.
+     */
+    private SDVariable gateMask(int g, String theta) {
         if (variant.gates() == GateMode.RELAXED) {
-            mask = keep(sd.getVariable(theta), pathNoise.get(SDIndex.all(), SDIndex.point(g)));
-        } else {
-            mask = pathKeep.get(SDIndex.all(), SDIndex.point(g));
+            return keep(sd.getVariable(theta), pathNoise.get(SDIndex.all(), SDIndex.point(g)));
         }
-        // One scalar per sample per path, broadcast over C, T, H, W (DropPath, not channel dropout).
-        return var(h).mul(sd.reshape(mask, -1, 1, 1, 1, 1));
+        return pathKeep.get(SDIndex.all(), SDIndex.point(g));
     }
 
     /** keep = 1 - sigmoid((θ + L) / τ), L logistic noise: the relaxed Bernoulli of spec §2.2 (θ = logit p). */
@@ -296,13 +441,16 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
      * The KL term of one gated module in the configured form (see {@link VdpSettings.Regulariser}); ln p is
      * computed as logsigmoid(θ), so it cannot produce NaN.
      */
-    private SDVariable regulariser(String thetaName, List<String> weights, int entropyCount) {
+    private SDVariable regulariser(String thetaName, List<SDVariable> weights, int entropyCount) {
         SDVariable theta = sd.getVariable(thetaName);
         SDVariable p = sd.nn().sigmoid(theta);
         SDVariable sqSum = null;
-        for (String w : weights) {
-            SDVariable s = sd.math().square(sd.getVariable(w)).sum();
+        for (SDVariable w : weights) {
+            SDVariable s = sd.math().square(w).sum();
             sqSum = sqSum == null ? s : sqSum.add(s);
+        }
+        if (sqSum == null) {
+            sqSum = sd.constant(org.nd4j.linalg.factory.Nd4j.scalar(dt, 0));
         }
         double n = vdp.trainingSize();
         double k = vdp.lengthScale();
@@ -324,6 +472,10 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         sd.var(name, store.trainable(name, create));
         usedTrainable.add(name);
         return name;
+    }
+
+    private List<SDVariable> weightVars(List<String> names) {
+        return names.stream().map(sd::getVariable).toList();
     }
 
     private SDVariable sum(List<SDVariable> terms) {
@@ -352,6 +504,13 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         return s.var();
     }
 
-    private record SdTensor(SDVariable var, Shape shape) implements Tensor {
+    /**
+     * A tensor of this graph; {@code sources} are the channel counts of the inputs a concatenation joined
+     * (one entry for anything else), so that drop rates can be learnt per source.
+     */
+    private record SdTensor(SDVariable var, Shape shape, List<Integer> sources) implements Tensor {
+        SdTensor(SDVariable var, Shape shape) {
+            this(var, shape, List.of(shape.channels()));
+        }
     }
 }

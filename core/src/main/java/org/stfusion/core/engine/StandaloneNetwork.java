@@ -1,8 +1,6 @@
 package org.stfusion.core.engine;
 
-import java.util.BitSet;
 import java.util.List;
-import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
@@ -18,7 +16,7 @@ public final class StandaloneNetwork {
     private final BuiltGraph training;
     private final BuiltGraph evaluation;
 
-    public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, Function<String, BitSet> pathsAt,
+    public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,
                              DataType dataType, long seed) {
         store = new ParameterStore(dataType, seed);
         VdpSettings unused = VdpSettings.defaults(1);

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -73,7 +72,7 @@ public final class TemplateNetwork {
 
     /** The graph for {@code variant}; template variants are cached, fixed ones by their path sets. */
     public BuiltGraph graph(GraphVariant variant) {
-        Object key = variant.pathsAt() == null ? List.of(variant.gates(), variant.bn()) : null;
+        Object key = variant.fixed() == null ? List.of(variant.gates(), variant.bn()) : null;
         if (key != null && graphs.containsKey(key)) {
             return graphs.get(key);
         }
@@ -92,9 +91,9 @@ public final class TemplateNetwork {
                 GraphVariant.fixed(bn, pos -> pathsEverywhere), paths, vdp).build(backbone, input.clipShape(), input.classes()));
     }
 
-    /** A fixed network with a path set per position. */
-    public BuiltGraph fixedGraph(BnMode bn, Function<String, BitSet> pathsAt) {
-        return new SameDiffNetworkBuilder(store, GraphVariant.fixed(bn, pathsAt), paths, vdp)
+    /** A fixed network with a path set (and possibly layer and source choices) per position. */
+    public BuiltGraph fixedGraph(BnMode bn, FixedStrategy strategy) {
+        return new SameDiffNetworkBuilder(store, GraphVariant.fixed(bn, strategy), paths, vdp)
                 .build(backbone, input.clipShape(), input.classes());
     }
 

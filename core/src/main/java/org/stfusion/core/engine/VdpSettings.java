@@ -2,9 +2,12 @@ package org.stfusion.core.engine;
 
 /**
  * Variational DropPath constants (spec §2.2, §7): initial drop rate, relaxation temperature, the
- * regulariser's length-scale k and training-set size N, and which form of the regulariser to use.
+ * regulariser's length-scale k and training-set size N, which form of the regulariser to use, whether
+ * layers get the input gate D1 ({@code layerGates}), and whether paths learn one drop rate per source of
+ * their concatenated input ({@code perSource}) instead of one per path.
  */
-public record VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize, Regulariser form) {
+public record VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize, Regulariser form,
+                          boolean layerGates, boolean perSource) {
 
     /**
      * {@code CODE} (default): {@code (k/N)(1-p)Σw² + (C/N)(p ln p + (1-p) ln(1-p))}, what produced the paper's
@@ -22,6 +25,11 @@ public record VdpSettings(double pInit, double temperature, double lengthScale, 
 
     public VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize) {
         this(pInit, temperature, lengthScale, trainingSize, Regulariser.CODE);
+    }
+
+    /** The paper's gate layout: one gate per path, no D1. */
+    public VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize, Regulariser form) {
+        this(pInit, temperature, lengthScale, trainingSize, form, false, false);
     }
 
     public static VdpSettings defaults(long trainingSize) {

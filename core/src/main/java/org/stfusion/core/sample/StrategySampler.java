@@ -2,7 +2,10 @@ package org.stfusion.core.sample;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.core.config.SamplingSettings;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.TemplateNetwork;
@@ -38,8 +41,8 @@ public final class StrategySampler {
 
     private static int mostLikelyKept(PositionInfo pos, double[] p) {
         int best = -1;
-        for (int g : pos.gateIndices()) {
-            if (g >= 0 && (best < 0 || p[g] < p[best])) {
+        for (int g : pos.allPathGates()) {
+            if (best < 0 || p[g] < p[best]) {
                 best = g;
             }
         }
@@ -55,19 +58,21 @@ public final class StrategySampler {
         double[] p = net.dropRates();
         boolean[] keep = new boolean[p.length];
         for (PositionInfo pos : net.positions()) {
+            List<Integer> pathGates = pos.allPathGates();
             boolean any;
             int tries = 0;
             do {
                 any = false;
-                for (int g : pos.gateIndices()) {
-                    if (g >= 0) {
-                        keep[g] = Math.floor(u.nextDouble() + p[g]) == 0;
-                        any |= keep[g];
-                    }
+                for (int g : pathGates) {
+                    keep[g] = Math.floor(u.nextDouble() + p[g]) == 0;
+                    any |= keep[g];
                 }
-            } while (!any && !settings.allowEmptyPositions() && ++tries < MAX_REDRAWS);
-            if (!any && !settings.allowEmptyPositions()) {
+            } while (!any && !pathGates.isEmpty() && !settings.allowEmptyPositions() && ++tries < MAX_REDRAWS);
+            if (!any && !pathGates.isEmpty() && !settings.allowEmptyPositions()) {
                 keep[mostLikelyKept(pos, p)] = true; // every path almost surely dropped: keep the likeliest
+            }
+            if (pos.layerGate() >= 0) {
+                keep[pos.layerGate()] = Math.floor(u.nextDouble() + p[pos.layerGate()]) == 0;
             }
         }
         boolean[] features = new boolean[net.template().classifierFeatures()];
@@ -82,19 +87,51 @@ public final class StrategySampler {
         return new Drawn(id, seed, keep, features);
     }
 
-    /** The unit at every position: kept path unit names joined with "+", or "none". */
+    /**
+     * The unit at every position: the names of the paths with at least one kept gate joined with "+", "none"
+     * when no path is kept, or {@link StrategyDescriptor#SKIP} when the layer gate (D1) is dropped.
+     */
     public static List<String> units(TemplateNetwork net, boolean[] keep) {
         List<String> units = new ArrayList<>();
         for (PositionInfo pos : net.positions()) {
+            if (pos.layerGate() >= 0 && !keep[pos.layerGate()]) {
+                units.add(StrategyDescriptor.SKIP);
+                continue;
+            }
             StringBuilder unit = new StringBuilder();
-            for (int i = 0; i < pos.gateIndices().size(); i++) {
-                int g = pos.gateIndices().get(i);
-                if (g >= 0 && keep[g]) {
+            for (int i = 0; i < pos.pathGates().size(); i++) {
+                if (pos.pathGates().get(i).stream().anyMatch(g -> keep[g])) {
                     unit.append(unit.length() == 0 ? "" : "+").append(net.paths().get(i).unitName());
                 }
             }
-            units.add(unit.length() == 0 ? "none" : unit.toString());
+            units.add(unit.length() == 0 ? StrategyDescriptor.NONE : unit.toString());
         }
         return units;
+    }
+
+    /**
+     * With drop rates per (path, source): for every kept path that does not read all of its sources, the
+     * sources it keeps, by position and unit name; empty with one gate per path.
+     */
+    public static Map<String, Map<String, List<Integer>>> keptSources(TemplateNetwork net, boolean[] keep) {
+        Map<String, Map<String, List<Integer>>> out = new LinkedHashMap<>();
+        for (PositionInfo pos : net.positions()) {
+            if (pos.layerGate() >= 0 && !keep[pos.layerGate()]) {
+                continue;
+            }
+            for (int i = 0; i < pos.pathGates().size(); i++) {
+                List<Integer> gates = pos.pathGates().get(i);
+                List<Integer> kept = new ArrayList<>();
+                for (int g : gates) {
+                    if (keep[g]) {
+                        kept.add(net.gates().get(g).source());
+                    }
+                }
+                if (gates.size() > 1 && !kept.isEmpty() && kept.size() < gates.size()) {
+                    out.computeIfAbsent(pos.name(), k -> new LinkedHashMap<>()).put(net.paths().get(i).unitName(), kept);
+                }
+            }
+        }
+        return out;
     }
 }
