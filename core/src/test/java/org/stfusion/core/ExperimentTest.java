@@ -37,6 +37,7 @@ import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.train.ForwardingDataset;
 import org.stfusion.core.study.StudyResults;
 
 /** The whole pipeline on a micro network and the shipped example config. */
@@ -256,33 +257,13 @@ class ExperimentTest {
                 int badEvery = config.getInt("badEvery", 10, 2, 1000);
                 config.accept("badEvery");
                 Dataset inner = synthetic.open(config);
-                return new Dataset() {
-                    @Override
-                    public org.stfusion.api.model.InputSpec inputSpec() {
-                        return inner.inputSpec();
-                    }
-
-                    @Override
-                    public List<String> classNames() {
-                        return inner.classNames();
-                    }
-
-                    @Override
-                    public int size(Split split) {
-                        return inner.size(split);
-                    }
-
+                return new ForwardingDataset(inner) {
                     @Override
                     public Clip clip(Split split, int index, long seed) {
                         if (index % badEvery == badEvery - 1) {
                             throw new BadItemException(new BadItem(split.label() + "-" + index + ".avi", "truncated"));
                         }
                         return inner.clip(split, index, seed);
-                    }
-
-                    @Override
-                    public String manifestHash() {
-                        return inner.manifestHash();
                     }
                 };
             }

@@ -1,17 +1,9 @@
 package org.stfusion.cli;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
-import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.LoaderBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code stfusion bench-data CONFIG}: clips per second of the dataset alone (decode, sample, augment) on one
@@ -20,29 +12,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "bench-data", mixinStandardHelpOptions = true,
         description = "Measure how many clips per second the configured dataset delivers (decoding, sampling and "
                 + "augmentation, no network): on one thread, and through the loader with data.workers threads.")
-final class BenchDataCommand implements Callable<Integer> {
-    @ParentCommand
-    StfusionCli cli;
-
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment file (YAML); its dataset and data sections are used.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration value (repeatable).")
-    List<String> overrides = new ArrayList<>();
-
+final class BenchDataCommand extends DatasetCommand {
     @Option(names = "--clips", defaultValue = "64", description = "Clips to decode per split (default: ${DEFAULT-VALUE}).")
     int clips;
 
     @Override
     public Integer call() {
-        ExperimentConfig experiment = ExperimentConfig.load(config, overrides);
-        var section = experiment.dataset();
-        var provider = cli.plugins().datasets().get(section.key("name"), section.getString("name", null));
-        try (Dataset dataset = provider.open(section)) {
-            section.rejectUnknownKeys();
+        withDataset(experiment -> dataset -> {
             var spec = dataset.inputSpec();
             String shape = spec.channels() + "x" + spec.frames() + "x" + spec.height() + "x" + spec.width();
-            var data = experiment.data();
             var bench = new LoaderBenchmark(dataset);
             int batch = experiment.training().batchSize();
             for (Split split : Split.values()) {
@@ -53,12 +31,13 @@ final class BenchDataCommand implements Callable<Integer> {
                 var one = bench.singleThread(split, n);
                 cli.out.printf("%s %-5s %d clips of %s, 1 thread: %.1f clips/s (%.1f ms per clip)%n", provider.name(),
                         split.label(), n, shape, one.clipsPerSecond(), 1000 * one.seconds() / n);
-                var loaded = bench.loader(split, n, data, batch);
+                var loaded = bench.loader(split, n, experiment.data(), batch);
                 cli.out.printf("%s %-5s %d clips of %s, loader with %d workers, batches of %d: %.1f clips/s%s%n",
-                        provider.name(), split.label(), loaded.clips(), shape, data.workers(), batch,
+                        provider.name(), split.label(), loaded.clips(), shape, experiment.data().workers(), batch,
                         loaded.clipsPerSecond(), loaded.skipped() > 0 ? " (" + loaded.skipped() + " bad items skipped)" : "");
             }
-        }
+            return null;
+        });
         return StfusionCli.EXIT_OK;
     }
 }

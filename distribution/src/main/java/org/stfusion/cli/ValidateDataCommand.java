@@ -10,16 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.stfusion.api.data.BadItem;
-import org.stfusion.api.data.Dataset;
 import org.stfusion.core.UserException;
-import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.DataValidator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code stfusion validate-data CONFIG}: decodes every item of the configured dataset once and writes a report
@@ -29,17 +24,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Decode every item of the configured dataset once; report items per class, bad items with "
                 + "their reasons and the decode speed. Exit code 0 when all is well, "
                 + StfusionCli.EXIT_BAD_DATA + " when some items are bad.")
-final class ValidateDataCommand implements Callable<Integer> {
+final class ValidateDataCommand extends DatasetCommand {
     private static final int SHOWN = 10;
-
-    @ParentCommand
-    StfusionCli cli;
-
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment file (YAML); its dataset and data sections are used.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration value (repeatable).")
-    List<String> overrides = new ArrayList<>();
 
     @Option(names = "--report", paramLabel = "FILE", defaultValue = "data-report.json",
             description = "Where to write the JSON report (default: ${DEFAULT-VALUE}).")
@@ -50,17 +36,12 @@ final class ValidateDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig experiment = ExperimentConfig.load(config, overrides);
-        var section = experiment.dataset();
-        var provider = cli.plugins().datasets().get(section.key("name"), section.getString("name", null));
-        DataValidator.Report result;
-        try (Dataset dataset = provider.open(section)) {
-            section.rejectUnknownKeys();
+        DataValidator.Report result = withDataset(experiment -> dataset -> {
             int threads = workers != null ? Math.max(1, workers) : experiment.data().workers();
             DataValidator validator = new DataValidator(dataset, threads);
             Progress progress = new Progress(validator.items());
-            result = validator.validate(progress::update);
-        }
+            return validator.validate(progress::update);
+        });
         write(provider.name(), provider.version(), result);
         print(provider.name(), result);
         return result.allGood() ? StfusionCli.EXIT_OK : StfusionCli.EXIT_BAD_DATA;

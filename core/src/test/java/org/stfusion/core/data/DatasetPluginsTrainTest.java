@@ -34,6 +34,7 @@ import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.BuiltGraph;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.train.ForwardingDataset;
 import org.stfusion.core.train.ClipBatches;
 import org.stfusion.core.train.SgdMomentum;
 
@@ -275,27 +276,11 @@ class DatasetPluginsTrainTest {
     }
 
     /** Passes every call through and remembers which training items were read. */
-    private static final class RecordingDataset implements Dataset {
-        private final Dataset inner;
+    private static final class RecordingDataset extends ForwardingDataset {
         private final Set<Integer> trained = ConcurrentHashMap.newKeySet();
 
         RecordingDataset(Dataset inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public InputSpec inputSpec() {
-            return inner.inputSpec();
-        }
-
-        @Override
-        public List<String> classNames() {
-            return inner.classNames();
-        }
-
-        @Override
-        public int size(Split split) {
-            return inner.size(split);
+            super(inner);
         }
 
         @Override
@@ -305,26 +290,6 @@ class DatasetPluginsTrainTest {
                 throw new AssertionError("training item " + index + " read twice in one epoch");
             }
             return clip;
-        }
-
-        @Override
-        public int views(Split split) {
-            return inner.views(split);
-        }
-
-        @Override
-        public Clip view(Split split, int index, int view) {
-            return inner.view(split, index, view);
-        }
-
-        @Override
-        public List<BadItem> rejected(Split split) {
-            return inner.rejected(split);
-        }
-
-        @Override
-        public String manifestHash() {
-            return inner.manifestHash();
         }
     }
 }
