@@ -26,8 +26,13 @@ public final class DenseNet3dProvider implements BackboneProvider {
     }
 
     @Override
+    public List<String> presets() {
+        return List.of("densenet121", "tiny");
+    }
+
+    @Override
     public Backbone create(PluginConfig config, InputSpec input) {
-        String preset = config.getChoice("preset", "densenet121", "densenet121", "tiny");
+        String preset = config.getChoice("preset", "densenet121", presets().toArray(String[]::new));
         boolean tiny = preset.equals("tiny");
         int features = config.getInt("initFeatures", tiny ? 32 : 64, 1, 4096);
         int growth = config.getInt("growth", tiny ? 16 : 32, 1, 4096);

@@ -1,5 +1,6 @@
 package org.stfusion.api.model;
 
+import java.util.List;
 import org.stfusion.api.NamedProvider;
 import org.stfusion.api.config.PluginConfig;
 
@@ -10,4 +11,12 @@ import org.stfusion.api.config.PluginConfig;
  */
 public interface BackboneProvider extends NamedProvider {
     Backbone create(PluginConfig config, InputSpec input);
+
+    /**
+     * The values this backbone accepts for its {@code preset} key (e.g. "resnet50", "tiny"), so that tools can
+     * name a network by its preset ({@code stfusion transfer RESULTS --to resnet50}); empty if it has none.
+     */
+    default List<String> presets() {
+        return List.of();
+    }
 }
