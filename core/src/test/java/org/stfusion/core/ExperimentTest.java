@@ -260,10 +260,20 @@ class ExperimentTest {
                 return new ForwardingDataset(inner) {
                     @Override
                     public Clip clip(Split split, int index, long seed) {
+                        failIfBad(split, index);
+                        return inner.clip(split, index, seed);
+                    }
+
+                    @Override
+                    public Clip view(Split split, int index, int view) {
+                        failIfBad(split, index);
+                        return inner.view(split, index, view);
+                    }
+
+                    private void failIfBad(Split split, int index) {
                         if (index % badEvery == badEvery - 1) {
                             throw new BadItemException(new BadItem(split.label() + "-" + index + ".avi", "truncated"));
                         }
-                        return inner.clip(split, index, seed);
                     }
                 };
             }
