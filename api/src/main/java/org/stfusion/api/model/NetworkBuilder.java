@@ -11,13 +11,26 @@ import java.util.List;
  */
 public interface NetworkBuilder {
 
-    /** Bias-free 3D convolution (Kaiming-normal init). */
-    Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 kernel, Kernel3 stride, Kernel3 padding);
+    /** Bias-free 3D convolution (Kaiming-normal init): the grouped convolution below with one group. */
+    default Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 kernel, Kernel3 stride, Kernel3 padding) {
+        return conv3d(name, x, outChannels, kernel, stride, padding, 1);
+    }
+
+    /**
+     * Bias-free grouped 3D convolution: input and output channels are split into {@code groups} equal,
+     * consecutive groups and output group g sees input group g only (PyTorch's {@code groups}); groups equal
+     * to the input channels is a depthwise convolution. Both channel counts must be divisible by
+     * {@code groups}. Parameters and MACs count {@code outChannels * inChannels / groups * kernel volume}.
+     */
+    Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 kernel, Kernel3 stride, Kernel3 padding, int groups);
 
     /** Batch normalisation over (N, T, H, W) per channel, eps 1e-5, momentum 0.1; gamma 1, beta 0 at init. */
     Tensor batchNorm(String name, Tensor x);
 
     Tensor relu(Tensor x);
+
+    /** min(max(x, 0), 6), MobileNetV2's activation. */
+    Tensor relu6(Tensor x);
 
     default Tensor batchNormRelu(String name, Tensor x) {
         return relu(batchNorm(name, x));
@@ -37,11 +50,19 @@ public interface NetworkBuilder {
     Tensor globalAvgPool(Tensor x);
 
     /**
-     * A fusion position: for each configured fusion path, {@code BN -> ReLU -> [gate] -> path}, and the sum of
-     * the path outputs. The position's name (e.g. {@code B1.L3}, {@code T1}) identifies it in strategies and
-     * marginals.
+     * A fusion position in the {@link FusionForm#PRE_ACTIVATION pre-activation} form: for each configured
+     * fusion path, {@code BN -> ReLU -> [gate] -> path}, and the sum of the path outputs.
      */
-    Tensor fusion(String name, Tensor x, int outChannels);
+    default Tensor fusion(String name, Tensor x, int outChannels) {
+        return fusion(name, x, outChannels, FusionForm.PRE_ACTIVATION);
+    }
+
+    /**
+     * A fusion position: every configured fusion path wrapped as {@code form} says, and the sum of the path
+     * outputs, at the input's size. The position's name (e.g. {@code B1.L3}, {@code T1}, {@code layer2.0})
+     * identifies it in strategies and marginals.
+     */
+    Tensor fusion(String name, Tensor x, int outChannels, FusionForm form);
 
     /**
      * The optional layer gate "D1" of fusion position {@code position} (spec §3.2): call it on the input of the

@@ -10,9 +10,8 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling3D;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv3DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling3DConfig;
+import org.stfusion.api.model.FusionForm;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.api.model.NetworkBuilder;
@@ -93,16 +92,21 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
     // ---- NetworkBuilder ----
 
     @Override
-    public Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 k, Kernel3 s, Kernel3 p) {
+    public Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 k, Kernel3 s, Kernel3 p, int groups) {
         Shape in = volume(x, "conv3d " + name);
+        if (groups < 1 || in.channels() % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("conv3d " + name + ": " + groups + " groups do not divide "
+                    + in.channels() + " input and " + outChannels + " output channels");
+        }
         Shape out = Shape.volume(outChannels, outSize(in.frames(), k.t(), s.t(), p.t()),
                 outSize(in.height(), k.h(), s.h(), p.h()), outSize(in.width(), k.w(), s.w(), p.w()));
         if (out.frames() < 1 || out.height() < 1 || out.width() < 1) {
             throw new IllegalArgumentException("conv3d " + name + ": input " + in + " too small for kernel " + k);
         }
-        long fanIn = (long) in.channels() * k.volume();
+        int inPerGroup = in.channels() / groups;
+        long fanIn = (long) inPerGroup * k.volume();
         String wName = param(name + ".weight",
-                () -> store.kaimingNormal(fanIn, k.t(), k.h(), k.w(), in.channels(), outChannels));
+                () -> store.kaimingNormal(fanIn, k.t(), k.h(), k.w(), inPerGroup, outChannels));
         if (gateWeights != null) {
             gateWeights.add(wName);
         }
@@ -110,10 +114,10 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         if (pendingLayerGate >= 0) {
             finishLayerGate(wName, fanIn * outChannels * out.voxels());
         }
-        Conv3DConfig cfg = Conv3DConfig.builder().kD(k.t()).kH(k.h()).kW(k.w()).sD(s.t()).sH(s.h()).sW(s.w())
-                .pD(p.t()).pH(p.h()).pW(p.w()).dD(1).dH(1).dW(1).biasUsed(false)
-                .paddingMode(PaddingMode.VALID).dataFormat(Conv3DConfig.NCDHW).build();
-        return new SdTensor(sd.cnn().conv3d(var(x), sd.getVariable(wName), cfg), out);
+        SDVariable w = sd.getVariable(wName);
+        SDVariable y = groups == 1 ? sd.cnn().conv3d(var(x), w, GroupedConvolution.conv3dConfig(k, s, p))
+                : GroupedConvolution.apply(sd, var(x), w, in, out, k, s, p, groups);
+        return new SdTensor(y, out);
     }
 
     @Override
@@ -145,6 +149,11 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
     @Override
     public Tensor relu(Tensor x) {
         return new SdTensor(sd.nn().relu(var(x), 0), x.shape());
+    }
+
+    @Override
+    public Tensor relu6(Tensor x) {
+        return new SdTensor(sd.nn().relu6(var(x), 0), x.shape());
     }
 
     @Override
@@ -208,12 +217,18 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         return new SdTensor(var(x).mean(2, 3, 4), Shape.vector(in.channels()));
     }
 
+    /**
+     * A fusion position; see {@link FusionForm} for what wraps each path. Drop rates per source apply to the
+     * forms gated on the path's input; {@link FusionForm#POST_ACTIVATION_RELU6} has one gate per path on its
+     * output, because a masked input would still leave BN's shift in the output.
+     */
     @Override
-    public Tensor fusion(String name, Tensor x, int outChannels) {
+    public Tensor fusion(String name, Tensor x, int outChannels, FusionForm form) {
         Shape in = volume(x, "fusion " + name);
         BitSet present = variant.paths(name, paths.size());
         List<Integer> chunks = ((SdTensor) x).sources();
-        boolean perSource = vdp.perSource() && variant.gates() != GateMode.NONE && chunks.size() > 1;
+        boolean gatedOutput = form == FusionForm.POST_ACTIVATION_RELU6;
+        boolean perSource = vdp.perSource() && variant.gates() != GateMode.NONE && chunks.size() > 1 && !gatedOutput;
         List<List<Integer>> pathGates = new ArrayList<>();
         List<List<Integer>> pathSources = new ArrayList<>();
         List<Boolean> pathsPresent = new ArrayList<>();
@@ -228,19 +243,24 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
             }
             FusionPath path = paths.get(i);
             String scope = name + "." + path.unitName();
-            Tensor h = relu(batchNorm(scope + ".bn", x));
+            Tensor h = form == FusionForm.PRE_ACTIVATION ? relu(batchNorm(scope + ".bn", x)) : x;
             long macsBefore = macs;
             List<Integer> gatesHere = new ArrayList<>();
             Tensor y;
             if (variant.gates() == GateMode.NONE) {
                 Tensor input = read == null ? h : new SdTensor(var(h).mul(sd.constant(sourceMask(chunks, read, name))), h.shape());
-                y = path.apply(this, scope, input, outChannels);
+                y = activatedOutput(form, scope, path.apply(this, scope, input, outChannels));
             } else if (!perSource) {
                 int g = gates.size();
                 String theta = param(scope + ".theta", () -> store.constant(vdp.thetaInit(), 1));
                 gateWeights = new ArrayList<>();
-                y = path.apply(this, scope, new SdTensor(var(h).mul(sd.reshape(gateMask(g, theta), -1, 1, 1, 1, 1)),
-                        h.shape()), outChannels);
+                SDVariable mask = sd.reshape(gateMask(g, theta), -1, 1, 1, 1, 1);
+                if (gatedOutput) {
+                    Tensor activated = activatedOutput(form, scope, path.apply(this, scope, h, outChannels));
+                    y = new SdTensor(var(activated).mul(mask), activated.shape());
+                } else {
+                    y = path.apply(this, scope, new SdTensor(var(h).mul(mask), h.shape()), outChannels);
+                }
                 gates.add(new GateInfo(g, name, i, path.unitName(), theta, List.copyOf(gateWeights), macs - macsBefore));
                 gatesHere.add(g);
                 if (variant.gates() == GateMode.RELAXED) {
@@ -264,6 +284,11 @@ public final class SameDiffNetworkBuilder implements NetworkBuilder {
         positions.add(new PositionInfo(positions.size(), name, in, outChannels, pathsPresent, pathGates, -1, true,
                 pathSources));
         return new SdTensor(sum, Shape.volume(outChannels, in.frames(), in.height(), in.width()));
+    }
+
+    /** The path's own BN and ReLU6 after its conv in the post-activation form; the conv output otherwise. */
+    private Tensor activatedOutput(FusionForm form, String scope, Tensor convOutput) {
+        return form == FusionForm.POST_ACTIVATION_RELU6 ? relu6(batchNorm(scope + ".bn", convOutput)) : convOutput;
     }
 
     /**

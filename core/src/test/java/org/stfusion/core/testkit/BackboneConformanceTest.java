@@ -23,6 +23,9 @@ import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.model.NetworkBuilder;
 import org.stfusion.api.model.Tensor;
 import org.stfusion.backbones.DenseNet3dProvider;
+import org.stfusion.backbones.MobileNet3dProvider;
+import org.stfusion.backbones.ResNeXt3dProvider;
+import org.stfusion.backbones.ResNet3dProvider;
 import org.stfusion.fusionunits.SpatialPathProvider;
 import org.stfusion.fusionunits.TemporalPathProvider;
 
@@ -41,6 +44,25 @@ class BackboneConformanceTest {
                 Map.of("initFeatures", 8, "growth", 4, "bnSize", 2, "blocks", List.of(2, 2)), TINY, paths());
         assertEquals(5, report.positions());
         assertEquals(10, report.gates());
+    }
+
+    @Test
+    void resnet3dConforms() {
+        var report = BackboneConformance.verify(new ResNet3dProvider(), Map.of("preset", "tiny"), TINY, paths());
+        assertEquals(6, report.positions());
+        assertEquals(12, report.gates());
+    }
+
+    @Test
+    void resnext3dConforms() {
+        var report = BackboneConformance.verify(new ResNeXt3dProvider(), Map.of("preset", "tiny"), TINY, paths());
+        assertEquals(6, report.positions());
+    }
+
+    @Test
+    void mobilenetv2Conforms() {
+        var report = BackboneConformance.verify(new MobileNet3dProvider(), Map.of("preset", "tiny"), TINY, paths());
+        assertEquals(4, report.positions());
     }
 
     @Test
