@@ -57,6 +57,8 @@ class TransferCommandTest {
         String msg = StfusionCliTest.userError(StfusionCliTest.run("transfer", results.toString(), "--to", "vgg16"));
         assertTrue(msg.contains("--to vgg16: no backbone or preset of that name; known: "), msg);
         assertTrue(msg.contains("densenet3d:densenet121"), msg);
+        msg = StfusionCliTest.userError(StfusionCliTest.run("transfer", results.toString(), "--to", "tiny"));
+        assertTrue(msg.contains("--to tiny: a preset of [") && msg.contains("say which as name:preset"), msg);
         msg = StfusionCliTest.userError(StfusionCliTest.run("transfer", results.toString()));
         assertTrue(msg.contains("CONFIG or --to BACKBONE"), msg);
     }
