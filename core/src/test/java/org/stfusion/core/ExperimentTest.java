@@ -299,7 +299,9 @@ class ExperimentTest {
         List<String> limited = new ArrayList<>(flaky);
         limited.add("data.maxBadFraction=0.04");
         UserException e = assertThrows(UserException.class, () -> run(catalogWithFlakyData(), config(limited), strict, false));
-        assertTrue(e.getMessage().startsWith("train split: 4 of 96 entries are bad"), e.getMessage());
+        // Past 3.84 bad items the run stops; items other workers were decoding meanwhile may be counted too.
+        assertTrue(e.getMessage().matches("train split: [4-9] of 96 entries are bad .*data\\.maxBadFraction 0\\.04.*"),
+                e.getMessage());
         assertTrue(Files.isRegularFile(strict.resolve(BadItemLedger.FILE_NAME)), "the bad items found so far are kept");
     }
 
