@@ -35,12 +35,13 @@ final class ResNet3d implements Backbone {
     }
 
     private final Settings settings;
-    private final boolean grouped;
+    private final boolean resnext;
     private final int classes;
 
-    ResNet3d(Settings settings, boolean grouped, int classes) {
+    /** {@code resnext}: whether the grouping keys are the network's own (and reported in its settings). */
+    ResNet3d(Settings settings, boolean resnext, int classes) {
         this.settings = settings;
-        this.grouped = grouped;
+        this.resnext = resnext;
         this.classes = classes;
     }
 
@@ -66,7 +67,7 @@ final class ResNet3d implements Backbone {
         Tensor h = b.fusion(name, x, width, FusionForm.ACTIVATED_INPUT);
         h = b.batchNormRelu(name + ".bn1", h);
         h = b.conv3d(name + ".conv2", h, width, Kernel3.of(1, 3, 3), Kernel3.of(1, stride, stride),
-                Kernel3.of(0, 1, 1), grouped ? settings.groups() : 1);
+                Kernel3.of(0, 1, 1), settings.groups());
         h = b.batchNormRelu(name + ".bn2", h);
         h = b.conv3d(name + ".conv3", h, out, Kernel3.cube(1), Kernel3.cube(1), Kernel3.cube(0));
         h = b.batchNorm(name + ".bn3", h);
@@ -91,7 +92,7 @@ final class ResNet3d implements Backbone {
         s.put("preset", settings.preset());
         s.put("blocks", settings.blocks());
         s.put("baseWidth", settings.baseWidth());
-        if (grouped) {
+        if (resnext) {
             s.put("groups", settings.groups());
             s.put("widthPerGroup", settings.widthPerGroup());
         }
