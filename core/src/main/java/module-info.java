@@ -1,7 +1,7 @@
 /**
- * The stfusion orchestrator: discovers plugins, validates the config, assembles the template network in
- * SameDiff, trains it with Variational DropPath, samples and scores strategies, computes marginals and
- * routes events to reporters. ND4J runs on the class path (its M2.1 module descriptors are broken), so
+ * The stfusion orchestrator: discovers plugins, validates the config, assembles the template network, trains
+ * it with Variational DropPath, samples and scores strategies, computes marginals and routes events to
+ * reporters. ND4J runs on the class path (its M2.1 module descriptors are broken), so
  * this module reads the unnamed module instead of requiring it.
  */
 module org.stfusion.core {
@@ -20,14 +20,22 @@ module org.stfusion.core {
     exports org.stfusion.core;
     exports org.stfusion.core.plugins;
     exports org.stfusion.core.config;
+    exports org.stfusion.core.run;
     exports org.stfusion.core.data;
-    exports org.stfusion.core.engine;
+    exports org.stfusion.core.eval;
+    exports org.stfusion.core.sample;
+    exports org.stfusion.core.strategy;
     exports org.stfusion.core.bench;
     exports org.stfusion.core.study;
-    exports org.stfusion.core.testkit;
+    // The networks are core's own business; the test kit builds them to check a plugin against the engine.
+    exports org.stfusion.core.engine to org.stfusion.testkit;
+    exports org.stfusion.core.train to org.stfusion.testkit;
 
     opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;
     opens org.stfusion.core.config to com.fasterxml.jackson.databind;
+    opens org.stfusion.core.run to com.fasterxml.jackson.databind;
+    opens org.stfusion.core.sample to com.fasterxml.jackson.databind;
+    opens org.stfusion.core.study to com.fasterxml.jackson.databind;
 
     uses org.stfusion.api.model.BackboneProvider;
     uses org.stfusion.api.model.FusionUnitProvider;

@@ -7,7 +7,9 @@ import com.google.inject.name.Named;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.stfusion.api.PluginRef;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.Dataset;
@@ -16,10 +18,13 @@ import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.FusionUnitProvider;
+import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.report.ReporterContext;
 import org.stfusion.api.report.ReporterProvider;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.run.Provenance;
+import org.stfusion.core.run.RunDirectory;
 
 /**
  * Wires one experiment: resolves every plugin the config names and creates it from its section, so that
@@ -100,6 +105,34 @@ final class ExperimentModule extends AbstractModule {
             throw new org.stfusion.api.config.ConfigException("fusion.paths", "two paths have the same unit name");
         }
         return paths;
+    }
+
+    @Provides
+    @Singleton
+    RunDirectory runDirectory() {
+        return new RunDirectory(runDir);
+    }
+
+    /**
+     * The plugins by name and version, the dataset's manifest, and the settings that define the network: the
+     * backbone's effective hyper-parameters, the fusion section, the clip shape and the gate layout.
+     */
+    @Provides
+    @Singleton
+    Provenance provenance(BackboneProvider backboneProvider, Backbone backbone, DatasetProvider datasetProvider,
+                          Dataset dataset, @Named("fusionUnits") List<PluginRef> fusionUnits) {
+        Map<String, Object> settings = new LinkedHashMap<>(Provenance.flatten("backbone", backbone.settings()));
+        settings.putAll(Provenance.flatten("fusion", config.fusionTree()));
+        InputSpec in = dataset.inputSpec();
+        settings.put("dataset.clip", in.channels() + "x" + in.frames() + "x" + in.height() + "x" + in.width() + ", "
+                + in.classes() + " classes");
+        var training = config.training();
+        settings.put("training.dataType", training.precision().name().toLowerCase(java.util.Locale.ROOT));
+        settings.put("training.layerGate", training.layerGate());
+        settings.put("training.dropRatePer", training.dropRatePer().name().toLowerCase(java.util.Locale.ROOT));
+        return new Provenance(new Provenance.Plugin(backboneProvider.name(), backboneProvider.version()),
+                new Provenance.DatasetOrigin(datasetProvider.name(), datasetProvider.version(), dataset.manifestHash()),
+                fusionUnits.stream().map(Provenance.Plugin::of).toList(), settings);
     }
 
     @Provides

@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.stfusion.api.data.Clip;
 import org.stfusion.api.data.Split;
+import org.stfusion.testkit.DatasetConformance;
 
 class SyntheticDatasetTest {
 
@@ -205,5 +206,12 @@ class SyntheticDatasetTest {
             counts[dataset.clip(split, i, 0).label()]++;
         }
         return counts;
+    }
+
+    @Test
+    void bothTasksConformToTheKit() {
+        for (String task : java.util.List.of("motion", "appearance")) {
+            DatasetConformance.verify(TestDatasets.open(Map.of("task", task, "trainSize", 24, "valSize", 12)), 100);
+        }
     }
 }

@@ -26,6 +26,6 @@ final class MaterializeCommand extends RunDirCommand {
         Path file = out != null ? out : experiment.networkFile(descriptor);
         var m = experiment.materialize(descriptor, !noWeights, file);
         return String.format("%s: %,d parameters, %.4f GMACs per clip, validation top-1 %.1f%%%nNetwork: %s",
-                descriptor.id(), m.network().parameterCount(), m.network().macsPerClip() / 1e9, 100 * m.top1(), file);
+                descriptor.id(), m.parameters(), m.macsPerClip() / 1e9, 100 * m.top1(), file);
     }
 }

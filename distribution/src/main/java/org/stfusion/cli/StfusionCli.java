@@ -11,9 +11,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.data.DataException;
-import org.stfusion.core.UserException;
 import org.stfusion.core.plugins.PluginCatalog;
-import picocli.CommandLine;
+import org.stfusion.core.run.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * {@code stfusion}: the command line. Exit codes: 0 success; 2 a mistake the user can fix (bad arguments,

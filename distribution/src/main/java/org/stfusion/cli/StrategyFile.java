@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.stfusion.api.model.StrategyDescriptor;
-import org.stfusion.core.UserException;
+import org.stfusion.core.run.UserException;
 
 /** Reads a strategy descriptor written by {@code stfusion strategy}. */
 final class StrategyFile {

@@ -2,6 +2,7 @@ package org.stfusion.cli;
 
 import java.nio.file.Path;
 import org.stfusion.core.Experiment;
+import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.study.StudyResults;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,6 @@ final class StudyCommand extends ConfigCommand {
             cli.out.printf("Kendall's tau over %d sampled strategies: undefined (all scores tie in one ranking)%n",
                     study.rankCheck().size());
         }
-        cli.out.println("Study: " + runDir.resolve(Experiment.STUDY));
+        cli.out.println("Study: " + runDir.resolve(RunDirectory.STUDY));
     }
 }

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.core.Experiment;
-import org.stfusion.core.UserException;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.run.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code stfusion transfer RESULTS.json (CONFIG | --to BACKBONE)}: a strategy for another backbone from a run's
@@ -54,7 +54,8 @@ final class TransferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ObjectMapper json = new ObjectMapper();
+        // Results written before positions were keyed by unit name carry fields this version does not read.
+        ObjectMapper json = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         RunResults source;
         try {
             source = json.readValue(results.toFile(), RunResults.class);

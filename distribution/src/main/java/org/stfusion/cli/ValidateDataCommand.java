@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.stfusion.api.data.BadItem;
-import org.stfusion.core.UserException;
 import org.stfusion.core.data.DataValidator;
+import org.stfusion.core.run.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

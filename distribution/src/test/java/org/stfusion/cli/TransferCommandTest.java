@@ -28,9 +28,9 @@ class TransferCommandTest {
         List<PositionMarginal> positions = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Map<String, Double> units = i < 3 ? Map.of("S", 0.1, "ST", 0.2, "S+ST", 0.7) : Map.of("S", 0.1, "ST", 0.8, "S+ST", 0.1);
-            positions.add(new PositionMarginal("P" + i, 0.1, 0.1, 0.7, 0.7, units, Map.of()));
+            positions.add(new PositionMarginal("P" + i, Map.of("S", 0.1, "ST", 0.1), Map.of("S", 0.7, "ST", 0.7), units));
         }
-        RunResults results = new RunResults(new PluginRef("backbone", "densenet3d", "0.1.0"),
+        RunResults results = new RunResults(RunResults.FORMAT, new PluginRef("backbone", "densenet3d", "0.1.0"),
                 new DatasetSummary("synthetic", "0.1.0", 8, 4, List.of("a", "b"), "x"), List.of(), Map.of(), 1, 1,
                 positions, List.of(), Map.of(), null, Map.of());
         Path file = dir.resolve("results.json");

@@ -11,7 +11,6 @@ import org.stfusion.api.report.StrategyResult;
 /** strategies.csv and marginals.csv: RFC 4180 text, absent or NaN numbers as empty fields. */
 final class CsvTables {
     static final String STRATEGIES_HEADER = "rank,id,seed,top1,top5,macs_per_clip,units";
-    static final String MARGINALS_HEADER = "position,p_s,p_t,kept_s,kept_t,unit_s,unit_st,unit_s_st";
 
     private static final String ACCURACY = "%.4f";
     private static final String PROBABILITY = "%.6f";
@@ -33,18 +32,32 @@ final class CsvTables {
         return csv.toString();
     }
 
+    /**
+     * One row per position: {@code p_<unit>} and {@code kept_<unit>} per path, then {@code unit_<units>} per unit
+     * combination, unit names lower-cased with "+" as "_" ({@code p_s, p_st, kept_s, kept_st, unit_s, unit_st,
+     * unit_s_st} with the standard paths).
+     */
     static String marginals(RunResults results) {
-        StringBuilder csv = new StringBuilder(MARGINALS_HEADER).append('\n');
         List<PositionMarginal> positions = results.positions() == null ? List.of() : results.positions();
+        MarginalColumns columns = MarginalColumns.of(positions);
+        List<String> header = new ArrayList<>(List.of("position"));
+        columns.paths().forEach(path -> header.add("p_" + slug(path)));
+        columns.paths().forEach(path -> header.add("kept_" + slug(path)));
+        columns.units().forEach(unit -> header.add("unit_" + slug(unit)));
+        StringBuilder csv = new StringBuilder();
+        row(csv, header);
         for (PositionMarginal p : positions) {
-            Map<String, Double> units = p.unitMarginals() == null ? Map.of() : p.unitMarginals();
-            row(csv, List.of(p.name(),
-                    number(PROBABILITY, p.pS()), number(PROBABILITY, p.pT()),
-                    number(PROBABILITY, p.keptS()), number(PROBABILITY, p.keptT()),
-                    number(PROBABILITY, units.get("S")), number(PROBABILITY, units.get("ST")),
-                    number(PROBABILITY, units.get("S+ST"))));
+            List<String> fields = new ArrayList<>(List.of(p.name()));
+            columns.paths().forEach(path -> fields.add(number(PROBABILITY, MarginalColumns.value(p.drop(), path))));
+            columns.paths().forEach(path -> fields.add(number(PROBABILITY, MarginalColumns.value(p.kept(), path))));
+            columns.units().forEach(unit -> fields.add(number(PROBABILITY, MarginalColumns.value(p.unitMarginals(), unit))));
+            row(csv, fields);
         }
         return csv.toString();
+    }
+
+    private static String slug(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('+', '_');
     }
 
     private static void appendStrategy(StringBuilder csv, String rank, String id, StrategyResult s) {

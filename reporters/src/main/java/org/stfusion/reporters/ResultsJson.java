@@ -35,7 +35,7 @@ final class ResultsJson {
                 named.put(e.getKey(), withAbsentTop5AsNull(e.getValue()));
             }
         }
-        return new RunResults(r.backbone(), r.dataset(), r.fusionUnits(), r.backboneSettings(), r.parameters(),
+        return new RunResults(r.format(), r.backbone(), r.dataset(), r.fusionUnits(), r.backboneSettings(), r.parameters(),
                 r.templateMacsPerClip(), r.positions(), strategies, named, withAbsentTop5AsNull(r.best()),
                 r.training());
     }

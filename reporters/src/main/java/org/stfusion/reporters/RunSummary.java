@@ -103,16 +103,25 @@ final class RunSummary {
         if (positions.isEmpty()) {
             return;
         }
+        MarginalColumns columns = MarginalColumns.of(positions);
+        List<String> header = new ArrayList<>(List.of("position"));
+        columns.paths().forEach(path -> header.add("p(" + path + ")"));
+        columns.paths().forEach(path -> header.add("kept(" + path + ")"));
+        columns.units().forEach(unit -> header.add("P(" + unit + ")"));
         int nameWidth = Math.max("position".length(), positions.stream().mapToInt(p -> p.name().length()).max().orElse(0));
-        String row = "%-" + nameWidth + "s  %6s  %6s  %6s  %6s  %6s  %6s  %7s";
+        StringBuilder row = new StringBuilder("%-" + nameWidth + "s");
+        for (int i = 1; i < header.size(); i++) {
+            row.append("  %").append(Math.max(6, header.get(i).length())).append('s');
+        }
         lines.add("");
         lines.add("marginals per fusion position (kept = 1 - sqrt(p))");
-        lines.add(format(row, "position", "pS", "pT", "keptS", "keptT", "P(S)", "P(ST)", "P(S+ST)"));
+        lines.add(format(row.toString(), header.toArray()));
         for (PositionMarginal p : positions) {
-            Map<String, Double> units = p.unitMarginals() == null ? Map.of() : p.unitMarginals();
-            lines.add(format(row, p.name(), probability(p.pS()), probability(p.pT()), probability(p.keptS()),
-                    probability(p.keptT()), probability(units.get("S")), probability(units.get("ST")),
-                    probability(units.get("S+ST"))));
+            List<Object> cells = new ArrayList<>(List.of(p.name()));
+            columns.paths().forEach(path -> cells.add(probability(MarginalColumns.value(p.drop(), path))));
+            columns.paths().forEach(path -> cells.add(probability(MarginalColumns.value(p.kept(), path))));
+            columns.units().forEach(unit -> cells.add(probability(MarginalColumns.value(p.unitMarginals(), unit))));
+            lines.add(format(row.toString(), cells.toArray()));
         }
     }
 

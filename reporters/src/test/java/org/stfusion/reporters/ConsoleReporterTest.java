@@ -20,10 +20,10 @@ import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.report.Reporter;
 import org.stfusion.api.report.ReporterContext;
-import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunEvent.BatchFinished;
 import org.stfusion.api.report.RunEvent.EpochFinished;
 import org.stfusion.api.report.RunEvent.StageStarted;
+import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.api.report.StrategyResult;
 
@@ -137,7 +137,8 @@ class ConsoleReporterTest {
         assertTrue(lines.contains("per position: s=S t=ST b=S+ST -=none"), output());
         assertTrue(lines.contains("  S+ST   87.5%   99.0%    0.140"), output());
         assertTrue(lines.contains("Opt s0042  91.2%  vs all-S 80.0%: +11.2 points"), output());
-        assertTrue(lines.contains("B1.L1      0.100   0.200   0.684   0.553   0.306   0.175    0.378"), output());
+        assertTrue(lines.contains("position    p(S)   p(ST)  kept(S)  kept(ST)    P(S)   P(ST)  P(S+ST)"), output());
+        assertTrue(lines.contains("B1.L1      0.100   0.200    0.684     0.553   0.306   0.175    0.378"), output());
         assertTrue(lines.contains("2 bad train items skipped (all in results.json, dataset.badItems):"), output());
         assertTrue(lines.contains("  trainlist01.txt:7: unknown class 'Surfing'"), output());
         assertFalse(lines.stream().anyMatch(l -> l.contains("bad val items")), output());
@@ -156,7 +157,7 @@ class ConsoleReporterTest {
     @Test
     void noLineIsLongerThan120Characters() throws Exception {
         List<String> many = Collections.nCopies(200, "S+ST");
-        RunResults wide = new RunResults(results.backbone(), results.dataset(), results.fusionUnits(),
+        RunResults wide = new RunResults(results.format(), results.backbone(), results.dataset(), results.fusionUnits(),
                 results.backboneSettings(), results.parameters(), results.templateMacsPerClip(), results.positions(),
                 List.of(new StrategyResult("s1", 1L, many, 0.5, 0.9, 1L)), results.named(),
                 results.best(), results.training());

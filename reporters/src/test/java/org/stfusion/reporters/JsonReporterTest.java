@@ -62,9 +62,12 @@ class JsonReporterTest {
         assertEquals(200, root.at("/dataset/valItems").asInt());
         assertEquals("trainlist01.txt:7", root.at("/dataset/badItems/train/0/source").asText());
         assertEquals("cannot decode: truncated file", root.at("/dataset/badItems/train/1/reason").asText());
-        assertEquals(Set.of("name", "pS", "pT", "keptS", "keptT", "unitMarginals", "drop"), fieldNames(root.at("/positions/0")));
+        assertEquals(RunResults.FORMAT, root.at("/format").asText());
+        assertEquals(Set.of("name", "drop", "kept", "unitMarginals"), fieldNames(root.at("/positions/0")));
         assertEquals(Set.of("S", "ST", "S+ST"), fieldNames(root.at("/positions/0/unitMarginals")));
-        assertEquals(0.1, root.at("/positions/0/pS").asDouble());
+        assertEquals(Set.of("S", "ST"), fieldNames(root.at("/positions/0/drop")));
+        assertEquals(0.1, root.at("/positions/0/drop/S").asDouble());
+        assertEquals(1 - Math.sqrt(0.2), root.at("/positions/0/kept/ST").asDouble(), 1e-12);
         assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip", "scoredItems"),
                 fieldNames(root.at("/strategies/0")));
         assertEquals("s0042", root.at("/strategies/0/id").asText());
@@ -74,7 +77,7 @@ class JsonReporterTest {
         assertTrue(root.at("/named/S/seed").isNull());
         assertEquals("s0042", root.at("/best/id").asText());
         assertEquals(265_697, root.at("/parameters").asLong());
-        assertEquals(Set.of("backbone", "dataset", "fusionUnits", "backboneSettings", "parameters", "templateMacsPerClip",
+        assertEquals(Set.of("format", "backbone", "dataset", "fusionUnits", "backboneSettings", "parameters", "templateMacsPerClip",
                 "positions", "strategies", "named", "best", "training"), fieldNames(root));
     }
 
@@ -110,7 +113,7 @@ class JsonReporterTest {
 
         List<String> lines = Files.readAllLines(runDir.resolve("marginals.csv"));
         assertEquals(List.of(
-                "position,p_s,p_t,kept_s,kept_t,unit_s,unit_st,unit_s_st",
+                "position,p_s,p_st,kept_s,kept_st,unit_s,unit_st,unit_s_st",
                 "B1.L1,0.100000,0.200000,0.683772,0.552786,0.305792,0.174806,0.377980",
                 "B1.L2,0.300000,0.050000,0.452277,0.776393,0.101132,0.425248,0.351145",
                 "T1,0.600000,0.400000,0.225403,0.367544,0.142558,0.284699,0.082846"), lines);
@@ -119,7 +122,7 @@ class JsonReporterTest {
     @Test
     void nanTop5IsNullInJsonAndEmptyInCsv() throws Exception {
         StrategyResult unmeasured = new StrategyResult("s0005", 5L, List.of("S", "ST", "S"), 0.5, Double.NaN, 1L);
-        RunResults withNaN = new RunResults(results.backbone(), results.dataset(), results.fusionUnits(),
+        RunResults withNaN = new RunResults(results.format(), results.backbone(), results.dataset(), results.fusionUnits(),
                 results.backboneSettings(), results.parameters(), results.templateMacsPerClip(), results.positions(),
                 List.of(unmeasured), Map.of(), unmeasured, results.training());
 
@@ -142,7 +145,7 @@ class JsonReporterTest {
     @Test
     void aSecondRunReplacesTheFiles() throws Exception {
         run(Map.of("name", "json"), results);
-        RunResults fewer = new RunResults(results.backbone(), results.dataset(), results.fusionUnits(),
+        RunResults fewer = new RunResults(results.format(), results.backbone(), results.dataset(), results.fusionUnits(),
                 results.backboneSettings(), results.parameters(), results.templateMacsPerClip(), results.positions(),
                 results.strategies().subList(0, 1), results.named(), results.best(), results.training());
 

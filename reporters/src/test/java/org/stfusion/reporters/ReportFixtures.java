@@ -40,7 +40,7 @@ final class ReportFixtures {
         training.put("learningRate", 0.05);
         training.put("seed", 1234);
 
-        return new RunResults(new PluginRef("backbone", "densenet3d", "0.1.0"),
+        return new RunResults(RunResults.FORMAT, new PluginRef("backbone", "densenet3d", "0.1.0"),
                 new DatasetSummary("synthetic", "0.1.0", 800, 200, List.of("left", "right"), "sha256:abc", badItems()),
                 List.of(new PluginRef("fusion-unit", "spatial", "0.1.0"), new PluginRef("fusion-unit", "temporal", "0.1.0")),
                 backboneSettings, 265_697L, 140_000_000L,
@@ -68,7 +68,10 @@ final class ReportFixtures {
         Map<String, Double> drop = new LinkedHashMap<>();
         drop.put("S", pS);
         drop.put("ST", pT);
-        return new PositionMarginal(name, pS, pT, a, b, units, drop);
+        Map<String, Double> kept = new LinkedHashMap<>();
+        kept.put("S", a);
+        kept.put("ST", b);
+        return new PositionMarginal(name, drop, kept, units);
     }
 
     /** The events core sends for a run with two 2-epoch stages of 4 batches, then scoring of 5 strategies. */

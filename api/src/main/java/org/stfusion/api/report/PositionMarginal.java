@@ -3,11 +3,13 @@ package org.stfusion.api.report;
 import java.util.Map;
 
 /**
- * Learned drop rates and marginals at one fusion position. {@code pS}, {@code pT} are the drop
- * probabilities of the spatial and temporal paths; {@code keptS = 1 - sqrt(pS)} (paper Eq. 7). The unit
- * marginals assume independent paths: S = a(1-b), ST = (1-a)b, S+ST = ab with a, b the kept marginals
- * (inferred, see README). {@code drop} has the drop rate of every path by unit name, for other path sets.
+ * Learned drop rates and marginals at one fusion position, keyed by fusion-unit name in the order of
+ * {@code fusion.paths}. {@code drop}: the drop probability p of every path (with drop rates per source, also of
+ * every (path, source) as {@code "S@j"}; with a layer gate, {@code "D1"}). {@code kept}: the marginal of each,
+ * 1 - sqrt(p) (paper Eq. 7). {@code unitMarginals}: the probability of every combination of kept paths, named by
+ * its units joined with "+" ({@code S}, {@code ST}, {@code S+ST} with the standard paths; {@code skip} when the
+ * layer gate drops), assuming independent paths (the combination is inferred, see README).
  */
-public record PositionMarginal(String name, double pS, double pT, double keptS, double keptT,
-                               Map<String, Double> unitMarginals, Map<String, Double> drop) {
+public record PositionMarginal(String name, Map<String, Double> drop, Map<String, Double> kept,
+                               Map<String, Double> unitMarginals) {
 }

@@ -10,13 +10,13 @@ import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.TemplateNetwork;
 
 /**
- * Per-position marginals (paper Eq. 7, supp. S14-S17): a path is kept with probability {@code 1 - √p}
- * (p = p̂·p̃ with equal factors), not {@code 1 - p}. The unit marginals multiply independent paths: with
- * the two standard paths, S = a(1-b), ST = (1-a)b, S+ST = ab. That combination is inferred from the
- * paper's figures, not written in it (spec §4.3).
- * <p>With drop rates per (path, source), a path is absent only when every source gate drops, so its drop
- * rate is the product of theirs (each source's own rate is listed as {@code "S@j"}). With a layer gate D1,
- * every unit is scaled by D1's kept marginal and the rest is the unit {@code "skip"}.
+ * Per-position marginals (paper Eq. 7, supp. S14-S17), keyed by the fusion units' names in the order of
+ * {@code fusion.paths}: a path is kept with probability {@code 1 - √p} (p = p̂·p̃ with equal factors), not
+ * {@code 1 - p}. The unit marginals multiply independent paths: with the two standard paths, S = a(1-b),
+ * ST = (1-a)b, S+ST = ab. That combination is inferred from the paper's figures, not written in it (spec §4.3).
+ * <p>With drop rates per (path, source), a path is absent only when every source gate drops, so its drop rate is
+ * the product of theirs (each source's own rate is listed as {@code "S@j"}). With a layer gate D1, every unit is
+ * scaled by D1's kept marginal and the rest is the unit {@code "skip"}.
  */
 public final class Marginals {
     private Marginals() {
@@ -31,8 +31,7 @@ public final class Marginals {
         List<PositionMarginal> out = new ArrayList<>();
         for (PositionInfo pos : net.positions()) {
             int n = pos.pathGates().size();
-            double[] keptP = new double[n];
-            double[] pathDrop = new double[n];
+            double[] keptPath = new double[n];
             Map<String, Double> drop = new LinkedHashMap<>();
             Map<String, Double> perSource = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
@@ -45,8 +44,7 @@ public final class Marginals {
                         perSource.put(unit + "@" + net.gates().get(g).source(), p[g]);
                     }
                 }
-                pathDrop[i] = pi;
-                keptP[i] = kept(pi);
+                keptPath[i] = kept(pi);
                 drop.put(unit, pi);
             }
             drop.putAll(perSource);
@@ -55,13 +53,15 @@ public final class Marginals {
                 drop.put("D1", p[pos.layerGate()]);
                 keptLayer = kept(p[pos.layerGate()]);
             }
+            Map<String, Double> kept = new LinkedHashMap<>();
+            drop.forEach((name, rate) -> kept.put(name, kept(rate)));
             Map<String, Double> units = new LinkedHashMap<>();
             for (int subset = 1; subset < (1 << n); subset = next(subset, n)) {
                 double prob = 1;
                 StringBuilder name = new StringBuilder();
                 for (int i = 0; i < n; i++) {
                     boolean in = (subset & (1 << i)) != 0;
-                    prob *= in ? keptP[i] : 1 - keptP[i];
+                    prob *= in ? keptPath[i] : 1 - keptPath[i];
                     if (in) {
                         name.append(name.length() == 0 ? "" : "+").append(net.paths().get(i).unitName());
                     }
@@ -71,9 +71,7 @@ public final class Marginals {
             if (pos.layerGate() >= 0) {
                 units.put(StrategyDescriptor.SKIP, 1 - keptLayer);
             }
-            double pS = n > 0 ? pathDrop[0] : Double.NaN;
-            double pT = n > 1 ? pathDrop[1] : Double.NaN;
-            out.add(new PositionMarginal(pos.name(), pS, pT, kept(pS), kept(pT), units, drop));
+            out.add(new PositionMarginal(pos.name(), drop, kept, units));
         }
         return out;
     }

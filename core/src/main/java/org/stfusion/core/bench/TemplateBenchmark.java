@@ -19,8 +19,8 @@ import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.engine.VdpSettings;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.train.GateNoise;
-import org.stfusion.core.train.RunRandom;
 import org.stfusion.core.train.SgdMomentum;
 
 /**

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -97,11 +96,13 @@ public final class ExperimentConfig {
         return load(file, List.of());
     }
 
-    /** Writes the merged configuration (atomically) so that the run can be resumed or repeated. */
-    public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        YAML.writeValue(tmp.toFile(), tree);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** The merged configuration as YAML, as a run directory saves it so that the run can be resumed or repeated. */
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("config tree cannot be written as YAML", e);
+        }
     }
 
     /** {@code <name>-<yyyyMMdd-HHmmss>}. */
@@ -128,6 +129,13 @@ public final class ExperimentConfig {
 
     public List<String> fusionPaths() {
         return fusionPaths;
+    }
+
+    /** The whole {@code fusion:} section as written (paths and their settings). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> fusionTree() {
+        Object section = tree.get("fusion");
+        return section instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     /** The settings section of one fusion path ({@code fusion.<name>}), empty if absent. */

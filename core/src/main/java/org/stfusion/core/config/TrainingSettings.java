@@ -1,8 +1,11 @@
 package org.stfusion.core.config;
 
 import java.util.List;
+import java.util.Locale;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
+import org.stfusion.core.engine.Precision;
+import org.stfusion.core.engine.VdpSettings;
 
 /**
  * The {@code training:} section. Warm-up trains the all-paths network without gates (SGD with momentum and
@@ -16,8 +19,13 @@ import org.stfusion.api.config.PluginConfig;
 public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr, List<Integer> warmupLrSteps,
                                double warmupWeightDecay, int vdpEpochs, double lr, List<Integer> lrSteps,
                                double lrDecay, double momentum, double pInit, double temperature,
-                               double lengthScale, long trainingSize, String regulariser, String dataType,
-                               boolean layerGate, String dropRatePer) {
+                               double lengthScale, long trainingSize, VdpSettings.Regulariser regulariser,
+                               Precision precision, boolean layerGate, DropRatesPer dropRatePer) {
+
+    /** How many drop rates a path learns: one ({@code path}, the paper's sharing) or one per source layer. */
+    public enum DropRatesPer {
+        PATH, SOURCE
+    }
 
     static TrainingSettings read(PluginConfig c) {
         int batch = c.getInt("batchSize", 16, 2, 4096);
@@ -36,15 +44,26 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
         if (n < 0) {
             throw new ConfigException(c.key("trainingSize"), "expected 0 (= the dataset's training items) or a positive count, got " + n);
         }
-        String regulariser = c.getChoice("regulariser", "code", "code", "paper");
-        String dataType = c.getChoice("dataType", "float", "float", "double");
+        var regulariser = VdpSettings.Regulariser.valueOf(choice(c, "regulariser", "code", "paper"));
+        var precision = Precision.valueOf(choice(c, "dataType", "float", "double"));
         if (warmupEpochs + vdpEpochs == 0) {
             throw new ConfigException(c.key("vdpEpochs"), "warmupEpochs and vdpEpochs are both 0: nothing to train");
         }
         return new TrainingSettings(batch, warmupEpochs, warmupLr, warmupSteps,
                 c.getDouble("warmupWeightDecay", 5e-4, 0, 1), vdpEpochs, lr, steps, c.getDouble("lrDecay", 0.1, 0, 1),
-                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, dataType,
-                c.getBoolean("layerGate", false), c.getChoice("dropRatePer", "path", "path", "source"));
+                c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, precision,
+                c.getBoolean("layerGate", false), DropRatesPer.valueOf(choice(c, "dropRatePer", "path", "source")));
+    }
+
+    /** The first choice is the default; the value becomes an enum constant's name. */
+    private static String choice(PluginConfig c, String key, String... choices) {
+        return c.getChoice(key, choices[0], choices).toUpperCase(Locale.ROOT);
+    }
+
+    /** The Variational DropPath constants of this config, with N the training items unless set. */
+    public VdpSettings vdp(long trainingItems) {
+        return new VdpSettings(pInit, temperature, lengthScale, trainingSize > 0 ? trainingSize : trainingItems,
+                regulariser, layerGate, dropRatePer == DropRatesPer.SOURCE);
     }
 
     private static void checkSteps(PluginConfig c, String key, List<Integer> steps, int epochs) {

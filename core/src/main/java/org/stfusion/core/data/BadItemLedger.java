@@ -18,7 +18,7 @@ import org.apache.logging.log4j.Logger;
 import org.stfusion.api.data.BadItem;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
-import org.stfusion.core.UserException;
+import org.stfusion.core.run.UserException;
 
 /**
  * The bad items of one run: the entries the dataset left out when it was opened plus every item whose media

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.core.config.DataSettings;
-import org.stfusion.core.train.ClipBatches;
+import org.stfusion.core.data.ClipBatches;
 
 /** Clips per second of a dataset with no network: one thread calling the dataset, and the training loader. */
 public final class LoaderBenchmark {

@@ -2,14 +2,16 @@ package org.stfusion.core.sample;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.core.config.SamplingSettings;
+import org.stfusion.core.engine.GateInfo;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.TemplateNetwork;
-import org.stfusion.core.train.RunRandom;
+import org.stfusion.core.run.RunRandom;
 
 /**
  * Draws fusion strategies from the learned drop rates (spec §7.8): per path gate, drop when
@@ -28,6 +30,43 @@ public final class StrategySampler {
 
     /** A drawn strategy: 0/1 per path gate and per classifier feature. */
     public record Drawn(String id, long seed, boolean[] pathKeep, boolean[] featureKeep) {
+        /** Equal for equal masks: strategies with the same key score the same. */
+        public String key() {
+            StringBuilder b = new StringBuilder(pathKeep.length + featureKeep.length + 1);
+            for (boolean k : pathKeep) {
+                b.append(k ? '1' : '0');
+            }
+            b.append('|');
+            for (boolean k : featureKeep) {
+                b.append(k ? '1' : '0');
+            }
+            return b.toString();
+        }
+    }
+
+    /** Every non-empty set of the {@code paths} configured paths (bit i = path i), in increasing bit order. */
+    public static List<BitSet> pathSubsets(int paths) {
+        List<BitSet> out = new ArrayList<>();
+        for (int subset = 1; subset < (1 << paths); subset++) {
+            out.add(BitSet.valueOf(new long[] {subset}));
+        }
+        return out;
+    }
+
+    /** The strategy with the paths of {@code unitSet} at every position (layer gates kept): a named strategy. */
+    public static boolean[] everywhere(TemplateNetwork net, BitSet unitSet) {
+        boolean[] keep = new boolean[net.gates().size()];
+        for (GateInfo g : net.gates()) {
+            keep[g.index()] = g.layerGate() || unitSet.get(g.pathIndex());
+        }
+        return keep;
+    }
+
+    /** Every classifier feature kept. */
+    public static boolean[] allFeatures(TemplateNetwork net) {
+        boolean[] features = new boolean[net.template().classifierFeatures()];
+        Arrays.fill(features, true);
+        return features;
     }
 
     public List<Drawn> drawAll() {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import org.stfusion.core.eval.Scorer;
 
 /**
  * Successive halving over candidate strategies: score all on the first slice of the validation set, keep

@@ -5,13 +5,13 @@ import java.util.function.Consumer;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.report.RunEvent;
-import org.stfusion.core.UserException;
 import org.stfusion.core.config.StudySettings;
+import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.GraphRunner;
 import org.stfusion.core.engine.StandaloneNetwork;
-import org.stfusion.core.sample.Scorer;
-import org.stfusion.core.train.ClipBatches;
-import org.stfusion.core.train.RunRandom;
+import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.run.RunRandom;
+import org.stfusion.core.run.UserException;
 import org.stfusion.core.train.SgdMomentum;
 
 /** Trains a fixed-strategy network from scratch: SGD with momentum and weight decay, step learning rate. */

@@ -1,14 +1,14 @@
 package org.stfusion.core.study;
 
 import java.util.List;
-import java.util.Map;
+import org.stfusion.core.run.Provenance;
 
 /**
  * The paper's Table 2 for one run: each fixed network trained from scratch with the same budget, with its
  * parameters and MACs per clip, and how the template had scored the same strategy; plus the rank check.
  * {@code plugins} names the backbone, dataset and fusion units (with versions) the study was made with.
  */
-public record StudyResults(Map<String, Object> plugins, List<Row> rows, List<RankPoint> rankCheck, Double kendallTau,
+public record StudyResults(Provenance plugins, List<Row> rows, List<RankPoint> rankCheck, Double kendallTau,
                            int epochs) {
 
     /** One network: {@code templateTop1} is its score with the template's weights (no retraining). */

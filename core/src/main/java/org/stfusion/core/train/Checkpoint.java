@@ -2,15 +2,12 @@ package org.stfusion.core.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,14 +19,15 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.stfusion.core.UserException;
 import org.stfusion.core.engine.ParameterStore;
+import org.stfusion.core.run.AtomicFile;
+import org.stfusion.core.run.Provenance;
+import org.stfusion.core.run.UserException;
 
 /**
- * A training checkpoint: one zip with {@code manifest.json} (format, plugin names and versions, stage,
- * epochs done, RNG state, history) and the arrays (weights and drop-rate logits, running statistics,
- * optimizer velocities). Written to a temporary file and renamed, so a killed run never leaves a broken
- * checkpoint behind.
+ * A training checkpoint: one zip with {@code manifest.json} (format, provenance, stage, epochs done, RNG state,
+ * history) and the arrays (weights and drop-rate logits, running statistics, optimizer velocities). Written
+ * through {@link AtomicFile}, so a killed run never leaves a broken checkpoint behind.
  */
 public final class Checkpoint {
     public static final String FORMAT = "stfusion-checkpoint/1";
@@ -39,7 +37,7 @@ public final class Checkpoint {
     }
 
     /** What a checkpoint says besides its arrays. */
-    public record Manifest(Map<String, Object> plugins, String stage, int warmupEpochsDone, int vdpEpochsDone,
+    public record Manifest(Provenance plugins, String stage, int warmupEpochsDone, int vdpEpochsDone,
                            byte[] rngState, String dataType, List<Map<String, Object>> history) {
     }
 
@@ -47,7 +45,7 @@ public final class Checkpoint {
             throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
-        m.put("plugins", manifest.plugins());
+        m.put("plugins", JSON.convertValue(manifest.plugins(), Map.class));
         m.put("stage", manifest.stage());
         m.put("warmupEpochsDone", manifest.warmupEpochsDone());
         m.put("vdpEpochsDone", manifest.vdpEpochsDone());
@@ -64,17 +62,21 @@ public final class Checkpoint {
 
     private static void writeZip(Path file, Map<String, Object> manifest, ParameterStore store,
                                  Map<String, INDArray> velocity) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream fileOut = Files.newOutputStream(tmp);
-             ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(fileOut))) {
+        AtomicFile.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry("manifest.json"));
             zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
             zip.closeEntry();
             writeArrays(zip, "trainable/", store.trainable());
             writeArrays(zip, "state/", store.state());
             writeArrays(zip, "velocity/", velocity);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            zip.finish();
+        });
+    }
+
+    /** A copy of {@code from} at {@code to}, as atomic as a checkpoint write. */
+    public static void copy(Path from, Path to) throws IOException {
+        AtomicFile.write(to, out -> Files.copy(from, out));
     }
 
     private static void writeArrays(ZipOutputStream zip, String prefix, Map<String, INDArray> arrays) throws IOException {
@@ -128,7 +130,7 @@ public final class Checkpoint {
                 }
             });
         }
-        return new Manifest((Map<String, Object>) manifest.get("plugins"), (String) manifest.get("stage"),
+        return new Manifest(JSON.convertValue(manifest.get("plugins"), Provenance.class), (String) manifest.get("stage"),
                 ((Number) manifest.get("warmupEpochsDone")).intValue(), ((Number) manifest.get("vdpEpochsDone")).intValue(),
                 Base64.getDecoder().decode((String) manifest.get("rngState")), (String) manifest.get("dataType"),
                 new ArrayList<>((List<Map<String, Object>>) manifest.get("history")));

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.core.engine.SameDiffNetworkBuilder;
 import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.run.RunRandom;
 
 /** Fresh logistic noise for a relaxed-gate graph: per sample per path gate, per sample per classifier feature. */
 public final class GateNoise {

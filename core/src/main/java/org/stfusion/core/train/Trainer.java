@@ -15,13 +15,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.report.RunEvent;
-import org.stfusion.core.UserException;
 import org.stfusion.core.config.TrainingSettings;
+import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.BuiltGraph;
 import org.stfusion.core.engine.GraphRunner;
 import org.stfusion.core.engine.TemplateNetwork;
-import org.stfusion.core.sample.Scorer;
+import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.run.Provenance;
+import org.stfusion.core.run.RunRandom;
+import org.stfusion.core.run.UserException;
 
 /**
  * Trains the template in two stages (spec §2.3, §7.4): a warm-up of the all-paths network without gates
@@ -37,7 +40,7 @@ public final class Trainer {
     private final Dataset dataset;
     private final TrainingSettings settings;
     private final Path checkpoints;
-    private final Map<String, Object> pluginRefs;
+    private final Provenance provenance;
     private final Consumer<RunEvent> events;
     private final Scorer scorer;
     private final ClipBatches loader;
@@ -48,13 +51,13 @@ public final class Trainer {
     private int vdpDone;
 
     public Trainer(TemplateNetwork net, Dataset dataset, ClipBatches loader, TrainingSettings settings, long seed,
-                   Path checkpoints, Map<String, Object> pluginRefs, Consumer<RunEvent> events, Scorer scorer) {
+                   Path checkpoints, Provenance provenance, Consumer<RunEvent> events, Scorer scorer) {
         this.net = net;
         this.loader = loader;
         this.dataset = dataset;
         this.settings = settings;
         this.checkpoints = checkpoints;
-        this.pluginRefs = pluginRefs;
+        this.provenance = provenance;
         this.events = events;
         this.scorer = scorer;
         this.optimizer = new SgdMomentum(settings.momentum());
@@ -173,12 +176,11 @@ public final class Trainer {
     private void saveCheckpoint(String copyName) {
         try {
             java.nio.file.Files.createDirectories(checkpoints);
-            var manifest = new Checkpoint.Manifest(pluginRefs, finished() ? "done" : warmupDone < settings.warmupEpochs()
+            var manifest = new Checkpoint.Manifest(provenance, finished() ? "done" : warmupDone < settings.warmupEpochs()
                     ? "warmup" : "vdp", warmupDone, vdpDone, random.state(), net.store().dataType().name(), history);
             Checkpoint.write(checkpoints.resolve(LAST), manifest, net.store(), optimizer.state());
             if (copyName != null) {
-                java.nio.file.Files.copy(checkpoints.resolve(LAST), checkpoints.resolve(copyName),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Checkpoint.copy(checkpoints.resolve(LAST), checkpoints.resolve(copyName));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint to " + checkpoints + ": " + e.getMessage(), e);

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stfusion.api.data.BadItem;
 import org.stfusion.api.data.Split;
-import org.stfusion.core.UserException;
-import org.stfusion.core.train.FlakyDataset;
+import org.stfusion.core.run.UserException;
 
 class BadItemLedgerTest {
     private static final List<BadItem> THREE_REJECTED = List.of(new BadItem("list.txt:2", "expected 'path label'"),

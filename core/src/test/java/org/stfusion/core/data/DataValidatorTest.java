@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.stfusion.api.data.BadItem;
-import org.stfusion.core.train.FlakyDataset;
 
 class DataValidatorTest {
 

@@ -40,12 +40,12 @@ class FusionFormTest {
     }
 
     private static TemplateNetwork trained(FusionForm form) {
-        var net = new TemplateNetwork(new TwoPositions(form), IN, Nets.paths(), new VdpSettings(0.1, 0.2, 3.0, 50),
+        var net = new TemplateNetwork(new TwoPositions(form), IN, TestNetworks.paths(), new VdpSettings(0.1, 0.2, 3.0, 50),
                 DataType.FLOAT, 5);
         // A few steps so that BN shifts and running statistics are far from their neutral start.
         for (int i = 0; i < 3; i++) {
-            var step = net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, IN, i).addi(1),
-                    Nets.oneHot(DataType.FLOAT, 4, 3, i), Nets.noise(DataType.FLOAT, net, 4, i));
+            var step = net.trainStep(net.template(), TestNetworks.clips(DataType.FLOAT, 4, IN, i).addi(1),
+                    TestNetworks.oneHot(DataType.FLOAT, 4, 3, i), TestNetworks.noise(DataType.FLOAT, net, 4, i));
             new org.stfusion.core.train.SgdMomentum(0.9).step(net.store().trainable(), step.gradients(), 0.5, 0);
         }
         return net;
@@ -59,7 +59,7 @@ class FusionFormTest {
     void aDroppedPathAddsExactlyZeroInEveryForm() {
         for (FusionForm form : FusionForm.values()) {
             var net = trained(form);
-            INDArray x = Nets.clips(DataType.FLOAT, 3, IN, 99);
+            INDArray x = TestNetworks.clips(DataType.FLOAT, 3, IN, 99);
             boolean[] features = new boolean[net.template().classifierFeatures()];
             Arrays.fill(features, true);
             boolean[] onlyS = new boolean[net.gates().size()];
@@ -70,10 +70,10 @@ class FusionFormTest {
             }
             BuiltGraph hard = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
             INDArray dropped = net.logits(hard, x, net.hardMasks(onlyS, features));
-            INDArray fixedS = net.logits(net.fixedGraph(BnMode.RUNNING, Nets.bits(0)), x, Map.of());
+            INDArray fixedS = net.logits(net.fixedGraph(BnMode.RUNNING, TestNetworks.bits(0)), x, Map.of());
             assertEquals(0.0, maxDiff(dropped, fixedS), form + ": the dropped T paths must add exactly 0");
             INDArray open = net.logits(hard, x, net.hardMasks(all, features));
-            INDArray fixedAll = net.logits(net.fixedGraph(BnMode.RUNNING, Nets.bits(0, 1)), x, Map.of());
+            INDArray fixedAll = net.logits(net.fixedGraph(BnMode.RUNNING, TestNetworks.bits(0, 1)), x, Map.of());
             assertEquals(0.0, maxDiff(open, fixedAll), 1e-5, form + ": all open = fixed S+ST");
             assertTrue(maxDiff(open, dropped) > 1e-4, form + ": the T paths must matter");
         }
@@ -82,7 +82,7 @@ class FusionFormTest {
     @Test
     void eachGateRegularisesTheConvolutionOfItsPathOnly() {
         for (FusionForm form : FusionForm.values()) {
-            var net = new TemplateNetwork(new TwoPositions(form), IN, Nets.paths(), VdpSettings.defaults(50), DataType.FLOAT, 5);
+            var net = new TemplateNetwork(new TwoPositions(form), IN, TestNetworks.paths(), VdpSettings.defaults(50), DataType.FLOAT, 5);
             assertEquals(4, net.gates().size());
             for (GateInfo g : net.gates()) {
                 assertEquals(List.of(g.position() + "." + g.unitName() + ".conv.weight"), g.weightNames(), form.name());
@@ -109,8 +109,8 @@ class FusionFormTest {
             }
         };
         var store = new ParameterStore(DataType.DOUBLE, 1);
-        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, FixedStrategy.of(p -> Nets.bits(0))),
-                Nets.paths(), VdpSettings.defaults(1)).build(net, scalar.clipShape(), 2);
+        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, FixedStrategy.of(p -> TestNetworks.bits(0))),
+                TestNetworks.paths(), VdpSettings.defaults(1)).build(net, scalar.clipShape(), 2);
         store.trainable().get("scale.weight").assign(1);
         store.trainable().get("fc.weight").assign(Nd4j.createFromArray(new double[][] {{1, -1}}));
         INDArray x = Nd4j.createFromArray(-3.0, 0.5, 5.0, 7.0).reshape(4, 1, 1, 1, 1);

@@ -30,15 +30,15 @@ class GateLayoutTest {
             "T1", List.of(8, 4, 4), "B2.L1", List.of(8), "B2.L2", List.of(8, 4));
 
     private static TemplateNetwork net(DataType dt, boolean d1, boolean perSource) {
-        return new TemplateNetwork(Nets.densenet(MICRO, Nets.micro()), MICRO, Nets.paths(),
+        return new TemplateNetwork(TestNetworks.micro(MICRO), MICRO, TestNetworks.paths(),
                 new VdpSettings(0.1, 0.2, 3.0, 50, VdpSettings.Regulariser.CODE, d1, perSource), dt, 11);
     }
 
     private static TemplateNetwork trained(boolean d1, boolean perSource) {
         var net = net(DataType.FLOAT, d1, perSource);
         for (int i = 0; i < 3; i++) {
-            net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, i), Nets.oneHot(DataType.FLOAT, 4, 3, i),
-                    Nets.noise(DataType.FLOAT, net, 4, i));
+            net.trainStep(net.template(), TestNetworks.clips(DataType.FLOAT, 4, MICRO, i), TestNetworks.oneHot(DataType.FLOAT, 4, 3, i),
+                    TestNetworks.noise(DataType.FLOAT, net, 4, i));
         }
         return net;
     }
@@ -77,7 +77,7 @@ class GateLayoutTest {
     @Test
     void droppingD1EqualsAFixedNetworkThatSkipsTheLayer() {
         var net = trained(true, false);
-        INDArray x = Nets.clips(DataType.FLOAT, 3, MICRO, 42);
+        INDArray x = TestNetworks.clips(DataType.FLOAT, 3, MICRO, 42);
         boolean[] keep = allKept(net.gates().size());
         PositionInfo b1l2 = net.positions().get(1);
         keep[b1l2.layerGate()] = false;
@@ -85,7 +85,7 @@ class GateLayoutTest {
         FixedStrategy skip = new FixedStrategy() {
             @Override
             public BitSet paths(String position) {
-                return Nets.bits(0, 1);
+                return TestNetworks.bits(0, 1);
             }
 
             @Override
@@ -119,7 +119,7 @@ class GateLayoutTest {
     @Test
     void droppingOneSourceEqualsAFixedPathThatIgnoresIt() {
         var net = trained(false, true);
-        INDArray x = Nets.clips(DataType.FLOAT, 3, MICRO, 43);
+        INDArray x = TestNetworks.clips(DataType.FLOAT, 3, MICRO, 43);
         boolean[] keep = allKept(net.gates().size());
         PositionInfo t1 = net.positions().get(2);
         keep[t1.pathGates().get(0).get(1)] = false; // T1's S path ignores the features of B1.L1
@@ -127,7 +127,7 @@ class GateLayoutTest {
         FixedStrategy ignore = new FixedStrategy() {
             @Override
             public BitSet paths(String position) {
-                return Nets.bits(0, 1);
+                return TestNetworks.bits(0, 1);
             }
 
             @Override
@@ -169,8 +169,8 @@ class GateLayoutTest {
         INDArray fc = net.store().trainable().get("head.fc.weight");
         int c = net.template().classifierFeatures();
         expected += k / n * (1 - pf) * fc.mul(fc).sumNumber().doubleValue() + c * (pf * Math.log(pf) + (1 - pf) * Math.log(1 - pf)) / n;
-        double reg = net.lossTerms(net.template(), Nets.clips(dt, 2, MICRO, 1), Nets.oneHot(dt, 2, 3, 1),
-                Nets.noise(dt, net, 2, 1))[2];
+        double reg = net.lossTerms(net.template(), TestNetworks.clips(dt, 2, MICRO, 1), TestNetworks.oneHot(dt, 2, 3, 1),
+                TestNetworks.noise(dt, net, 2, 1))[2];
         assertEquals(expected, reg, 1e-10 * Math.abs(expected));
     }
 
@@ -178,9 +178,9 @@ class GateLayoutTest {
     void gradientsReachD1AndSourceGatesAndMatchFiniteDifferences() {
         DataType dt = DataType.DOUBLE;
         var net = net(dt, true, true);
-        INDArray x = Nets.clips(dt, 4, MICRO, 5);
-        INDArray y = Nets.oneHot(dt, 4, 3, 5);
-        Map<String, INDArray> noise = Nets.noise(dt, net, 4, 6);
+        INDArray x = TestNetworks.clips(dt, 4, MICRO, 5);
+        INDArray y = TestNetworks.oneHot(dt, 4, 3, 5);
+        Map<String, INDArray> noise = TestNetworks.noise(dt, net, 4, 6);
         var step = net.trainStep(net.template(), x, y, noise);
         List<String> thetas = new ArrayList<>();
         thetas.add(net.gates().get(net.positions().get(1).layerGate()).thetaName()); // D1 of B1.L2
@@ -213,14 +213,14 @@ class GateLayoutTest {
         var marginals = Marginals.compute(net);
         for (var m : marginals) {
             double total = m.unitMarginals().values().stream().mapToDouble(Double::doubleValue).sum();
-            double pS = m.pS();
-            double pT = m.pT();
+            double pS = m.drop().get("S");
+            double pT = m.drop().get("ST");
             double none = (1 - Marginals.kept(pS)) * (1 - Marginals.kept(pT)) * (m.drop().containsKey("D1")
                     ? Marginals.kept(m.drop().get("D1")) : 1);
             assertEquals(1, total + none, 1e-9, m.name()); // the units, "skip" and "no path" cover every outcome
         }
         var t1 = marginals.get(2);
-        assertEquals(t1.drop().get("S@0") * t1.drop().get("S@1") * t1.drop().get("S@2"), t1.pS(), 1e-12);
+        assertEquals(t1.drop().get("S@0") * t1.drop().get("S@1") * t1.drop().get("S@2"), t1.drop().get("S"), 1e-12);
         assertEquals(1, marginals.get(0).unitMarginals().get(StrategyDescriptor.SKIP), 1e-6);
     }
 }

@@ -206,8 +206,8 @@ class GroupedConvolutionTest {
             }
         };
         var store = new ParameterStore(DataType.FLOAT, 1);
-        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, FixedStrategy.of(p -> Nets.bits(0))),
-                Nets.paths(), VdpSettings.defaults(1)).build(net, in.clipShape(), 2);
+        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, FixedStrategy.of(p -> TestNetworks.bits(0))),
+                TestNetworks.paths(), VdpSettings.defaults(1)).build(net, in.clipShape(), 2);
         assertArrayEquals(new long[] {1, 3, 3, 2, 12}, store.trainable().get("grouped.weight").shape());
         assertArrayEquals(new long[] {1, 3, 3, 1, 12}, store.trainable().get("depthwise.weight").shape());
         assertEquals(3 * 8 + 12 * 2 * 9 + 12 * 9 + 12 * 2 + 2, store.parameterCount());

@@ -15,11 +15,16 @@ import org.stfusion.api.model.InputSpec;
 class TemplateNetworkTest {
     private static final InputSpec MICRO = new InputSpec(3, 4, 16, 16, 3);
 
+    /** The v1d3 layout of the peer's {@code tiny} workload: F 32, g 16, bn 4, blocks (3,3,3). */
+    private static DenseFixture tiny(InputSpec in) {
+        return new DenseFixture(32, 16, 4, List.of(3, 3, 3), in.classes());
+    }
+
     /** The bench workload {@code tiny} (WORKLOADS.md §3): exact parameter and MAC counts. */
     @Test
     void tinyWorkloadMatchesPeerCounts() {
         InputSpec in = new InputSpec(3, 8, 64, 64, 10);
-        var net = new TemplateNetwork(Nets.densenet(in, Map.of("preset", "tiny")), in, Nets.paths(),
+        var net = new TemplateNetwork(tiny(in), in, TestNetworks.paths(),
                 VdpSettings.defaults(1000), DataType.FLOAT, 1);
         assertEquals(265_697, net.store().parameterCount());
         assertEquals(404_554_648L, net.template().macs());
@@ -27,12 +32,12 @@ class TemplateNetworkTest {
         assertEquals(11, net.positions().size());
         long[] expected = {148_674, 225_794, 265_674};
         double[] gmacs = {0.301385, 0.370165, 0.404555};
-        List<java.util.BitSet> units = List.of(Nets.bits(0), Nets.bits(1), Nets.bits(0, 1));
+        List<java.util.BitSet> units = List.of(TestNetworks.bits(0), TestNetworks.bits(1), TestNetworks.bits(0, 1));
         for (int u = 0; u < 3; u++) {
             var store = new ParameterStore(DataType.FLOAT, 1);
             var fixed = units.get(u);
-            BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, p -> fixed), Nets.paths(),
-                    VdpSettings.defaults(1000)).build(Nets.densenet(in, Map.of("preset", "tiny")), in.clipShape(), 10);
+            BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, p -> fixed), TestNetworks.paths(),
+                    VdpSettings.defaults(1000)).build(tiny(in), in.clipShape(), 10);
             assertEquals(expected[u], store.parameterCount(), "params of fixed unit " + fixed);
             assertEquals(gmacs[u], g.macs() / 1e9, 6e-7, "GMACs of fixed unit " + fixed);
         }
@@ -43,8 +48,8 @@ class TemplateNetworkTest {
     void densenet121MatchesPaperCounts() {
         InputSpec in = new InputSpec(3, 16, 112, 112, 174);
         var store = new ParameterStore(DataType.FLOAT, 1);
-        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, p -> Nets.bits(0, 1)),
-                Nets.paths(), VdpSettings.defaults(1000)).build(Nets.densenet(in, Map.of("preset", "densenet121")),
+        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, p -> TestNetworks.bits(0, 1)),
+                TestNetworks.paths(), VdpSettings.defaults(1000)).build(new DenseFixture(64, 32, 4, List.of(6, 12, 24, 16), 174),
                 in.clipShape(), 174);
         assertEquals(21_404_526, store.parameterCount());
         assertEquals(30_538_315_776L, g.macs());
@@ -53,20 +58,20 @@ class TemplateNetworkTest {
 
     @Test
     void allGatesOpenEqualsFixedSPlusSTNetwork() {
-        var net = Nets.microTemplate(DataType.FLOAT, MICRO);
+        var net = TestNetworks.microTemplate(DataType.FLOAT, MICRO);
         // Give the running statistics non-trivial values first.
         for (int i = 0; i < 3; i++) {
-            net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, i), Nets.oneHot(DataType.FLOAT, 4, 3, i),
-                    Nets.noise(DataType.FLOAT, net, 4, i));
+            net.trainStep(net.template(), TestNetworks.clips(DataType.FLOAT, 4, MICRO, i), TestNetworks.oneHot(DataType.FLOAT, 4, 3, i),
+                    TestNetworks.noise(DataType.FLOAT, net, 4, i));
         }
-        INDArray x = Nets.clips(DataType.FLOAT, 3, MICRO, 99);
+        INDArray x = TestNetworks.clips(DataType.FLOAT, 3, MICRO, 99);
         boolean[] all = new boolean[net.gates().size()];
         Arrays.fill(all, true);
         boolean[] features = new boolean[net.template().classifierFeatures()];
         Arrays.fill(features, true);
         INDArray gated = net.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x,
                 net.hardMasks(all, features));
-        INDArray fixed = net.logits(net.fixedGraph(BnMode.RUNNING, Nets.bits(0, 1)), x, Map.of());
+        INDArray fixed = net.logits(net.fixedGraph(BnMode.RUNNING, TestNetworks.bits(0, 1)), x, Map.of());
         assertEquals(0, Transforms.abs(gated.sub(fixed)).maxNumber().doubleValue(), 1e-5);
         assertTrue(fixed.norm2Number().doubleValue() > 0);
 
@@ -77,7 +82,7 @@ class TemplateNetworkTest {
         }
         INDArray sOnly = net.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x,
                 net.hardMasks(onlyS, features));
-        INDArray fixedS = net.logits(net.fixedGraph(BnMode.RUNNING, Nets.bits(0)), x, Map.of());
+        INDArray fixedS = net.logits(net.fixedGraph(BnMode.RUNNING, TestNetworks.bits(0)), x, Map.of());
         assertEquals(0, Transforms.abs(sOnly.sub(fixedS)).maxNumber().doubleValue(), 1e-5);
         assertTrue(Transforms.abs(sOnly.sub(gated)).maxNumber().doubleValue() > 1e-4, "masks must matter");
     }
@@ -85,10 +90,10 @@ class TemplateNetworkTest {
     /** Precise BN for a strategy replaces the running statistics (and nothing else) until restored. */
     @Test
     void bnRecalibrationChangesRunningStatisticsOnlyAndIsRestored() {
-        var net = Nets.microTemplate(DataType.FLOAT, MICRO);
+        var net = TestNetworks.microTemplate(DataType.FLOAT, MICRO);
         for (int i = 0; i < 2; i++) {
-            net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, i), Nets.oneHot(DataType.FLOAT, 4, 3, i),
-                    Nets.noise(DataType.FLOAT, net, 4, i));
+            net.trainStep(net.template(), TestNetworks.clips(DataType.FLOAT, 4, MICRO, i), TestNetworks.oneHot(DataType.FLOAT, 4, 3, i),
+                    TestNetworks.noise(DataType.FLOAT, net, 4, i));
         }
         Map<String, INDArray> weights = copy(net.store().trainable());
         Map<String, INDArray> stats = copy(net.store().state());
@@ -98,8 +103,8 @@ class TemplateNetworkTest {
         }
         boolean[] features = new boolean[net.template().classifierFeatures()];
         Arrays.fill(features, true);
-        var previous = net.recalibrate(List.of(Nets.clips(DataType.FLOAT, 4, MICRO, 7),
-                Nets.clips(DataType.FLOAT, 4, MICRO, 8)).iterator(), net.hardMasks(onlyS, features));
+        var previous = net.recalibrate(List.of(TestNetworks.clips(DataType.FLOAT, 4, MICRO, 7),
+                TestNetworks.clips(DataType.FLOAT, 4, MICRO, 8)).iterator(), net.hardMasks(onlyS, features));
         assertEquals(stats.keySet(), previous.keySet());
         weights.forEach((name, w) -> assertEquals(w, net.store().trainable().get(name), name + " must not change"));
         long changed = stats.keySet().stream().filter(n -> !stats.get(n).equals(net.store().state().get(n))).count();
@@ -116,10 +121,10 @@ class TemplateNetworkTest {
 
     @Test
     void runningStatisticsFollowBatchStatistics() {
-        var net = Nets.microTemplate(DataType.FLOAT, MICRO);
+        var net = TestNetworks.microTemplate(DataType.FLOAT, MICRO);
         INDArray before = net.store().state().get("stem.bn.runningMean").dup();
-        net.trainStep(net.template(), Nets.clips(DataType.FLOAT, 4, MICRO, 1).addi(3), Nets.oneHot(DataType.FLOAT, 4, 3, 1),
-                Nets.noise(DataType.FLOAT, net, 4, 1));
+        net.trainStep(net.template(), TestNetworks.clips(DataType.FLOAT, 4, MICRO, 1).addi(3), TestNetworks.oneHot(DataType.FLOAT, 4, 3, 1),
+                TestNetworks.noise(DataType.FLOAT, net, 4, 1));
         INDArray after = net.store().state().get("stem.bn.runningMean");
         assertTrue(Transforms.abs(after.sub(before)).maxNumber().doubleValue() > 1e-4);
     }
@@ -128,10 +133,10 @@ class TemplateNetworkTest {
     @Test
     void gradientsReachEveryDropRateAndMatchFiniteDifferences() {
         DataType dt = DataType.DOUBLE;
-        var net = Nets.microTemplate(dt, MICRO);
-        INDArray x = Nets.clips(dt, 4, MICRO, 5);
-        INDArray y = Nets.oneHot(dt, 4, 3, 5);
-        Map<String, INDArray> noise = Nets.noise(dt, net, 4, 6);
+        var net = TestNetworks.microTemplate(dt, MICRO);
+        INDArray x = TestNetworks.clips(dt, 4, MICRO, 5);
+        INDArray y = TestNetworks.oneHot(dt, 4, 3, 5);
+        Map<String, INDArray> noise = TestNetworks.noise(dt, net, 4, 6);
         var step = net.trainStep(net.template(), x, y, noise);
         List<String> thetas = new java.util.ArrayList<>(net.gates().stream().map(GateInfo::thetaName).toList());
         thetas.add(net.template().classifierTheta());
@@ -168,7 +173,7 @@ class TemplateNetworkTest {
             DataType dt = DataType.DOUBLE;
             double k = 3.0;
             double n = 50;
-            var net = new TemplateNetwork(Nets.densenet(MICRO, Nets.micro()), MICRO, Nets.paths(),
+            var net = new TemplateNetwork(TestNetworks.micro(MICRO), MICRO, TestNetworks.paths(),
                     new VdpSettings(0.1, 0.2, k, (long) n, form), dt, 11);
             boolean code = form == VdpSettings.Regulariser.CODE;
             double expected = 0;
@@ -187,8 +192,8 @@ class TemplateNetworkTest {
             INDArray fc = net.store().trainable().get("head.fc.weight");
             expected += handTerm(code, k, n, 1 / (1 + Math.exp(-0.7)), fc.mul(fc).sumNumber().doubleValue(),
                     net.template().classifierFeatures());
-            double reg = net.lossTerms(net.template(), Nets.clips(dt, 2, MICRO, 1), Nets.oneHot(dt, 2, 3, 1),
-                    Nets.noise(dt, net, 2, 1))[2];
+            double reg = net.lossTerms(net.template(), TestNetworks.clips(dt, 2, MICRO, 1), TestNetworks.oneHot(dt, 2, 3, 1),
+                    TestNetworks.noise(dt, net, 2, 1))[2];
             assertEquals(expected, reg, 1e-10 * Math.abs(expected) + 1e-12, form.name());
         }
     }

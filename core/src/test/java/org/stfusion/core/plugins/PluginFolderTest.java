@@ -55,7 +55,7 @@ class PluginFolderTest {
         var provider = catalog.backbones().get("backbone.name", "test-plain");
         assertEquals(jar.toString(), catalog.backbones().source("test-plain"));
         assertNotSame(getClass().getClassLoader(), provider.getClass().getClassLoader(), "isolated loader");
-        assertTrue(catalog.backbones().names().contains("densenet3d"), "built-ins are still there");
+        assertTrue(catalog.backbones().names().contains(FixtureBackboneProvider.NAME), "built-ins are still there");
         PluginDescriptor row = catalog.describe().stream().filter(d -> d.name().equals("test-plain")).findFirst().orElseThrow();
         assertEquals(new PluginDescriptor("backbone", "test-plain", "unversioned", jar.toString(), "compiled by a test"), row);
     }
@@ -133,11 +133,11 @@ class PluginFolderTest {
     @Test
     void pluginTakingABuiltInNameIsADuplicateNamingBothSources() throws Exception {
         Path plugins = work.resolve("plugins");
-        Path jar = TestPluginJars.install(plainJar("copy.jar", "densenet3d"), plugins);
+        Path jar = TestPluginJars.install(plainJar("copy.jar", FixtureBackboneProvider.NAME), plugins);
         var e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
-        assertTrue(e.getMessage().startsWith("duplicate backbone name 'densenet3d'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("duplicate backbone name '" + FixtureBackboneProvider.NAME + "'"), e.getMessage());
         assertTrue(e.getMessage().contains(jar.toString()), e.getMessage());
-        String builtIn = PluginCatalog.discover(getClass().getClassLoader(), null).backbones().source("densenet3d");
+        String builtIn = PluginCatalog.discover(getClass().getClassLoader(), null).backbones().source(FixtureBackboneProvider.NAME);
         assertTrue(e.getMessage().contains(builtIn), e.getMessage());
     }
 
@@ -146,7 +146,7 @@ class PluginFolderTest {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Files.writeString(plugins.resolve("README.txt"), "drop plugin jars here");
         Files.createDirectories(plugins.resolve("sub.jar.d"));
-        assertTrue(PluginCatalog.discover(getClass().getClassLoader(), plugins).backbones().names().contains("densenet3d"));
+        assertTrue(PluginCatalog.discover(getClass().getClassLoader(), plugins).backbones().names().contains(FixtureBackboneProvider.NAME));
         assertTrue(NamedProvider.class.getModule().getLayer() == null, "these tests run on the class path");
     }
 }

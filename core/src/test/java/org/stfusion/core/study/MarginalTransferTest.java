@@ -10,7 +10,7 @@ import org.stfusion.api.report.PositionMarginal;
 
 class MarginalTransferTest {
     private static PositionMarginal position(String name, double s, double st, double both) {
-        return new PositionMarginal(name, 0.1, 0.1, 0.7, 0.7, Map.of("S", s, "ST", st, "S+ST", both), Map.of());
+        return new PositionMarginal(name, Map.of("S", 0.1, "ST", 0.1), Map.of("S", 0.7, "ST", 0.7), Map.of("S", s, "ST", st, "S+ST", both));
     }
 
     /** Lower half prefers S+ST, upper half ST (the paper's "locality" pattern) carries over by relative depth. */

@@ -21,6 +21,7 @@ import org.stfusion.api.data.Clip;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
+import org.stfusion.testkit.DatasetConformance;
 
 /** A miniature HMDB51: two classes with three clips each, one train, one test and one unused per split file. */
 class Hmdb51DatasetTest {
@@ -115,5 +116,10 @@ class Hmdb51DatasetTest {
         assertKeyError("dataset.split", PROVIDER, config("split", 0));
         assertKeyError("dataset.root", PROVIDER, config("root", null));
         assertKeyError("dataset.format", PROVIDER, config("format", "webm"));
+    }
+
+    @Test
+    void conformsToTheKit() {
+        DatasetConformance.verify(open(PROVIDER, config()), 10);
     }
 }

@@ -1,6 +1,7 @@
 package org.stfusion.datasets.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.stfusion.datasets.files.Configs.assertKeyError;
@@ -19,6 +20,7 @@ import org.stfusion.api.data.Clip;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
+import org.stfusion.testkit.DatasetConformance;
 
 /** A miniature Kinetics: two classes (one with spaces and brackets in its name), one clip gone from YouTube. */
 class KineticsDatasetTest {
@@ -115,5 +117,11 @@ class KineticsDatasetTest {
     void configErrorsNameTheKey() {
         assertKeyError("dataset.val", PROVIDER, config("val", "annotations/test.csv"));
         assertKeyError("dataset.videos", PROVIDER, config("videos", "train"));
+    }
+
+    @Test
+    void conformsToTheKitWithItsMissingClipReported() {
+        var report = DatasetConformance.verify(open(PROVIDER, config()), 10);
+        assertFalse(report.rejected().values().stream().allMatch(java.util.List::isEmpty), "the missing clip is reported");
     }
 }

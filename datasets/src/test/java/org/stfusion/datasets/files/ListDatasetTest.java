@@ -28,6 +28,7 @@ import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.testkit.DatasetConformance;
 
 class ListDatasetTest {
     private static final Color[] COLOURS = {Color.RED, Color.GREEN, Color.BLUE};
@@ -298,5 +299,15 @@ class ListDatasetTest {
             m = Math.min(m, v);
         }
         return m;
+    }
+
+    @Test
+    void conformsToTheKitAndReportsItsBrokenItems() throws IOException {
+        DatasetConformance.verify(open(PROVIDER, frames()), 10);
+        DatasetConformance.verify(open(PROVIDER, videos()), 10);
+        Files.write(root.resolve("videos/broken.avi"), new byte[] {0, 1, 2, 3});
+        MiniMedia.write(root.resolve("video_broken.txt"), "videos/train0.avi 0\nvideos/broken.avi 1\n");
+        var report = DatasetConformance.verify(open(PROVIDER, videos("train", "video_broken.txt")), 10);
+        assertEquals(1, report.unreadable().get(Split.TRAIN).size());
     }
 }

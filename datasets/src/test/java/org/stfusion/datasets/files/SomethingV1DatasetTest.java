@@ -20,6 +20,7 @@ import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.testkit.DatasetConformance;
 
 /** A miniature Something-Something V1: frame folders {@code <id>/00001.jpg}, ;-separated lists beside them. */
 class SomethingV1DatasetTest {
@@ -195,5 +196,10 @@ class SomethingV1DatasetTest {
         Map<String, Object> noRoot = config();
         noRoot.remove("root");
         assertKeyError("dataset.root", PROVIDER, noRoot);
+    }
+
+    @Test
+    void conformsToTheKit() {
+        DatasetConformance.verify(open(PROVIDER, config()), 10);
     }
 }

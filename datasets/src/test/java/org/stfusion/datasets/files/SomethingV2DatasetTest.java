@@ -19,6 +19,7 @@ import org.stfusion.api.data.Clip;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
+import org.stfusion.testkit.DatasetConformance;
 
 /**
  * A miniature Something-Something V2: VP9 WebM videos {@code <id>.webm} and the JSON label and split files of the
@@ -147,5 +148,10 @@ class SomethingV2DatasetTest {
     void configErrorsNameTheKey() {
         assertKeyError("dataset.train", PROVIDER, config("train", "something-something-v2-train.json"));
         assertKeyError("dataset.format", PROVIDER, config("format", "webm"));
+    }
+
+    @Test
+    void conformsToTheKit() {
+        DatasetConformance.verify(open(PROVIDER, config()), 10);
     }
 }

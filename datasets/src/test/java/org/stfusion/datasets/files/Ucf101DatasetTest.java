@@ -20,6 +20,7 @@ import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.testkit.DatasetConformance;
 
 /** A miniature UCF101: three classes, groups 01 (test in split 1) and 08 (train), official file quirks. */
 class Ucf101DatasetTest {
@@ -160,5 +161,12 @@ class Ucf101DatasetTest {
         assertKeyError("dataset.split", PROVIDER, config("split", 4));
         assertKeyError("dataset.splits", PROVIDER, config("splits", dir.resolve("none").toString()));
         assertKeyError("dataset.trainlist", PROVIDER, config("trainlist", "x"));
+    }
+
+    @Test
+    void conformsToTheKitAsVideosAndAsFramesWithMultiViewTesting() {
+        DatasetConformance.verify(open(PROVIDER, config()), 10);
+        DatasetConformance.verify(open(PROVIDER, config("root", frames.toString(), "format", "frames", "testClips", 2,
+                "testCrops", 3)), 10);
     }
 }

@@ -1,0 +1,232 @@
+package org.stfusion.core.eval;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.api.data.Dataset;
+import org.stfusion.api.data.Split;
+import org.stfusion.core.data.ClipBatches;
+import org.stfusion.core.engine.BnMode;
+import org.stfusion.core.engine.BuiltGraph;
+import org.stfusion.core.engine.GateMode;
+import org.stfusion.core.engine.GraphRunner;
+import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.run.RunRandom;
+
+/**
+ * Scores networks on the validation split with the template's weights and running statistics (no
+ * retraining, no rescaling; spec §7.8). Validation batches are decoded once and kept while they fit in
+ * {@code cacheBytes}, since every strategy is scored on the same clips.
+ */
+public final class Scorer implements AutoCloseable {
+    private static final long DEFAULT_CACHE_BYTES = 1L << 30;
+    private static final long RECALIBRATION_SEED = 17;
+
+    private final TemplateNetwork net;
+    private final Dataset dataset;
+    private final int batchSize;
+    private final int recalibrationBatches;
+    private final Clips clips;
+
+    /** The decoded clips every strategy is scored on, shared by the scorers made with {@link #recalibrating}. */
+    private static final class Clips {
+        final ClipBatches loader;
+        final boolean ownsLoader;
+        final boolean cache;
+        List<ClipBatches.Batch> validation;
+        List<INDArray> recalibration;
+
+        Clips(ClipBatches loader, boolean ownsLoader, boolean cache) {
+            this.loader = loader;
+            this.ownsLoader = ownsLoader;
+            this.cache = cache;
+        }
+    }
+
+    public Scorer(TemplateNetwork net, Dataset dataset, int batchSize) {
+        this(net, dataset, batchSize, 0);
+    }
+
+    /**
+     * With {@code recalibrationBatches > 0}, every strategy scored through {@link #score} first has its batch-norm
+     * statistics re-estimated on that many training batches (the same batches for every strategy); the
+     * template's own statistics are restored afterwards.
+     */
+    public Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches) {
+        this(net, dataset, batchSize, recalibrationBatches,
+                new Clips(new ClipBatches(dataset, net.store().dataType()), true, fitsCache(net, dataset)));
+    }
+
+    /** Reads clips through {@code loader}, which stays open when the scorer closes. */
+    public Scorer(TemplateNetwork net, Dataset dataset, ClipBatches loader, int batchSize, int recalibrationBatches) {
+        this(net, dataset, batchSize, recalibrationBatches, new Clips(loader, false, fitsCache(net, dataset)));
+    }
+
+    private Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches, Clips clips) {
+        this.net = net;
+        this.dataset = dataset;
+        this.batchSize = batchSize;
+        this.recalibrationBatches = recalibrationBatches;
+        this.clips = clips;
+    }
+
+    /** This scorer with another recalibration setting, sharing its decoded clips. */
+    public Scorer recalibrating(int batches) {
+        return batches == recalibrationBatches ? this : new Scorer(net, dataset, batchSize, batches, clips);
+    }
+
+    private static boolean fitsCache(TemplateNetwork net, Dataset dataset) {
+        var in = dataset.inputSpec();
+        long bytes = (long) dataset.size(Split.VALIDATION) * dataset.views(Split.VALIDATION) * in.channels()
+                * in.frames() * in.height() * in.width() * net.store().dataType().width();
+        return bytes <= DEFAULT_CACHE_BYTES;
+    }
+
+    /** Top-1 (and top-5 when there are more than 5 classes) of a result. */
+    public record Score(double top1, Double top5) {
+    }
+
+    /** Scores the template with hard masks: 0/1 per path gate, 0/1 per classifier feature. */
+    public Score score(boolean[] pathKeep, boolean[] featureKeep) {
+        return score(pathKeep, featureKeep, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #score(boolean[], boolean[])} on the first {@code items} validation clips only. */
+    public Score score(boolean[] pathKeep, boolean[] featureKeep, int items) {
+        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
+        Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
+        if (recalibrationBatches == 0) {
+            return evaluate(g, masks, items);
+        }
+        Map<String, INDArray> templateStatistics = net.recalibrate(recalibrationClips().iterator(), masks);
+        try {
+            return evaluate(g, masks, items);
+        } finally {
+            net.restoreStatistics(templateStatistics);
+        }
+    }
+
+    /** The first {@code recalibrationBatches} batches of a fixed shuffle of the training split. */
+    private List<INDArray> recalibrationClips() {
+        if (clips.recalibration == null) {
+            int[] order = new int[dataset.size(Split.TRAIN)];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            new RunRandom(RECALIBRATION_SEED).shuffle(order);
+            int items = Math.min(order.length, recalibrationBatches * batchSize);
+            List<INDArray> batches = new ArrayList<>();
+            clips.loader.iterate(Split.TRAIN, Arrays.copyOf(order, items), batchSize, RECALIBRATION_SEED)
+                    .forEachRemaining(b -> batches.add(b.clips()));
+            clips.recalibration = batches;
+        }
+        return clips.recalibration;
+    }
+
+    /** Top-1 of the template with every path and feature kept. */
+    public double allKeptTop1() {
+        boolean[] paths = new boolean[net.gates().size()];
+        Arrays.fill(paths, true);
+        boolean[] features = new boolean[net.template().classifierFeatures()];
+        Arrays.fill(features, true);
+        return score(paths, features).top1();
+    }
+
+    /** Top-1 of the ungated network with {@code paths} at every position (the warm-up network: all paths). */
+    public double fixedTop1(BitSet paths) {
+        return evaluate(net.fixedGraph(BnMode.RUNNING, paths), Map.of()).top1();
+    }
+
+    /** Top-1/top-5 of any graph over the validation split; {@code masks} are the inputs a HARD graph needs. */
+    public Score evaluate(BuiltGraph graph, Map<String, INDArray> masks) {
+        return evaluate(graph, masks, Integer.MAX_VALUE);
+    }
+
+    private Score evaluate(BuiltGraph graph, Map<String, INDArray> masks, int items) {
+        long top1 = 0;
+        long top5 = 0;
+        long n = 0;
+        boolean withTop5 = dataset.inputSpec().classes() > 5;
+        Iterator<ClipBatches.Batch> batches = batches();
+        while (batches.hasNext() && n < items) {
+            ClipBatches.Batch batch = batches.next();
+            if (n + batch.size() > items) {
+                batch = batch.first((int) (items - n));
+            }
+            INDArray logits = averageOverViews(GraphRunner.logits(graph, batch.clips(), masks), batch);
+            top1 += topKCorrect(logits, batch.labels(), 1);
+            if (withTop5) {
+                top5 += topKCorrect(logits, batch.labels(), 5);
+            }
+            n += batch.size();
+        }
+        if (n == 0) {
+            return new Score(Double.NaN, null);
+        }
+        return new Score(top1 / (double) n, withTop5 ? top5 / (double) n : null);
+    }
+
+    private Iterator<ClipBatches.Batch> batches() {
+        if (clips.validation != null) {
+            return clips.validation.iterator();
+        }
+        int[] order = new int[dataset.size(Split.VALIDATION)];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Iterator<ClipBatches.Batch> it = clips.loader.iterateViews(Split.VALIDATION, order, batchSize);
+        if (!clips.cache) {
+            return it;
+        }
+        List<ClipBatches.Batch> all = new ArrayList<>();
+        it.forEachRemaining(all::add);
+        clips.validation = all;
+        return all.iterator();
+    }
+
+    /**
+     * Multi-view evaluation: the class probabilities averaged over an item's views (the usual 10-clip x 3-crop
+     * protocol). Returns log-probabilities so that the ranking by top-k is that of the mean probability.
+     */
+    static INDArray averageOverViews(INDArray logits, ClipBatches.Batch batch) {
+        if (batch.views() == 1) {
+            return logits;
+        }
+        long classes = logits.size(1);
+        INDArray probabilities = org.nd4j.linalg.ops.transforms.Transforms.softmax(logits, true);
+        INDArray mean = probabilities.reshape('c', batch.size(), batch.views(), classes).mean(1);
+        return org.nd4j.linalg.ops.transforms.Transforms.log(mean, false);
+    }
+
+    /** How many rows have their label among the k highest logits (ties count against the label). */
+    public static long topKCorrect(INDArray logits, int[] labels, int k) {
+        long correct = 0;
+        int classes = (int) logits.size(1);
+        for (int i = 0; i < labels.length; i++) {
+            double target = logits.getDouble(i, labels[i]);
+            int higher = 0;
+            for (int c = 0; c < classes; c++) {
+                double v = logits.getDouble(i, c);
+                if (v > target || (v == target && c < labels[i])) {
+                    higher++;
+                }
+            }
+            if (higher < k) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    @Override
+    public void close() {
+        if (clips.ownsLoader) {
+            clips.loader.close();
+        }
+    }
+}

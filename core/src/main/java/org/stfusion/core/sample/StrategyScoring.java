@@ -1,0 +1,94 @@
+package org.stfusion.core.sample;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.stfusion.api.report.RunEvent;
+import org.stfusion.api.report.StrategyResult;
+import org.stfusion.core.config.SamplingSettings;
+import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.run.Provenance;
+
+/**
+ * Scores sampled strategies and the named ones (the same unit at every position: all-S, all-ST, all-S+ST with
+ * the two standard paths) on the validation split with the template's weights. Identical strategies are scored
+ * once; with successive halving, most are scored on a slice of the validation set only.
+ */
+public final class StrategyScoring {
+    private static final Logger LOG = LogManager.getLogger(StrategyScoring.class);
+
+    private final TemplateNetwork net;
+    private final Scorer scorer;
+    private final SamplingSettings settings;
+    private final int validationItems;
+    private final Consumer<RunEvent> events;
+
+    public StrategyScoring(TemplateNetwork net, Scorer scorer, SamplingSettings settings, int validationItems,
+                           Consumer<RunEvent> events) {
+        this.net = net;
+        this.scorer = scorer;
+        this.settings = settings;
+        this.validationItems = validationItems;
+        this.events = events;
+    }
+
+    /** Scores {@code drawn} and the named strategies; the sampled ones come back best first. */
+    public Scores score(List<StrategySampler.Drawn> drawn, Provenance provenance) {
+        List<BitSet> unitSets = StrategySampler.pathSubsets(net.paths().size());
+        int total = drawn.size() + unitSets.size();
+        events.accept(new RunEvent.ScoringStarted(total, validationItems));
+        long start = System.nanoTime();
+        Map<String, StrategySampler.Drawn> distinct = new LinkedHashMap<>();
+        drawn.forEach(d -> distinct.putIfAbsent(d.key(), d));
+        Map<String, Scorer.Score> scores = new HashMap<>();
+        Map<String, Integer> scoredOn = new HashMap<>();
+        Map<String, Object> halving = null;
+        if (settings.successiveHalving()) {
+            var outcome = SuccessiveHalving.run(new ArrayList<>(distinct.keySet()), validationItems,
+                    settings.halvingFirstSlice(),
+                    (k, items) -> scorer.score(distinct.get(k).pathKeep(), distinct.get(k).featureKeep(), items),
+                    k -> net.template().macsWith(distinct.get(k).pathKeep()));
+            scores.putAll(outcome.scores());
+            scoredOn.putAll(outcome.scoredItems());
+            halving = new LinkedHashMap<>();
+            halving.put("clipForwards", outcome.clipForwards());
+            halving.put("fullScoringClipForwards", outcome.fullClipForwards());
+            halving.put("saved", outcome.fullClipForwards() - outcome.clipForwards());
+            LOG.info("successive halving: {} clip forwards instead of {}", outcome.clipForwards(), outcome.fullClipForwards());
+        }
+        int done = 0;
+        List<StrategyResult> sampled = new ArrayList<>();
+        for (StrategySampler.Drawn d : drawn) {
+            Scorer.Score s = scores.computeIfAbsent(d.key(), x -> scorer.score(d.pathKeep(), d.featureKeep()));
+            int items = scoredOn.getOrDefault(d.key(), validationItems);
+            StrategyResult r = new StrategyResult(d.id(), d.seed(), StrategySampler.units(net, d.pathKeep()), s.top1(),
+                    s.top5(), net.template().macsWith(d.pathKeep()), items < validationItems ? items : null);
+            sampled.add(r);
+            events.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
+        }
+        Map<String, StrategyResult> named = new LinkedHashMap<>();
+        boolean[] allFeatures = StrategySampler.allFeatures(net);
+        for (BitSet unitSet : unitSets) {
+            boolean[] keep = StrategySampler.everywhere(net, unitSet);
+            String unit = StrategySampler.units(net, keep).get(0);
+            Scorer.Score s = scorer.score(keep, allFeatures);
+            StrategyResult r = new StrategyResult(unit, null, StrategySampler.units(net, keep), s.top1(), s.top5(),
+                    net.template().macsWith(keep));
+            named.put(unit, r);
+            events.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
+        }
+        // Strategies scored on the whole set rank first (successive halving stopped the others early).
+        sampled.sort(Comparator.comparingInt((StrategyResult r) -> r.scoredItems() == null ? Integer.MAX_VALUE : r.scoredItems())
+                .reversed().thenComparing(Comparator.comparingDouble(StrategyResult::top1).reversed())
+                .thenComparingLong(StrategyResult::macsPerClip).thenComparing(StrategyResult::id));
+        return new Scores(provenance, sampled, named, halving);
+    }
+}
