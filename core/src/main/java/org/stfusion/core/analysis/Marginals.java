@@ -7,7 +7,7 @@ import java.util.Map;
 import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.core.engine.PositionInfo;
-import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.network.TemplateNetwork;
 
 /**
  * Per-position marginals (paper Eq. 7, supp. S14-S17), keyed by the fusion units' names in the order of

@@ -11,11 +11,10 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.BnMode;
-import org.stfusion.core.engine.BuiltGraph;
 import org.stfusion.core.engine.GateMode;
-import org.stfusion.core.engine.GraphRunner;
 import org.stfusion.core.engine.GraphVariant;
-import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.network.BuiltGraph;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.RunRandom;
 
 /**
@@ -158,7 +157,7 @@ public final class Scorer implements AutoCloseable {
             if (n + batch.size() > items) {
                 batch = batch.first((int) (items - n));
             }
-            INDArray logits = averageOverViews(GraphRunner.logits(graph, batch.clips(), masks), batch);
+            INDArray logits = averageOverViews(graph.executor().logits(batch.clips(), masks), batch);
             top1 += topKCorrect(logits, batch.labels(), 1);
             if (withTop5) {
                 top5 += topKCorrect(logits, batch.labels(), 5);

@@ -10,7 +10,7 @@ import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.core.config.SamplingSettings;
 import org.stfusion.core.engine.GateInfo;
 import org.stfusion.core.engine.PositionInfo;
-import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.RunRandom;
 
 /**

@@ -13,8 +13,8 @@ import org.apache.logging.log4j.Logger;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.SamplingSettings;
-import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.Provenance;
 
 /**

@@ -7,9 +7,9 @@ import org.stfusion.api.data.Split;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.core.config.StudySettings;
 import org.stfusion.core.data.ClipBatches;
-import org.stfusion.core.engine.GraphRunner;
-import org.stfusion.core.engine.StandaloneNetwork;
+import org.stfusion.core.engine.GraphExecutor;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.run.UserException;
 import org.stfusion.core.train.SgdMomentum;
@@ -59,7 +59,7 @@ public final class FixedNetworkTrainer {
                 if (batch.size() < 2) {
                     continue;
                 }
-                GraphRunner.Step step = GraphRunner.trainStep(net.training(), net.store(), batch.clips(),
+                GraphExecutor.Step step = net.training().executor().trainStep(batch.clips(),
                         batch.oneHot(), Map.of());
                 if (!Double.isFinite(step.loss())) {
                     throw new UserException(stage + " epoch " + epoch + ": the loss is " + step.loss()

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.stfusion.core.engine.SameDiffNetworkBuilder;
-import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.engine.GateInputs;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.RunRandom;
 
 /** Fresh logistic noise for a relaxed-gate graph: per sample per path gate, per sample per classifier feature. */
@@ -21,6 +21,6 @@ public final class GateNoise {
                 a.putScalar(i, random.logistic());
             }
         }
-        return Map.of(SameDiffNetworkBuilder.PATH_NOISE, paths, SameDiffNetworkBuilder.FC_NOISE, features);
+        return Map.of(GateInputs.PATH_NOISE, paths, GateInputs.FC_NOISE, features);
     }
 }

@@ -18,10 +18,10 @@ import org.stfusion.api.report.RunEvent;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.BnMode;
-import org.stfusion.core.engine.BuiltGraph;
-import org.stfusion.core.engine.GraphRunner;
-import org.stfusion.core.engine.TemplateNetwork;
+import org.stfusion.core.engine.GraphExecutor;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.network.BuiltGraph;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.run.UserException;
@@ -132,7 +132,7 @@ public final class Trainer {
                 continue; // batch statistics of a single clip are degenerate
             }
             Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
-            GraphRunner.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
+            GraphExecutor.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
             if (!Double.isFinite(step.loss())) {
                 throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
                         + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr

@@ -14,9 +14,9 @@ import org.stfusion.api.model.NetworkBuilder;
 import org.stfusion.api.model.Tensor;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.core.engine.GateInfo;
-import org.stfusion.core.engine.TemplateNetwork;
-import org.stfusion.core.engine.VdpSettings;
 import org.stfusion.core.engine.TestNetworks;
+import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.network.TemplateNetwork;
 
 /** Marginals follow the fusion units by name, in the order of fusion.paths, whatever the units are. */
 class MarginalsTest {

@@ -17,6 +17,9 @@ import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.api.model.NetworkBuilder;
 import org.stfusion.api.model.Tensor;
+import org.stfusion.core.network.BuiltGraph;
+import org.stfusion.core.network.Engine;
+import org.stfusion.core.network.TemplateNetwork;
 
 /** The three fusion forms: a dropped path adds exactly zero, and what each gate's regulariser covers; relu6. */
 class FusionFormTest {
@@ -109,30 +112,31 @@ class FusionFormTest {
             }
         };
         var store = new ParameterStore(DataType.DOUBLE, 1);
-        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, FixedStrategy.of(p -> TestNetworks.bits(0))),
-                TestNetworks.paths(), VdpSettings.defaults(1)).build(net, scalar.clipShape(), 2);
+        NetworkGraph recorded = new GraphRecorder(store, GraphVariant.fixed(BnMode.BATCH, FixedStrategy.of(p -> TestNetworks.bits(0))),
+                TestNetworks.paths(), VdpSettings.defaults(1)).record(net, scalar.clipShape(), 2);
+        BuiltGraph g = new BuiltGraph(recorded, Engine.DEFAULT.compile(recorded, store));
         store.trainable().get("scale.weight").assign(1);
         store.trainable().get("fc.weight").assign(Nd4j.createFromArray(new double[][] {{1, -1}}));
         INDArray x = Nd4j.createFromArray(-3.0, 0.5, 5.0, 7.0).reshape(4, 1, 1, 1, 1);
-        INDArray logits = GraphRunner.logits(g, x, Map.of());
+        INDArray logits = g.executor().logits(x, Map.of());
         assertEquals(Nd4j.createFromArray(0.0, 0.5, 5.0, 6.0), logits.getColumn(0));
 
         INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {1, 0}, {0, 1}});
         INDArray w = store.trainable().get("scale.weight");
         for (double scale : new double[] {1.0, 0.7, 1.3}) {
             w.assign(scale);
-            double analytic = GraphRunner.trainStep(g, store, x, y, Map.of()).gradients().get("scale.weight").getDouble(0);
+            double analytic = g.executor().trainStep(x, y, Map.of()).gradients().get("scale.weight").getDouble(0);
             double h = 1e-6;
             w.assign(scale + h);
-            double up = GraphRunner.lossTerms(g, x, y, Map.of())[0];
+            double up = g.executor().lossTerms(x, y, Map.of())[0];
             w.assign(scale - h);
-            double down = GraphRunner.lossTerms(g, x, y, Map.of())[0];
+            double down = g.executor().lossTerms(x, y, Map.of())[0];
             assertEquals((up - down) / (2 * h), analytic, 1e-7, "scale " + scale);
             assertTrue(Math.abs(analytic) > 1e-3, "the samples inside (0, 6) pass a gradient");
         }
         // All samples outside [0, 6] after scaling: no gradient at all.
         w.assign(1);
         INDArray outside = Nd4j.createFromArray(-3.0, -1.0, 7.0, 9.0).reshape(4, 1, 1, 1, 1);
-        assertEquals(0.0, GraphRunner.trainStep(g, store, outside, y, Map.of()).gradients().get("scale.weight").getDouble(0));
+        assertEquals(0.0, g.executor().trainStep(outside, y, Map.of()).gradients().get("scale.weight").getDouble(0));
     }
 }

@@ -17,6 +17,8 @@ import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.SamplingSettings;
+import org.stfusion.core.network.BuiltGraph;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.sample.StrategySampler;
 
 /**

@@ -11,6 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.core.engine.GraphRecorder;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.network.TemplateNetwork;
 
 class TemplateNetworkTest {
     private static final InputSpec MICRO = new InputSpec(3, 4, 16, 16, 3);
@@ -36,8 +39,8 @@ class TemplateNetworkTest {
         for (int u = 0; u < 3; u++) {
             var store = new ParameterStore(DataType.FLOAT, 1);
             var fixed = units.get(u);
-            BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, p -> fixed), TestNetworks.paths(),
-                    VdpSettings.defaults(1000)).build(tiny(in), in.clipShape(), 10);
+            NetworkGraph g = new GraphRecorder(store, GraphVariant.fixed(BnMode.BATCH, p -> fixed), TestNetworks.paths(),
+                    VdpSettings.defaults(1000)).record(tiny(in), in.clipShape(), 10);
             assertEquals(expected[u], store.parameterCount(), "params of fixed unit " + fixed);
             assertEquals(gmacs[u], g.macs() / 1e9, 6e-7, "GMACs of fixed unit " + fixed);
         }
@@ -48,8 +51,8 @@ class TemplateNetworkTest {
     void densenet121MatchesPaperCounts() {
         InputSpec in = new InputSpec(3, 16, 112, 112, 174);
         var store = new ParameterStore(DataType.FLOAT, 1);
-        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, p -> TestNetworks.bits(0, 1)),
-                TestNetworks.paths(), VdpSettings.defaults(1000)).build(new DenseFixture(64, 32, 4, List.of(6, 12, 24, 16), 174),
+        NetworkGraph g = new GraphRecorder(store, GraphVariant.fixed(BnMode.RUNNING, p -> TestNetworks.bits(0, 1)),
+                TestNetworks.paths(), VdpSettings.defaults(1000)).record(new DenseFixture(64, 32, 4, List.of(6, 12, 24, 16), 174),
                 in.clipShape(), 174);
         assertEquals(21_404_526, store.parameterCount());
         assertEquals(30_538_315_776L, g.macs());

@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.core.network.TemplateNetwork;
 
 /** Small networks and inputs for core's tests (the networks are {@link DenseFixture}s). */
 public final class TestNetworks {
@@ -69,8 +70,8 @@ public final class TestNetworks {
             }
         }
         Map<String, INDArray> m = new HashMap<>();
-        m.put(SameDiffNetworkBuilder.PATH_NOISE, paths);
-        m.put(SameDiffNetworkBuilder.FC_NOISE, fc);
+        m.put(GateInputs.PATH_NOISE, paths);
+        m.put(GateInputs.FC_NOISE, fc);
         return m;
     }
 }

@@ -17,18 +17,18 @@ import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
 import org.stfusion.core.engine.BnMode;
-import org.stfusion.core.engine.BuiltGraph;
 import org.stfusion.core.engine.FixedStrategy;
 import org.stfusion.core.engine.GateInfo;
+import org.stfusion.core.engine.GateInputs;
 import org.stfusion.core.engine.GateMode;
-import org.stfusion.core.engine.GraphRunner;
+import org.stfusion.core.engine.GraphRecorder;
 import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.NetworkGraph;
 import org.stfusion.core.engine.ParameterStore;
 import org.stfusion.core.engine.PositionInfo;
-import org.stfusion.core.engine.SameDiffNetworkBuilder;
-import org.stfusion.core.engine.StandaloneNetwork;
-import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.network.StandaloneNetwork;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.train.SgdMomentum;
 
 /**
@@ -64,7 +64,7 @@ public final class BackboneConformance {
         INDArray y = oneHot(batch, input.classes());
 
         // 1. Shape.
-        INDArray logits = GraphRunner.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x,
+        INDArray logits = net.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x,
                 allOpen(net));
         check(Arrays.equals(logits.shape(), new long[] {batch, input.classes()}),
                 who + ": logits have shape " + Arrays.toString(logits.shape()) + ", expected [" + batch + ", " + input.classes() + "]");
@@ -79,7 +79,7 @@ public final class BackboneConformance {
 
         // 3. Gradients reach every θ.
         Map<String, INDArray> noise = noise(net, batch);
-        var step = GraphRunner.trainStep(net.template(), net.store(), x, y, noise);
+        var step = net.template().executor().trainStep(x, y, noise);
         List<String> thetas = new ArrayList<>(net.gates().stream().map(GateInfo::thetaName).toList());
         thetas.add(net.template().classifierTheta());
         for (String theta : thetas) {
@@ -89,7 +89,7 @@ public final class BackboneConformance {
 
         var sgd = new SgdMomentum(0.9);
         for (int i = 0; i < 2; i++) {
-            var s = GraphRunner.trainStep(net.template(), net.store(), clips(batch, input, 10 + i), y, noise(net, batch));
+            var s = net.template().executor().trainStep(clips(batch, input, 10 + i), y, noise(net, batch));
             check(Double.isFinite(s.loss()), who + ": training step " + (i + 1) + " gives loss " + s.loss());
             sgd.step(net.store().trainable(), s.gradients(), 0.05, 0);
         }
@@ -101,8 +101,8 @@ public final class BackboneConformance {
         // 4. All gates open == fixed S+ST network.
         BitSet all = new BitSet();
         all.set(0, paths.size());
-        INDArray fixed = GraphRunner.logits(net.fixedGraph(BnMode.RUNNING, all), x, Map.of());
-        INDArray open = GraphRunner.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x, allOpen(net));
+        INDArray fixed = net.logits(net.fixedGraph(BnMode.RUNNING, all), x, Map.of());
+        INDArray open = net.logits(net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x, allOpen(net));
         double diff = Transforms.abs(fixed.sub(open)).maxNumber().doubleValue();
         check(diff <= 1e-4 * Math.max(1, fixed.norm1Number().doubleValue() / fixed.length()),
                 who + ": the all-open template differs from the fixed S+ST network by " + diff);
@@ -136,8 +136,8 @@ public final class BackboneConformance {
         for (var e : net.store().trainable().entrySet()) {
             check(e.getValue().equals(again.store().trainable().get(e.getKey())), who + ": " + e.getKey() + " differs between two builds");
         }
-        INDArray first = GraphRunner.logits(again.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x, allOpen(again));
-        INDArray second = GraphRunner.logits(template(provider, settings, input, paths, 3)
+        INDArray first = again.logits(again.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x, allOpen(again));
+        INDArray second = again.logits(template(provider, settings, input, paths, 3)
                 .graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)), x, allOpen(again));
         check(first.equals(second), who + ": two networks built with the same seed give different outputs");
 
@@ -145,8 +145,8 @@ public final class BackboneConformance {
         for (int subset = 1; subset < (1 << paths.size()); subset++) {
             BitSet unit = BitSet.valueOf(new long[] {subset});
             var store = new ParameterStore(DataType.FLOAT, 1);
-            BuiltGraph fixed7 = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, FixedStrategy.of(p -> unit)),
-                    paths, VdpSettings.defaults(1)).build(provider.create(new PluginConfig("backbone", settings), input),
+            NetworkGraph fixed7 = new GraphRecorder(store, GraphVariant.fixed(BnMode.RUNNING, FixedStrategy.of(p -> unit)),
+                    paths, VdpSettings.defaults(1)).record(provider.create(new PluginConfig("backbone", settings), input),
                     input.clipShape(), input.classes());
             var recorded = ShapeRecordingNetworkBuilder.record(provider.create(new PluginConfig("backbone", settings), input),
                     input, paths, unit);
@@ -175,8 +175,8 @@ public final class BackboneConformance {
 
     private static Map<String, INDArray> noise(TemplateNetwork net, int batch) {
         // Moderate fixed noise so that every gate is partly open and its gradient is not vanishingly small.
-        return Map.of(SameDiffNetworkBuilder.PATH_NOISE, Nd4j.zeros(DataType.FLOAT, batch, net.gates().size()),
-                SameDiffNetworkBuilder.FC_NOISE, Nd4j.zeros(DataType.FLOAT, batch, net.template().classifierFeatures()));
+        return Map.of(GateInputs.PATH_NOISE, Nd4j.zeros(DataType.FLOAT, batch, net.gates().size()),
+                GateInputs.FC_NOISE, Nd4j.zeros(DataType.FLOAT, batch, net.template().classifierFeatures()));
     }
 
     private static INDArray clips(int batch, InputSpec in, long seed) {

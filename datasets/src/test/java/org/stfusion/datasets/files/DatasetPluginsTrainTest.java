@@ -34,9 +34,9 @@ import org.stfusion.api.model.InputSpec;
 import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.BnMode;
-import org.stfusion.core.engine.BuiltGraph;
-import org.stfusion.core.engine.TemplateNetwork;
 import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.network.BuiltGraph;
+import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.train.SgdMomentum;
 import org.stfusion.testkit.ForwardingDataset;
 

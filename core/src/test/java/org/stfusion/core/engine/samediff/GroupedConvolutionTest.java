@@ -1,4 +1,4 @@
-package org.stfusion.core.engine;
+package org.stfusion.core.engine.samediff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +23,14 @@ import org.stfusion.api.model.Kernel3;
 import org.stfusion.api.model.NetworkBuilder;
 import org.stfusion.api.model.Shape;
 import org.stfusion.api.model.Tensor;
+import org.stfusion.core.engine.BnMode;
+import org.stfusion.core.engine.FixedStrategy;
+import org.stfusion.core.engine.GraphRecorder;
+import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.engine.ParameterStore;
+import org.stfusion.core.engine.TestNetworks;
+import org.stfusion.core.engine.VdpSettings;
 
 /**
  * Every construction of a grouped or depthwise convolution equals the concatenation of per-group plain
@@ -206,14 +214,14 @@ class GroupedConvolutionTest {
             }
         };
         var store = new ParameterStore(DataType.FLOAT, 1);
-        BuiltGraph g = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, FixedStrategy.of(p -> TestNetworks.bits(0))),
-                TestNetworks.paths(), VdpSettings.defaults(1)).build(net, in.clipShape(), 2);
+        NetworkGraph g = new GraphRecorder(store, GraphVariant.fixed(BnMode.RUNNING, FixedStrategy.of(p -> TestNetworks.bits(0))),
+                TestNetworks.paths(), VdpSettings.defaults(1)).record(net, in.clipShape(), 2);
         assertArrayEquals(new long[] {1, 3, 3, 2, 12}, store.trainable().get("grouped.weight").shape());
         assertArrayEquals(new long[] {1, 3, 3, 1, 12}, store.trainable().get("depthwise.weight").shape());
         assertEquals(3 * 8 + 12 * 2 * 9 + 12 * 9 + 12 * 2 + 2, store.parameterCount());
         long voxels = 2 * 4 * 4;
         assertEquals(2 * 64 * 3 * 8 + voxels * 12 * 2 * 9 + voxels * 12 * 9 + 12 * 2, g.macs());
-        INDArray logits = GraphRunner.logits(g, random(DataType.FLOAT, new long[] {2, 3, 2, 8, 8}, 1), Map.of());
+        INDArray logits = new SameDiffExecutor(g, store).logits(random(DataType.FLOAT, new long[] {2, 3, 2, 8, 8}, 1), Map.of());
         assertArrayEquals(new long[] {2, 2}, logits.shape());
     }
 }

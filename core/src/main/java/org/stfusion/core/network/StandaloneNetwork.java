@@ -1,10 +1,17 @@
-package org.stfusion.core.engine;
+package org.stfusion.core.network;
 
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.core.engine.BnMode;
+import org.stfusion.core.engine.FixedStrategy;
+import org.stfusion.core.engine.GraphRecorder;
+import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.engine.ParameterStore;
+import org.stfusion.core.engine.VdpSettings;
 
 /**
  * A fixed-strategy network on its own weights: only the paths of its unit at each position exist, there are
@@ -18,12 +25,19 @@ public final class StandaloneNetwork {
 
     public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,
                              DataType dataType, long seed) {
+        this(backbone, input, paths, pathsAt, dataType, seed, Engine.DEFAULT);
+    }
+
+    public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,
+                             DataType dataType, long seed, Engine engine) {
         store = new ParameterStore(dataType, seed);
         VdpSettings unused = VdpSettings.defaults(1);
-        training = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.BATCH, pathsAt), paths, unused)
-                .build(backbone, input.clipShape(), input.classes());
-        evaluation = new SameDiffNetworkBuilder(store, GraphVariant.fixed(BnMode.RUNNING, pathsAt), paths, unused)
-                .build(backbone, input.clipShape(), input.classes());
+        NetworkGraph train = new GraphRecorder(store, GraphVariant.fixed(BnMode.BATCH, pathsAt), paths, unused)
+                .record(backbone, input.clipShape(), input.classes());
+        NetworkGraph eval = new GraphRecorder(store, GraphVariant.fixed(BnMode.RUNNING, pathsAt), paths, unused)
+                .record(backbone, input.clipShape(), input.classes());
+        training = new BuiltGraph(train, engine.compile(train, store));
+        evaluation = new BuiltGraph(eval, engine.compile(eval, store));
     }
 
     public ParameterStore store() {

@@ -1,4 +1,4 @@
-package org.stfusion.core.engine;
+package org.stfusion.core.engine.samediff;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

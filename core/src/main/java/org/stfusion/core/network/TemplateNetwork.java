@@ -1,9 +1,7 @@
-package org.stfusion.core.engine;
+package org.stfusion.core.network;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,6 +10,18 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.core.engine.BnMode;
+import org.stfusion.core.engine.FixedStrategy;
+import org.stfusion.core.engine.GateInfo;
+import org.stfusion.core.engine.GateInputs;
+import org.stfusion.core.engine.GateMode;
+import org.stfusion.core.engine.GraphExecutor;
+import org.stfusion.core.engine.GraphRecorder;
+import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.engine.ParameterStore;
+import org.stfusion.core.engine.PositionInfo;
+import org.stfusion.core.engine.VdpSettings;
 
 /**
  * A backbone's network over one set of weights, seen through several graphs: the v-DropPath training
@@ -24,11 +34,17 @@ public final class TemplateNetwork {
     private final List<FusionPath> paths;
     private final VdpSettings vdp;
     private final ParameterStore store;
+    private final Engine engine;
     private final Map<Object, BuiltGraph> graphs = new HashMap<>();
     private final BuiltGraph template;
 
     public TemplateNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, VdpSettings vdp,
                            DataType dataType, long seed) {
+        this(backbone, input, paths, vdp, dataType, seed, Engine.DEFAULT);
+    }
+
+    public TemplateNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, VdpSettings vdp,
+                           DataType dataType, long seed, Engine engine) {
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("at least one fusion path is needed");
         }
@@ -36,6 +52,7 @@ public final class TemplateNetwork {
         this.input = input;
         this.paths = List.copyOf(paths);
         this.vdp = vdp;
+        this.engine = engine;
         this.store = new ParameterStore(dataType, seed);
         // The training graph creates every template weight, so it is built first and defines the layout.
         this.template = graph(GraphVariant.template(GateMode.RELAXED, BnMode.BATCH));
@@ -76,8 +93,7 @@ public final class TemplateNetwork {
         if (key != null && graphs.containsKey(key)) {
             return graphs.get(key);
         }
-        BuiltGraph g = new SameDiffNetworkBuilder(store, variant, paths, vdp)
-                .build(backbone, input.clipShape(), input.classes());
+        BuiltGraph g = build(variant);
         if (key != null) {
             graphs.put(key, g);
         }
@@ -87,14 +103,22 @@ public final class TemplateNetwork {
     /** A fixed network with the given path set at every position (e.g. all paths = the S+ST network). */
     public BuiltGraph fixedGraph(BnMode bn, BitSet pathsEverywhere) {
         Object key = List.of("fixed", bn, pathsEverywhere);
-        return graphs.computeIfAbsent(key, k -> new SameDiffNetworkBuilder(store,
-                GraphVariant.fixed(bn, pos -> pathsEverywhere), paths, vdp).build(backbone, input.clipShape(), input.classes()));
+        return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixed(bn, pos -> pathsEverywhere)));
     }
 
     /** A fixed network with a path set (and possibly layer and source choices) per position. */
     public BuiltGraph fixedGraph(BnMode bn, FixedStrategy strategy) {
-        return new SameDiffNetworkBuilder(store, GraphVariant.fixed(bn, strategy), paths, vdp)
-                .build(backbone, input.clipShape(), input.classes());
+        return build(GraphVariant.fixed(bn, strategy));
+    }
+
+    private BuiltGraph build(GraphVariant variant) {
+        NetworkGraph graph = new GraphRecorder(store, variant, paths, vdp).record(backbone, input.clipShape(), input.classes());
+        return new BuiltGraph(graph, engine.compile(graph, store));
+    }
+
+    /** The engine that runs this network's graphs. */
+    public Engine engine() {
+        return engine;
     }
 
     /** Current drop probabilities p = sigmoid(θ) of the path gates, in strategy order. */
@@ -111,19 +135,19 @@ public final class TemplateNetwork {
         return sigmoid(store.trainable().get(template.classifierTheta()).getDouble(0));
     }
 
-    /** One training step of {@code graph} on this network's weights; see {@link GraphRunner#trainStep}. */
-    public GraphRunner.Step trainStep(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
-        return GraphRunner.trainStep(graph, store, clips, oneHot, gateInputs);
+    /** One training step of {@code graph} on this network's weights; see {@link GraphExecutor#trainStep}. */
+    public GraphExecutor.Step trainStep(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
+        return graph.executor().trainStep(clips, oneHot, gateInputs);
     }
 
     /** Loss terms only (no gradient, no running-statistics update); for tests and checks. */
     public double[] lossTerms(BuiltGraph graph, INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs) {
-        return GraphRunner.lossTerms(graph, clips, oneHot, gateInputs);
+        return graph.executor().lossTerms(clips, oneHot, gateInputs);
     }
 
     /** Logits of {@code graph} for a batch; {@code gateInputs} holds the masks of a HARD graph. */
     public INDArray logits(BuiltGraph graph, INDArray clips, Map<String, INDArray> gateInputs) {
-        return GraphRunner.logits(graph, clips, gateInputs);
+        return graph.executor().logits(clips, gateInputs);
     }
 
     /**
@@ -134,24 +158,16 @@ public final class TemplateNetwork {
      */
     public Map<String, INDArray> recalibrate(java.util.Iterator<INDArray> batches, Map<String, INDArray> masks) {
         BuiltGraph graph = graph(GraphVariant.template(GateMode.HARD, BnMode.BATCH));
-        List<String> outputs = new ArrayList<>();
-        for (String bn : graph.batchNorms()) {
-            outputs.add(bn + ".batchMean");
-            outputs.add(bn + ".batchVar");
-        }
         Map<String, INDArray> sums = new HashMap<>();
         int n = 0;
         while (batches.hasNext()) {
             INDArray clips = batches.next();
-            Map<String, INDArray> ph = new HashMap<>(masks);
-            ph.put(SameDiffNetworkBuilder.INPUT, clips);
-            Map<String, INDArray> out = graph.sd().output(ph, outputs);
             long voxels = clips.length() / clips.size(1);
             double unbias = voxels > 1 ? (double) voxels / (voxels - 1) : 1.0;
-            for (String bn : graph.batchNorms()) {
-                sums.merge(bn + ".runningMean", out.get(bn + ".batchMean").dup(), INDArray::addi);
-                sums.merge(bn + ".runningVar", out.get(bn + ".batchVar").mul(unbias), INDArray::addi);
-            }
+            graph.executor().batchStatistics(clips, masks).forEach((bn, stats) -> {
+                sums.merge(bn + ".runningMean", stats[0].dup(), INDArray::addi);
+                sums.merge(bn + ".runningVar", stats[1].mul(unbias), INDArray::addi);
+            });
             n++;
         }
         Map<String, INDArray> previous = new HashMap<>();
@@ -161,7 +177,7 @@ public final class TemplateNetwork {
         for (var e : sums.entrySet()) {
             INDArray target = store.state().get(e.getKey());
             previous.put(e.getKey(), target.dup());
-            target.assign(e.getValue().divi(n).castTo(target.dataType()));
+            target.assign(e.getValue().divi(n).castTo(target.dataType()).reshape(target.shape()));
         }
         return previous;
     }
@@ -182,7 +198,7 @@ public final class TemplateNetwork {
         for (int i = 0; i < featureKeep.length; i++) {
             features.putScalar(0, i, featureKeep[i] ? 1 : 0);
         }
-        return Map.of(SameDiffNetworkBuilder.PATH_KEEP, paths, SameDiffNetworkBuilder.FC_KEEP, features);
+        return Map.of(GateInputs.PATH_KEEP, paths, GateInputs.FC_KEEP, features);
     }
 
     static double sigmoid(double x) {

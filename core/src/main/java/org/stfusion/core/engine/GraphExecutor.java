@@ -1,0 +1,33 @@
+package org.stfusion.core.engine;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs one {@link NetworkGraph} over the arrays of its {@link ParameterStore}. Gate inputs are named as in
+ * {@link GateInputs}: logistic noise for a RELAXED graph, 0/1 masks for a HARD one, nothing otherwise.
+ */
+public interface GraphExecutor {
+
+    /** Outputs of one training step: loss terms, logits, and the gradient of every trained array the graph uses. */
+    record Step(double loss, double crossEntropy, double regulariser, INDArray logits, Map<String, INDArray> gradients) {
+    }
+
+    /**
+     * Forward and backward on one batch of a batch-statistics graph, then the batch statistics folded into the
+     * running statistics (momentum 0.1, unbiased variance). Gradients stay valid until the next call.
+     */
+    Step trainStep(INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs);
+
+    /** Loss, cross-entropy and regulariser of a batch, without gradients or statistics updates. */
+    double[] lossTerms(INDArray clips, INDArray oneHot, Map<String, INDArray> gateInputs);
+
+    /** Logits [batch, classes] (a fresh array). */
+    INDArray logits(INDArray clips, Map<String, INDArray> gateInputs);
+
+    /**
+     * The batch mean and biased variance, each [1, C, 1, 1, 1], of every batch norm of a batch-statistics graph
+     * for one forward pass; nothing is updated.
+     */
+    Map<String, INDArray[]> batchStatistics(INDArray clips, Map<String, INDArray> gateInputs);
+}
