@@ -386,9 +386,10 @@ class ExperimentTest {
         Path dir = tmp.resolve("diverge");
         run(catalog(), config(List.of("sampling.count=0", "training.vdpEpochs=1")), dir, false);
         byte[] before = Files.readAllBytes(dir.resolve("checkpoints/last.zip"));
-        UserException e = assertThrows(UserException.class, () -> run(catalog(),
-                config(List.of("sampling.count=0", "training.vdpEpochs=2", "training.lr=100")), dir, true));
-        assertTrue(e.getMessage().contains("lower training.lr"), e.getMessage());
+        // A second warm-up epoch at the highest learning rate the config allows blows the unnormalised classifier up.
+        UserException e = assertThrows(UserException.class, () -> run(catalog(), config(List.of("sampling.count=0",
+                "training.vdpEpochs=1", "training.warmupEpochs=2", "training.warmupLr=100")), dir, true));
+        assertTrue(e.getMessage().contains("lower training.warmupLr"), e.getMessage());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("checkpoints/last.zip"))),
                 "the last good checkpoint is untouched");
     }

@@ -12,6 +12,7 @@ import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.run.UserException;
+import org.stfusion.core.train.Divergence;
 import org.stfusion.core.train.SgdMomentum;
 
 /** Trains a fixed-strategy network from scratch: SGD with momentum and weight decay, step learning rate. */
@@ -61,7 +62,7 @@ public final class FixedNetworkTrainer {
                 }
                 GraphExecutor.Step step = net.training().executor().trainStep(batch.clips(),
                         batch.oneHot(), Map.of());
-                if (!Double.isFinite(step.loss())) {
+                if (Divergence.diverged(step)) {
                     throw new UserException(stage + " epoch " + epoch + ": the loss is " + step.loss()
                             + "; lower study.lr (now " + lr + ")");
                 }

@@ -133,7 +133,7 @@ public final class Trainer {
             }
             Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
             GraphExecutor.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
-            if (!Double.isFinite(step.loss())) {
+            if (Divergence.diverged(step)) {
                 throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
                         + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr
                         + ") and resume from the last checkpoint with --resume");

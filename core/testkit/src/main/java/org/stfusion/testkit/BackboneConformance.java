@@ -27,6 +27,8 @@ import org.stfusion.core.engine.NetworkGraph;
 import org.stfusion.core.engine.ParameterStore;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.network.Engine;
+import org.stfusion.core.network.EngineEquivalence;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.train.SgdMomentum;
@@ -44,7 +46,10 @@ import org.stfusion.core.train.SgdMomentum;
  *   <li>a strategy materialises as a standalone network that reads back as the same strategy;</li>
  *   <li>the same seed gives the same weights and the same outputs;</li>
  *   <li>{@link ShapeRecordingNetworkBuilder} counts the parameters, MACs and positions the engine builds for
- *       every unit set.</li>
+ *       every unit set;</li>
+ *   <li>the planned engine computes what the SameDiff reference computes (in double precision): forward
+ *       outputs, loss terms, every gradient including the drop-rate logits, running statistics, evaluation
+ *       with dropped paths and recalibration statistics.</li>
  * </ol>
  */
 public final class BackboneConformance {
@@ -156,6 +161,11 @@ public final class BackboneConformance {
                             + fixed7.macs() + " MACs, " + fixed7.positions().size() + " positions; the shape recorder counts "
                             + recorded.parameters() + ", " + recorded.macs() + ", " + recorded.positions().size());
         }
+        // 8. Both engines agree.
+        List<String> diffs = EngineEquivalence.compare(engine -> new TemplateNetwork(provider.create(
+                new PluginConfig("backbone", settings), input), input, paths, VdpSettings.defaults(100), DataType.DOUBLE, 3,
+                engine), Engine.SAMEDIFF, Engine.PLANNED, 2, 1e-8, 11);
+        check(diffs.isEmpty(), who + ": the planned engine differs from the SameDiff reference: " + String.join("; ", diffs));
         return new Report(positions.size(), net.gates().size(), net.store().parameterCount(), net.template().macs());
     }
 

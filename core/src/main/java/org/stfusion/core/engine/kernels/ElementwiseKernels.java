@@ -1,0 +1,89 @@
+package org.stfusion.core.engine.kernels;
+
+import static org.stfusion.core.engine.kernels.ChunkMath.G;
+import static org.stfusion.core.engine.kernels.ChunkMath.OUT;
+import static org.stfusion.core.engine.kernels.ChunkMath.WIDTH;
+import static org.stfusion.core.engine.kernels.ChunkMath.X;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * In-place elementwise ops in Java for [N, C, ...] activations, channel-slice views included. ND4J's
+ * relu, relu_bp, add and assign fall back to a per-element index loop on such views and are then
+ * 40-80 times slower; relu_bp is slow even on contiguous arrays (see the measurements in the report).
+ * Same layout rules and threading as {@link BatchNormKernels}.
+ */
+public final class ElementwiseKernels {
+
+    /** Smallest amount of elements worth handing to another thread. */
+    private static final int MIN_PIECE = 16 * 1024;
+
+    private ElementwiseKernels() {
+    }
+
+    /** x = max(x, 0). */
+    public static void relu(INDArray x) {
+        ChannelRuns a = ChannelRuns.of(x);
+        eachChunk(a, (k, n, c, from, len) -> {
+            k.load(a, n, c, from, len, X);
+            k.relu(len);
+            k.store(OUT, a, n, c, from, len);
+        });
+    }
+
+    /**
+     * grad = grad where {@code activation} > 0, else 0. {@code activation} may be the ReLU's input or
+     * its output; it is shaped like {@code grad}, with any layout.
+     */
+    public static void reluBackward(INDArray activation, INDArray grad) {
+        ChannelRuns g = ChannelRuns.of(grad);
+        ChannelRuns a = ChannelRuns.like(activation, grad, "activation");
+        eachChunk(g, (k, n, c, from, len) -> {
+            k.load(a, n, c, from, len, X);
+            k.load(g, n, c, from, len, G);
+            k.reluGradient(len);
+            k.store(OUT, g, n, c, from, len);
+        });
+    }
+
+    /** y += x; x is shaped like y, with any layout. */
+    public static void addInPlace(INDArray y, INDArray x) {
+        ChannelRuns out = ChannelRuns.of(y);
+        ChannelRuns in = ChannelRuns.like(x, y, "x");
+        eachChunk(out, (k, n, c, from, len) -> {
+            k.load(out, n, c, from, len, X);
+            k.load(in, n, c, from, len, G);
+            k.sum(len);
+            k.store(OUT, out, n, c, from, len);
+        });
+    }
+
+    public static void zero(INDArray x) {
+        ChannelRuns a = ChannelRuns.of(x);
+        eachChunk(a, (k, n, c, from, len) -> {
+            k.clearOut(len);
+            k.store(OUT, a, n, c, from, len);
+        });
+    }
+
+    @FunctionalInterface
+    private interface ChunkOp {
+        void apply(ChunkMath k, int n, int c, int from, int len);
+    }
+
+    /** Runs {@code op} over every chunk of every (n, c) run of {@code layout}, runs split across threads. */
+    private static void eachChunk(ChannelRuns layout, ChunkOp op) {
+        int channels = layout.channels;
+        int run = layout.run;
+        Parallel.forRange(layout.batch * channels, Math.max(1, MIN_PIECE / Math.max(1, run)), (r0, r1) -> {
+            ChunkMath k = ChunkMath.forThread(layout);
+            for (int r = r0; r < r1; r++) {
+                int n = r / channels;
+                int c = r % channels;
+                for (int from = 0; from < run; from += WIDTH) {
+                    op.apply(k, n, c, from, Math.min(WIDTH, run - from));
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,170 @@
+package org.stfusion.core.engine.kernels;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Thin wrappers over ND4J native ops that write into caller-provided arrays (nothing is allocated for
+ * outputs). Activations are NCDHW; conv weights are [kD, kH, kW, iC, oC]; 3-element arrays are
+ * (depth, height, width). Dilation is always 1 and padding is explicit (no SAME mode).
+ */
+public final class NativeOps {
+
+    /** libnd4j's data-format iArg: 0 = NCDHW (the default of Conv3DConfig is NDHWC, so always pass it). */
+    private static final int NCDHW = 0;
+    /** avgpool3dnew's iArg 13: 0 divides by the cells inside the input (count_include_pad=False), 1 by the window. */
+    private static final int AVG_EXCLUDE_PADDING = 0;
+
+    private NativeOps() {
+    }
+
+    /** y = conv3d(x, w), no bias. */
+    public static void conv3d(INDArray x, INDArray w, int[] stride, int[] padding, INDArray y) {
+        exec("conv3dnew", new INDArray[] {x, w}, new INDArray[] {y}, convArgs(w, stride, padding));
+    }
+
+    /** Input and weight gradients of {@link #conv3d}; {@code gradW} is overwritten, not accumulated. */
+    public static void conv3dBackward(INDArray x, INDArray w, INDArray gradY, int[] stride, int[] padding,
+                                      INDArray gradX, INDArray gradW) {
+        exec("conv3dnew_bp", new INDArray[] {x, w, gradY}, new INDArray[] {gradX, gradW}, convArgs(w, stride, padding));
+    }
+
+    public static void maxPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
+        exec("maxpool3dnew", new INDArray[] {x}, new INDArray[] {y}, poolArgs(kernel, stride, padding, 0));
+    }
+
+    /** {@code gradX} is overwritten; the gradient goes to the (first) maximum of each window. */
+    public static void maxPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
+                                         INDArray gradX) {
+        exec("maxpool3dnew_bp", new INDArray[] {x, gradY}, new INDArray[] {gradX}, poolArgs(kernel, stride, padding, 0));
+    }
+
+    /** Average pooling that divides by the number of cells inside the input (padding not counted). */
+    public static void avgPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
+        exec("avgpool3dnew", new INDArray[] {x}, new INDArray[] {y},
+                poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
+    }
+
+    /** {@code gradX} is overwritten. */
+    public static void avgPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
+                                         INDArray gradX) {
+        exec("avgpool3dnew_bp", new INDArray[] {x, gradY}, new INDArray[] {gradX},
+                poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
+    }
+
+    /** y[N, K] = x[N, C] w[C, K] + bias[K] (bias may be null). */
+    public static void linear(INDArray x, INDArray w, INDArray bias, INDArray y) {
+        matmul(x, w, false, false, y);
+        if (bias != null) {
+            y.addiRowVector(bias);
+        }
+    }
+
+    /**
+     * Gradients of {@link #linear}, each overwritten: gradX = gradY w^T, gradW = x^T gradY,
+     * gradBias = the column sums of gradY. {@code gradX} and {@code gradBias} may be null when not needed.
+     */
+    public static void linearBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW,
+                                      INDArray gradBias) {
+        if (gradX != null) {
+            matmul(gradY, w, false, true, gradX);
+        }
+        matmul(x, gradY, true, false, gradW);
+        if (gradBias != null) {
+            gradY.sum(gradBias, 0);
+        }
+    }
+
+    /** x = max(x, 0) in place. */
+    public static void relu(INDArray x) {
+        exec("relu", new INDArray[] {x}, new INDArray[] {x}, null, 0.0);
+    }
+
+    /**
+     * grad = grad where {@code activation} > 0, else 0, in place. {@code activation} may be the ReLU's
+     * input or its output: both are positive at the same places.
+     */
+    public static void reluBackward(INDArray activation, INDArray grad) {
+        exec("relu_bp", new INDArray[] {activation, grad}, new INDArray[] {grad}, null, 0.0);
+    }
+
+    /** y += x. */
+    public static void addInPlace(INDArray y, INDArray x) {
+        y.addi(x);
+    }
+
+    public static void zero(INDArray x) {
+        x.assign(0);
+    }
+
+    /**
+     * Mean over the batch of the softmax cross-entropy of {@code logits} [N, K] against one-hot (or
+     * any probability) {@code labels} [N, K]; writes dLoss/dLogits = (softmax - labels) / N into
+     * {@code gradLogits} (which may be {@code logits}) and returns the loss.
+     */
+    public static double softmaxCrossEntropy(INDArray logits, INDArray labels, INDArray gradLogits) {
+        int n = (int) logits.size(0);
+        int k = (int) logits.size(1);
+        if (gradLogits.rank() != 2 || gradLogits.size(0) != n || gradLogits.size(1) != k) {
+            throw new IllegalArgumentException("gradLogits must have shape [" + n + ", " + k + "], got "
+                    + Arrays.toString(gradLogits.shape()));
+        }
+        double[] z = new double[n * k];
+        double[] t = new double[n * k];
+        SmallArrays.readMatrix(logits, n, k, "logits", z);
+        SmallArrays.readMatrix(labels, n, k, "labels", t);
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            int row = i * k;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, z[row + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z[row + j] - max);
+            }
+            double logSum = max + Math.log(sum);
+            for (int j = 0; j < k; j++) {
+                double logP = z[row + j] - logSum;
+                loss -= t[row + j] * logP;
+                z[row + j] = (Math.exp(logP) - t[row + j]) / n;
+            }
+        }
+        SmallArrays.writeMatrix(z, gradLogits);
+        return loss / n;
+    }
+
+    /** c = op(a) op(b) through the "matmul" op; Nd4j.gemm refuses an output that is a view. */
+    private static void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray c) {
+        exec("matmul", new INDArray[] {a, b}, new INDArray[] {c},
+                new int[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, 1.0, 0.0);
+    }
+
+    private static int[] convArgs(INDArray w, int[] stride, int[] padding) {
+        if (w.rank() != 5) {
+            throw new IllegalArgumentException("conv3d weights must be [kD, kH, kW, iC, oC], got "
+                    + Arrays.toString(w.shape()));
+        }
+        return new int[] {(int) w.size(0), (int) w.size(1), (int) w.size(2), stride[0], stride[1], stride[2],
+                padding[0], padding[1], padding[2], 1, 1, 1, 0, NCDHW};
+    }
+
+    private static int[] poolArgs(int[] kernel, int[] stride, int[] padding, int extra) {
+        return new int[] {kernel[0], kernel[1], kernel[2], stride[0], stride[1], stride[2],
+                padding[0], padding[1], padding[2], 1, 1, 1, 0, extra, NCDHW};
+    }
+
+    private static void exec(String op, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
+        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(in).addOutputs(out);
+        if (iArgs != null) {
+            b.addIntegerArguments(iArgs);
+        }
+        if (tArgs.length > 0) {
+            b.addFloatingPointArguments(Arrays.stream(tArgs).boxed().toArray(Double[]::new));
+        }
+        Nd4j.exec(b.build());
+    }
+}

@@ -1,0 +1,180 @@
+package org.stfusion.core.engine.planned;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.core.engine.GateInputs;
+import org.stfusion.core.engine.GateMode;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.engine.ParameterStore;
+
+/**
+ * The keep values of one call's gates, per sample: the relaxed Bernoulli {@code 1 - sigmoid((θ + L)/τ)} from the
+ * fed logistic noise L in RELAXED graphs, the fed 0/1 masks in HARD graphs (the same for every sample), 1 in
+ * graphs without gates. Collects dLoss/dkeep during the backward pass and turns it into dLoss/dθ.
+ */
+final class Gates {
+    private final NetworkGraph graph;
+    private final int batch;
+    private final GateMode mode;
+    /** [batch][gate]: keep values; for RELAXED also s = sigmoid((θ + L)/τ) and dLoss/dkeep. */
+    private final double[][] keep;
+    private final double[][] sigmoid;
+    private final double[][] dKeep;
+    /** [batch][feature] for the classifier's gate. */
+    private final double[][] featureKeep;
+    private final double[][] featureSigmoid;
+    private final double[][] dFeatureKeep;
+
+    Gates(NetworkGraph graph, ParameterStore store, Map<String, INDArray> inputs, int batch) {
+        this.graph = graph;
+        this.batch = batch;
+        this.mode = graph.variant().gates();
+        int g = graph.gates().size();
+        int f = graph.classifierFeatures();
+        keep = new double[batch][g];
+        featureKeep = new double[batch][f];
+        if (mode == GateMode.RELAXED) {
+            sigmoid = new double[batch][g];
+            featureSigmoid = new double[batch][f];
+            dKeep = new double[batch][g];
+            dFeatureKeep = new double[batch][f];
+            double tau = graph.vdp().temperature();
+            INDArray noise = required(inputs, GateInputs.PATH_NOISE);
+            for (int j = 0; j < g; j++) {
+                double theta = store.trainable().get(graph.gates().get(j).thetaName()).getDouble(0);
+                for (int n = 0; n < batch; n++) {
+                    double s = sigmoid((theta + noise.getDouble(n, j)) / tau);
+                    sigmoid[n][j] = s;
+                    keep[n][j] = 1 - s;
+                }
+            }
+            if (graph.classifierTheta() != null) {
+                INDArray fcNoise = required(inputs, GateInputs.FC_NOISE);
+                double theta = store.trainable().get(graph.classifierTheta()).getDouble(0);
+                for (int n = 0; n < batch; n++) {
+                    for (int c = 0; c < f; c++) {
+                        double s = sigmoid((theta + fcNoise.getDouble(n, c)) / tau);
+                        featureSigmoid[n][c] = s;
+                        featureKeep[n][c] = 1 - s;
+                    }
+                }
+            }
+        } else {
+            sigmoid = null;
+            featureSigmoid = null;
+            dKeep = null;
+            dFeatureKeep = null;
+            INDArray paths = mode == GateMode.HARD ? required(inputs, GateInputs.PATH_KEEP) : null;
+            INDArray features = mode == GateMode.HARD && f > 0 ? required(inputs, GateInputs.FC_KEEP) : null;
+            for (int n = 0; n < batch; n++) {
+                for (int j = 0; j < g; j++) {
+                    keep[n][j] = paths.getDouble(0, j);
+                }
+                for (int c = 0; c < f; c++) {
+                    featureKeep[n][c] = features == null ? 1 : features.getDouble(0, c);
+                }
+            }
+        }
+    }
+
+    private static INDArray required(Map<String, INDArray> inputs, String name) {
+        INDArray a = inputs.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("this graph needs the gate input '" + name + "'");
+        }
+        return a;
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    double keep(int n, int gate) {
+        return keep[n][gate];
+    }
+
+    double featureKeep(int n, int feature) {
+        return featureKeep[n][feature];
+    }
+
+    /** In a HARD graph: whether every sample drops (or keeps) gate {@code g}. */
+    boolean hardDropped(int g) {
+        return mode == GateMode.HARD && keep[0][g] == 0;
+    }
+
+    boolean hardKept(int g) {
+        return mode != GateMode.RELAXED && keep[0][g] == 1;
+    }
+
+    /** Fills [batch, channels] {@code scale} with each channel's gate keep value (per source chunk). */
+    void fillScale(INDArray scale, java.util.List<Integer> gates, java.util.List<Integer> channels) {
+        for (int n = 0; n < batch; n++) {
+            int c = 0;
+            for (int j = 0; j < gates.size(); j++) {
+                double k = keep[n][gates.get(j)];
+                for (int i = 0; i < channels.get(j); i++) {
+                    scale.putScalar(n, c++, k);
+                }
+            }
+        }
+    }
+
+    /** Adds dLoss/dscale [batch, channels] (per channel) to the gates' dLoss/dkeep. */
+    void addScaleGradient(INDArray dScale, java.util.List<Integer> gates, java.util.List<Integer> channels) {
+        if (dKeep == null) {
+            return;
+        }
+        for (int n = 0; n < batch; n++) {
+            int c = 0;
+            for (int j = 0; j < gates.size(); j++) {
+                double sum = 0;
+                for (int i = 0; i < channels.get(j); i++) {
+                    sum += dScale.getDouble(n, c++);
+                }
+                dKeep[n][gates.get(j)] += sum;
+            }
+        }
+    }
+
+    void fillFeatureScale(INDArray scale) {
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < featureKeep[n].length; c++) {
+                scale.putScalar(n, c, featureKeep[n][c]);
+            }
+        }
+    }
+
+    void addFeatureScaleGradient(INDArray dScale) {
+        if (dFeatureKeep == null) {
+            return;
+        }
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < dFeatureKeep[n].length; c++) {
+                dFeatureKeep[n][c] += dScale.getDouble(n, c);
+            }
+        }
+    }
+
+    /** dLoss/dθ of gate {@code g} through its keep values: keep = 1 - s, ds/dθ = s(1 - s)/τ. */
+    double thetaGradient(int g) {
+        double tau = graph.vdp().temperature();
+        double sum = 0;
+        for (int n = 0; n < batch; n++) {
+            double s = sigmoid[n][g];
+            sum -= dKeep[n][g] * s * (1 - s) / tau;
+        }
+        return sum;
+    }
+
+    double featureThetaGradient() {
+        double tau = graph.vdp().temperature();
+        double sum = 0;
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < dFeatureKeep[n].length; c++) {
+                double s = featureSigmoid[n][c];
+                sum -= dFeatureKeep[n][c] * s * (1 - s) / tau;
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,42 @@
+package org.stfusion.core.engine.planned;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.core.engine.Op;
+import org.stfusion.core.engine.kernels.NativeOps;
+
+/** Max and average pooling on ND4J's native kernels; average pooling does not count padded cells. */
+final class Pools {
+    private Pools() {
+    }
+
+    static void forward(Op.Pool p, INDArray x, INDArray y, Scratch scratch) {
+        INDArray in = Arrays5.contiguous(x) ? x : scratch.like(Scratch.Role.INPUT, x).assign(x);
+        INDArray out = Arrays5.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
+        int[] k = Convolutions.triple(p.kernel());
+        int[] s = Convolutions.triple(p.stride());
+        int[] pad = Convolutions.triple(p.padding());
+        if (p.max()) {
+            NativeOps.maxPool3d(in, k, s, pad, out);
+        } else {
+            NativeOps.avgPool3d(in, k, s, pad, out);
+        }
+        if (out != y) {
+            y.assign(out);
+        }
+    }
+
+    /** The input gradient, written into {@code dx} (contiguous, shaped like x). */
+    static INDArray backward(Op.Pool p, INDArray x, INDArray dy, INDArray dx) {
+        INDArray in = Arrays5.contiguous(x) ? x : x.dup();
+        INDArray grad = Arrays5.contiguous(dy) ? dy : dy.dup();
+        int[] k = Convolutions.triple(p.kernel());
+        int[] s = Convolutions.triple(p.stride());
+        int[] pad = Convolutions.triple(p.padding());
+        if (p.max()) {
+            NativeOps.maxPool3dBackward(in, grad, k, s, pad, dx);
+        } else {
+            NativeOps.avgPool3dBackward(in, grad, k, s, pad, dx);
+        }
+        return dx;
+    }
+}

@@ -1,0 +1,90 @@
+package org.stfusion.core.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.stfusion.api.model.Backbone;
+import org.stfusion.api.model.FusionForm;
+import org.stfusion.api.model.InputSpec;
+import org.stfusion.api.model.Kernel3;
+import org.stfusion.api.model.NetworkBuilder;
+import org.stfusion.api.model.Tensor;
+import org.stfusion.core.engine.DenseFixture;
+import org.stfusion.core.engine.VdpSettings;
+
+/**
+ * The planned engine computes what the SameDiff reference computes: forward outputs, loss terms, every gradient
+ * including the drop-rate logits, running statistics, hard-mask evaluation with skipped paths, recalibration
+ * statistics. Near-exact in double precision, within float rounding in float.
+ */
+class EngineEquivalenceTest {
+    private static final InputSpec IN = new InputSpec(3, 4, 16, 16, 3);
+
+    /**
+     * Every op kind and fusion form outside the DenseNet layout: a max-pooled stem, a fusion position of
+     * {@code form} with a residual sum, a grouped and a depthwise 1x3x3 convolution, ReLU6, a concatenation of two
+     * branches that both stay in use, average pooling.
+     */
+    private record Mixed(FusionForm form) implements Backbone {
+        @Override
+        public Tensor build(NetworkBuilder b, Tensor x) {
+            Tensor h = b.batchNormRelu("stem.bn", b.conv3d("stem.conv", x, 8, Kernel3.of(3, 3, 3), Kernel3.of(1, 2, 2),
+                    Kernel3.cube(1)));
+            h = b.maxPool3d(h, Kernel3.of(1, 3, 3), Kernel3.of(1, 2, 2), Kernel3.of(0, 1, 1));
+            Tensor input = form == FusionForm.ACTIVATED_INPUT ? h : h;
+            Tensor fused = b.fusion("P1", input, 8, form);
+            Tensor grouped = b.conv3d("grouped", b.batchNormRelu("P1.bn", fused), 8, Kernel3.of(1, 3, 3), Kernel3.cube(1),
+                    Kernel3.of(0, 1, 1), 2);
+            Tensor residual = b.relu(b.add(b.batchNorm("grouped.bn", grouped), h));
+            Tensor depthwise = b.relu6(b.batchNorm("dw.bn", b.conv3d("dw", residual, 8, Kernel3.of(1, 3, 3),
+                    Kernel3.cube(1), Kernel3.of(0, 1, 1), 8)));
+            Tensor both = b.concat(List.of(residual, depthwise));
+            Tensor pooled = b.avgPool3d(both, Kernel3.of(1, 2, 2), Kernel3.of(1, 2, 2), Kernel3.cube(0));
+            Tensor second = b.fusion("P2", b.batchNormRelu("P2.in", pooled), 6, form);
+            return b.classifier("head.fc", b.globalAvgPool(b.batchNormRelu("head.bn", b.concat(List.of(pooled, second)))), 3);
+        }
+
+        @Override
+        public Map<String, Object> settings() {
+            return Map.of();
+        }
+    }
+
+    private static void assertEquivalent(Function<Engine, TemplateNetwork> networks, double tolerance) {
+        List<String> diffs = EngineEquivalence.compare(networks, Engine.SAMEDIFF, Engine.PLANNED, 3, tolerance, 7);
+        assertEquals(List.of(), diffs);
+    }
+
+    private static Function<Engine, TemplateNetwork> dense(DataType dt, VdpSettings vdp) {
+        return engine -> new TemplateNetwork(new DenseFixture(8, 4, 2, List.of(2, 2), IN.classes()), IN,
+                DenseFixture.paths(), vdp, dt, 11, engine);
+    }
+
+    @Test
+    void denseTemplateInDouble() {
+        assertEquivalent(dense(DataType.DOUBLE, new VdpSettings(0.1, 0.2, 3.0, 50)), 1e-9);
+    }
+
+    @Test
+    void denseTemplateInFloat() {
+        assertEquivalent(dense(DataType.FLOAT, new VdpSettings(0.1, 0.2, 3.0, 50)), 2e-4);
+    }
+
+    @Test
+    void denseTemplateWithLayerGatesSourceGatesAndThePaperRegulariser() {
+        assertEquivalent(dense(DataType.DOUBLE, new VdpSettings(0.3, 0.5, 3.0, 50, VdpSettings.Regulariser.PAPER, true,
+                true)), 1e-9);
+    }
+
+    @Test
+    void everyFusionFormAndOpKind() {
+        for (FusionForm form : FusionForm.values()) {
+            assertEquivalent(engine -> new TemplateNetwork(new Mixed(form), IN, DenseFixture.paths(),
+                    new VdpSettings(0.2, 0.3, 2.0, 40), DataType.DOUBLE, 3, engine), 1e-9);
+        }
+    }
+}
