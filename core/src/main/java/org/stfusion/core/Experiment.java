@@ -259,7 +259,7 @@ public final class Experiment implements AutoCloseable {
         if (network == null) {
             var t = config.training();
             network = new TemplateNetwork(backbone, dataset.inputSpec(), paths, t.vdp(dataset.size(Split.TRAIN)),
-                    t.precision().dataType(), config.seed());
+                    t.precision().dataType(), config.seed(), config.engine());
             LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
                     network.positions().size(), network.gates().size(), network.store().parameterCount(),
                     network.template().macs());

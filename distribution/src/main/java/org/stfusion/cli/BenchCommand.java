@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stfusion.core.bench.TemplateBenchmark;
 import org.stfusion.core.bench.Workload;
+import org.stfusion.core.network.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -36,6 +37,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per measurement, with the peer's field names.")
     boolean json;
 
+    @Option(names = "--engine", defaultValue = "planned",
+            description = "planned (native kernels, the default) or samediff (the slow reference) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
     @Override
     public Integer call() throws Exception {
         List<Workload> workloads = workload.equals("all") ? Workload.ALL : List.of(Workload.named(workload));
@@ -47,18 +52,25 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) {
             throw new org.stfusion.api.config.ConfigException("--steps", "expected at least one timed step and no negative warm-up");
         }
+        Engine chosen;
+        try {
+            chosen = Engine.valueOf(engine.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new org.stfusion.api.config.ConfigException("--engine", "expected planned or samediff, got '" + engine + "'");
+        }
         TemplateBenchmark bench = new TemplateBenchmark(cli.plugins());
         ObjectMapper mapper = new ObjectMapper();
         List<Map<String, Object>> results = new ArrayList<>();
         for (Workload w : workloads) {
             for (String mode : modes) {
-                Map<String, Object> r = bench.run(w, mode, steps, warmup);
+                Map<String, Object> r = bench.run(w, mode, steps, warmup, chosen);
                 results.add(r);
                 cli.out.println(json ? mapper.writeValueAsString(r) : String.format(
-                        "%-6s %-5s batch %d params %,d GMACs/clip %.3f: %.2f clips/s, %.1f GFLOP/s (median step %.3f s, cpu %.0f%%)",
+                        "%-6s %-5s batch %d params %,d GMACs/clip %.3f: %.2f clips/s, %.1f GFLOP/s (median step %.3f s, "
+                                + "cpu %.0f%%, peak RSS %d MiB, %s engine)",
                         w.name(), mode, w.batch(), (Long) r.get("params"), (Long) r.get("macs_per_clip") / 1e9,
                         (Double) r.get("clips_per_s"), (Double) r.get("gflops_per_s"), (Double) r.get("step_s_median"),
-                        100 * (Double) r.get("cpu_util")));
+                        100 * (Double) r.get("cpu_util"), (Long) r.get("peak_rss_mib"), r.get("engine")));
                 cli.out.flush();
             }
         }

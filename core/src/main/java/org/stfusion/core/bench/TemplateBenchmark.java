@@ -17,6 +17,7 @@ import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.network.Engine;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.RunRandom;
@@ -36,8 +37,13 @@ public final class TemplateBenchmark {
         this.plugins = plugins;
     }
 
-    /** One measurement, with the fields of the peer's JSON line. */
+    /** One measurement on the default engine. */
     public Map<String, Object> run(Workload w, String mode, int steps, int warmup) {
+        return run(w, mode, steps, warmup, Engine.DEFAULT);
+    }
+
+    /** One measurement, with the fields of the peer's JSON line (plus the engine). */
+    public Map<String, Object> run(Workload w, String mode, int steps, int warmup, Engine engine) {
         InputSpec in = new InputSpec(3, w.frames(), w.size(), w.size(), w.classes());
         var backbone = plugins.backbones().get("backbone.name", "densenet3d")
                 .create(new PluginConfig("backbone", w.backboneConfig()), in);
@@ -46,7 +52,7 @@ public final class TemplateBenchmark {
             paths.add(plugins.fusionUnits().get("fusion.paths", name).create(PluginConfig.empty("fusion." + name)));
         }
         TemplateNetwork net = new TemplateNetwork(backbone, in, paths, new VdpSettings(0.1, 0.2, 250, 86017),
-                DataType.FLOAT, 1);
+                DataType.FLOAT, 1, engine);
         Random r = new Random(1);
         INDArray x = Nd4j.randn(r.nextLong(), new long[] {w.batch(), 3, w.frames(), w.size(), w.size()}).castTo(DataType.FLOAT);
         INDArray y = Nd4j.zeros(DataType.FLOAT, w.batch(), w.classes());
@@ -103,8 +109,23 @@ public final class TemplateBenchmark {
         m.put("steps", steps);
         m.put("warmup", warmup);
         m.put("cpu_util", util);
-        m.put("engine", "nd4j-native " + Nd4j.getExecutioner().getEnvironmentInformation().getProperty("blas.vendor", "?")
-                + ", SameDiff");
+        m.put("peak_rss_mib", peakRssMib());
+        m.put("engine", engine.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         return m;
+    }
+
+    /** The process's peak resident memory (VmHWM), or -1 where /proc does not say. */
+    static long peakRssMib() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return -1;
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
+import org.stfusion.core.network.Engine;
 
 /**
  * An experiment configuration: the YAML file merged with {@code --set key.path=value} overrides, checked
@@ -27,11 +28,13 @@ public final class ExperimentConfig {
     public static final String FILE_NAME = "config.yaml";
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final List<String> TOP_LEVEL =
-            List.of("name", "seed", "backbone", "fusion", "dataset", "data", "training", "sampling", "study", "reporters");
+            List.of("name", "seed", "engine", "backbone", "fusion", "dataset", "data", "training", "sampling", "study",
+                    "reporters");
 
     private final Map<String, Object> tree;
     private final String name;
     private final long seed;
+    private final Engine engine;
     private final PluginConfig backbone;
     private final PluginConfig dataset;
     private final PluginConfig fusion;
@@ -50,6 +53,7 @@ public final class ExperimentConfig {
             throw new ConfigException("name", "expected letters, digits, '.', '_' or '-' (a run directory name), got '" + name + "'");
         }
         seed = root.getLong("seed", 1);
+        engine = Engine.valueOf(root.getChoice("engine", "planned", "planned", "samediff").toUpperCase(java.util.Locale.ROOT));
         backbone = root.section("backbone");
         dataset = root.section("dataset");
         requireName(backbone);
@@ -117,6 +121,11 @@ public final class ExperimentConfig {
     /** Master seed of the run: weight init, shuffling and gate noise derive from it. */
     public long seed() {
         return seed;
+    }
+
+    /** The engine that runs the networks: {@code planned} (default) or the SameDiff reference. */
+    public Engine engine() {
+        return engine;
     }
 
     public PluginConfig backbone() {

@@ -96,7 +96,7 @@ public final class Materializer {
                 return strategy.sourcesOf(position, paths.get(path).unitName());
             }
         };
-        return new StandaloneNetwork(backbone, input, paths, fixed, template.store().dataType(), seed);
+        return new StandaloneNetwork(backbone, input, paths, fixed, template.store().dataType(), seed, template.engine());
     }
 
     /** Copies the template's trained weights and BN running statistics into {@code network} (same names). */
