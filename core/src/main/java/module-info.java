@@ -30,6 +30,7 @@ module org.stfusion.core {
     // The networks are core's own business; the test kit builds them to check a plugin against the engine.
     exports org.stfusion.core.engine to org.stfusion.testkit;
     exports org.stfusion.core.network to org.stfusion.testkit, org.stfusion.cli;
+    exports org.stfusion.core.engine.planned to org.stfusion.cli;
     exports org.stfusion.core.train to org.stfusion.testkit;
 
     opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stfusion.core.bench.TemplateBenchmark;
 import org.stfusion.core.bench.Workload;
+import org.stfusion.core.engine.planned.OpTimes;
 import org.stfusion.core.network.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per measurement, with the peer's field names.")
     boolean json;
 
+    @Option(names = "--op-times", description = "Also print where the planned engine's time goes, per kind of op.")
+    boolean opTimes;
+
     @Option(names = "--engine", defaultValue = "planned",
             description = "planned (native kernels, the default) or samediff (the slow reference) (default: ${DEFAULT-VALUE}).")
     String engine;
@@ -63,7 +67,11 @@ final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         for (Workload w : workloads) {
             for (String mode : modes) {
+                OpTimes.enable(opTimes);
                 Map<String, Object> r = bench.run(w, mode, steps, warmup, chosen);
+                if (opTimes) {
+                    OpTimes.drain().forEach((op, t) -> cli.out.printf("  %-22s %8.3f s %7.0f calls%n", op, t[0], t[1]));
+                }
                 results.add(r);
                 cli.out.println(json ? mapper.writeValueAsString(r) : String.format(
                         "%-6s %-5s batch %d params %,d GMACs/clip %.3f: %.2f clips/s, %.1f GFLOP/s (median step %.3f s, "

@@ -11,6 +11,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.data.DataException;
+import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.UserException;
 import picocli.CommandLine.Command;
@@ -216,7 +217,14 @@ public final class StfusionCli implements Callable<Integer> {
 
         @Override
         public String[] getVersion() {
-            return new String[] {"stfusion " + text(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+            String nativeLine;
+            try {
+                nativeLine = NativeBackend.describe().toString();
+            } catch (RuntimeException | LinkageError e) {
+                nativeLine = "ND4J: cannot start (" + e + ")";
+            }
+            return new String[] {"stfusion " + text(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name")
+                    + ", " + System.getProperty("java.vm.vendor") + ")", nativeLine};
         }
     }
 }

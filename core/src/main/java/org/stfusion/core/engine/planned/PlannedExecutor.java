@@ -192,7 +192,9 @@ public final class PlannedExecutor implements GraphExecutor {
             if (run.skipped[node.id()]) {
                 continue;
             }
+            long t = OpTimes.start();
             forward(run, node, clips);
+            OpTimes.stop(kind(node) + " forward", t);
         }
         return run;
     }
@@ -340,84 +342,102 @@ public final class PlannedExecutor implements GraphExecutor {
             if (layout.unitOf[id] >= 0 && !(op instanceof Op.BatchNorm)) {
                 continue; // a unit's output: its batch norm runs the unit's backward
             }
-            if (op instanceof Op.BatchNorm) {
-                normalizeBackward(run, layout.units.get(layout.unitOf[id]), paramWritten, paramIndex);
-                continue;
-            }
-            INDArray dy = gradOf(run, id);
-            INDArray x = node.inputs().isEmpty() ? null : run.value[node.input()];
-            if (op instanceof Op.Conv c) {
-                INDArray gw = paramGrads.get(c.weight());
-                int in = node.input();
-                boolean direct = run.grad[in] != null && !run.written[in];
-                INDArray gx = direct ? run.grad[in] : null;
-                INDArray dx = Convolutions.backward(c, x, store.trainable().get(c.weight()), dy, gx, gw, scratch);
-                if (dx == run.grad[in]) {
-                    run.written[in] = true;
-                } else {
-                    addTo(run, in, dx);
-                }
-                paramWritten[paramIndex.get(c.weight())] = true;
-            } else if (op instanceof Op.Relu) {
-                INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, dy);
-                dx.assign(dy);
-                ElementwiseKernels.reluBackward(x, dx); // the input, not the output: a sum may have reused that
-                addTo(run, node.input(), dx);
-            } else if (op instanceof Op.Relu6) {
-                addTo(run, node.input(), Elementwise.relu6Backward(x, dy, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
-            } else if (op instanceof Op.Pool p) {
-                addTo(run, node.input(), Pools.backward(p, x, dy, scratch.like(Scratch.Role.GRAD_INPUT, x)));
-            } else if (op instanceof Op.Concat) {
-                Layout.Slot slot = layout.values[id];
-                int offset = 0;
-                for (int in : node.inputs()) {
-                    int channels = graph.node(in).shape().channels();
-                    if (!aliasedInto(in, slot, offset)) {
-                        addTo(run, in, Arrays5.view(dy, run.b, offset, channels));
-                    }
-                    offset += channels;
-                }
-            } else if (op instanceof Op.Sum) {
-                for (int in : node.inputs()) {
-                    if (layout.sharesGradWith(in, id)) {
-                        run.written[in] = true;
-                    } else {
-                        addTo(run, in, dy);
-                    }
-                }
-            } else if (op instanceof Op.GlobalAvgPool) {
-                addTo(run, node.input(), Elementwise.globalAvgPoolBackward(dy, scratch.like(Scratch.Role.GRAD_INPUT, x)));
-            } else if (op instanceof Op.Gate g) {
-                INDArray scale = scratch.get(Scratch.Role.WEIGHT, run.b, node.shape().channels());
-                run.gates.fillScale(scale, g.gates(), g.channels());
-                INDArray dScale = Elementwise.channelDot(dy, x, scratch.get(Scratch.Role.GRAD_WEIGHT, run.b, node.shape().channels()));
-                run.gates.addScaleGradient(dScale, g.gates(), g.channels());
-                addTo(run, node.input(), Elementwise.mulChannels(dy, scale, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
-            } else if (op instanceof Op.ChannelMask m) {
-                addTo(run, node.input(), Elementwise.mulChannels(dy, Elementwise.mask(m, dt), scratch.like(Scratch.Role.GRAD_INPUT, dy)));
-            } else if (op instanceof Op.Zeros) {
-                continue;
-            } else if (op instanceof Op.FeatureGate) {
-                INDArray scale = scratch.get(Scratch.Role.WEIGHT, run.b, node.shape().channels());
-                run.gates.fillFeatureScale(scale);
-                run.gates.addFeatureScaleGradient(dy.mul(x));
-                addTo(run, node.input(), Elementwise.mulChannels(dy, scale, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
-            } else if (op instanceof Op.Linear l) {
-                INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, x);
-                NativeOps.linearBackward(x, store.trainable().get(l.weight()), dy, dx, paramGrads.get(l.weight()),
-                        paramGrads.get(l.bias()).reshape(-1));
-                paramWritten[paramIndex.get(l.weight())] = true;
-                paramWritten[paramIndex.get(l.bias())] = true;
-                addTo(run, node.input(), dx);
-            } else {
-                throw new IllegalArgumentException("no planned backward for " + op);
-            }
+            long t = OpTimes.start();
+            backward(run, node, paramWritten, paramIndex);
+            OpTimes.stop(kind(node) + " backward", t);
         }
+        long t = OpTimes.start();
         thetaGradients(run, paramWritten, paramIndex);
         for (int i = 0; i < paramWritten.length; i++) {
             if (!paramWritten[i]) {
                 paramGrads.get(graph.trainableNames().get(i)).assign(0);
             }
+        }
+        OpTimes.stop("gate gradients", t);
+    }
+
+    private String kind(Node node) {
+        if (node.op() instanceof Op.Conv c) {
+            return (c.groups() > 1 ? "GroupedConv " : "Conv ") + c.kernel() + " " + graph.node(node.input()).shape().channels()
+                    + ">" + node.shape().channels() + " @" + node.shape().height();
+        }
+        return node.op().getClass().getSimpleName();
+    }
+
+    private void backward(Run run, Node node, boolean[] paramWritten, Map<String, Integer> paramIndex) {
+        int id = node.id();
+        Op op = node.op();
+        if (op instanceof Op.BatchNorm) {
+            normalizeBackward(run, layout.units.get(layout.unitOf[id]), paramWritten, paramIndex);
+            return;
+        }
+        INDArray dy = gradOf(run, id);
+        INDArray x = node.inputs().isEmpty() ? null : run.value[node.input()];
+        if (op instanceof Op.Conv c) {
+            INDArray gw = paramGrads.get(c.weight());
+            int in = node.input();
+            boolean direct = run.grad[in] != null && !run.written[in];
+            INDArray gx = direct ? run.grad[in] : null;
+            INDArray dx = Convolutions.backward(c, x, store.trainable().get(c.weight()), dy, gx, gw, scratch);
+            if (dx == run.grad[in]) {
+                run.written[in] = true;
+            } else {
+                addTo(run, in, dx);
+            }
+            paramWritten[paramIndex.get(c.weight())] = true;
+        } else if (op instanceof Op.Relu) {
+            INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, dy);
+            dx.assign(dy);
+            ElementwiseKernels.reluBackward(x, dx); // the input, not the output: a sum may have reused that
+            addTo(run, node.input(), dx);
+        } else if (op instanceof Op.Relu6) {
+            addTo(run, node.input(), Elementwise.relu6Backward(x, dy, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
+        } else if (op instanceof Op.Pool p) {
+            addTo(run, node.input(), Pools.backward(p, x, dy, scratch.like(Scratch.Role.GRAD_INPUT, x)));
+        } else if (op instanceof Op.Concat) {
+            Layout.Slot slot = layout.values[id];
+            int offset = 0;
+            for (int in : node.inputs()) {
+                int channels = graph.node(in).shape().channels();
+                if (!aliasedInto(in, slot, offset)) {
+                    addTo(run, in, Arrays5.view(dy, run.b, offset, channels));
+                }
+                offset += channels;
+            }
+        } else if (op instanceof Op.Sum) {
+            for (int in : node.inputs()) {
+                if (layout.sharesGradWith(in, id)) {
+                    run.written[in] = true;
+                } else {
+                    addTo(run, in, dy);
+                }
+            }
+        } else if (op instanceof Op.GlobalAvgPool) {
+            addTo(run, node.input(), Elementwise.globalAvgPoolBackward(dy, scratch.like(Scratch.Role.GRAD_INPUT, x)));
+        } else if (op instanceof Op.Gate g) {
+            INDArray scale = scratch.get(Scratch.Role.WEIGHT, run.b, node.shape().channels());
+            run.gates.fillScale(scale, g.gates(), g.channels());
+            INDArray dScale = Elementwise.channelDot(dy, x, scratch.get(Scratch.Role.GRAD_WEIGHT, run.b, node.shape().channels()));
+            run.gates.addScaleGradient(dScale, g.gates(), g.channels());
+            addTo(run, node.input(), Elementwise.mulChannels(dy, scale, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
+        } else if (op instanceof Op.ChannelMask m) {
+            addTo(run, node.input(), Elementwise.mulChannels(dy, Elementwise.mask(m, dt), scratch.like(Scratch.Role.GRAD_INPUT, dy)));
+        } else if (op instanceof Op.Zeros) {
+            return;
+        } else if (op instanceof Op.FeatureGate) {
+            INDArray scale = scratch.get(Scratch.Role.WEIGHT, run.b, node.shape().channels());
+            run.gates.fillFeatureScale(scale);
+            run.gates.addFeatureScaleGradient(dy.mul(x));
+            addTo(run, node.input(), Elementwise.mulChannels(dy, scale, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
+        } else if (op instanceof Op.Linear l) {
+            INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, x);
+            NativeOps.linearBackward(x, store.trainable().get(l.weight()), dy, dx, paramGrads.get(l.weight()),
+                    paramGrads.get(l.bias()).reshape(-1));
+            paramWritten[paramIndex.get(l.weight())] = true;
+            paramWritten[paramIndex.get(l.bias())] = true;
+            addTo(run, node.input(), dx);
+        } else {
+            throw new IllegalArgumentException("no planned backward for " + op);
         }
     }
 
