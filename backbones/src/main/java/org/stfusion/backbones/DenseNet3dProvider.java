@@ -8,9 +8,10 @@ import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.InputSpec;
 
 /**
- * {@code densenet3d}: the paper's 3D DenseNet template ("v1d3", spec §3). Presets {@code densenet121}
- * (F 64, g 32, bn 4, blocks 6-12-24-16) and {@code tiny} (F 32, g 16, bn 4, blocks 3-3-3, the bench
- * workload); every hyper-parameter can be overridden.
+ * {@code densenet3d}: the paper's 3D DenseNet template (paper Fig. 3, supplement Fig. 1; "v1d3" in the
+ * authors' code, {@code models/densenet_3d.py}). Presets {@code densenet121} (F 64, g 32, bn 4, blocks
+ * 6-12-24-16) and {@code tiny} (F 32, g 16, bn 4, blocks 3-3-3, the bench workload); every hyper-parameter
+ * can be overridden.
  */
 public final class DenseNet3dProvider implements BackboneProvider {
     public static final String NAME = "densenet3d";

@@ -10,7 +10,7 @@ import org.stfusion.api.model.NetworkBuilder;
 import org.stfusion.api.model.Tensor;
 
 /**
- * 3D MobileNetV2 with a fusion position at every expansion conv (spec §6, {@code models/mobilenet_v2_3d.py}):
+ * 3D MobileNetV2 with a fusion position at every expansion conv (supplement, {@code models/mobilenet_v2_3d.py}):
  * stem conv kx3x3 s(1,2,2) - BN - ReLU6; inverted residuals = [fusion position: S and T paths, each
  * conv - BN - ReLU6, summed; only when the expansion t > 1] - depthwise 1x3x3 (spatial stride) - BN - ReLU6 -
  * pointwise 1x1x1 - BN (linear) - + input when the stride is 1 and the width unchanged; last 1x1x1 conv - BN -

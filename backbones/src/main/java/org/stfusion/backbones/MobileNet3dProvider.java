@@ -9,7 +9,7 @@ import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.InputSpec;
 
 /**
- * {@code mobilenetv2}: 3D MobileNetV2 with a fusion position at every expansion conv (spec §6). Presets
+ * {@code mobilenetv2}: 3D MobileNetV2 with a fusion position at every expansion conv (supplement). Presets
  * {@code mobilenetv2} (torchvision's stage table, width multiplier 1.0, stem 32, last 1280) and {@code tiny}
  * (stem 8, stages t/c/n/s = 1/8/1/1, 4/16/2/2, 4/24/2/2, last 64). The stage table is four lists of equal
  * length, {@code expansions}, {@code channels}, {@code repeats}, {@code strides}; these, {@code widthMultiplier},

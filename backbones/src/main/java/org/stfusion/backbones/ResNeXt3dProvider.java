@@ -7,7 +7,7 @@ import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.InputSpec;
 
 /**
- * {@code resnext3d}: 3D ResNeXt, the {@code resnet3d} network with grouped 1x3x3 bottleneck convs (spec §6).
+ * {@code resnext3d}: 3D ResNeXt, the {@code resnet3d} network with grouped 1x3x3 bottleneck convs (paper Table 6).
  * Presets {@code resnext50} (32x4d: blocks 3-4-6-3, base width 64, 32 groups of width 4 in the first stage,
  * doubling per stage) and {@code tiny} (blocks 2-2-2, base width 16, 4 groups of 4); keys {@code blocks},
  * {@code baseWidth}, {@code groups}, {@code widthPerGroup}, {@code stemTemporalKernel} (5) and

@@ -10,7 +10,7 @@ import org.stfusion.api.model.NetworkBuilder;
 import org.stfusion.api.model.Tensor;
 
 /**
- * 3D ResNet and ResNeXt with a fusion position in every bottleneck (spec §6, {@code models/resnet_3d.py}):
+ * 3D ResNet and ResNeXt with a fusion position in every bottleneck (paper Table 6, {@code models/resnet_3d.py}):
  * stem conv kx7x7 s(ts,2,2) - BN - ReLU - maxpool 1x3x3 s(1,2,2); bottleneck = fusion position (S and T paths
  * on the activated input, summed) - BN - ReLU - 1x3x3 (spatial stride, grouped for ResNeXt) - BN - ReLU -
  * 1x1x1 - BN - + shortcut - ReLU; head global pooling - classifier. Stage i (from 0) has bottleneck width

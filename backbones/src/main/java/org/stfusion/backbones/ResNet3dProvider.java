@@ -7,7 +7,7 @@ import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.InputSpec;
 
 /**
- * {@code resnet3d}: 3D ResNet with a fusion position at every bottleneck's first conv (spec §6). Presets
+ * {@code resnet3d}: 3D ResNet with a fusion position at every bottleneck's first conv (paper Table 6). Presets
  * {@code resnet50} (blocks 3-4-6-3, base width 64; with stem temporal kernel 1 and the S unit everywhere it
  * is torchvision's ResNet-50 with 1-frame kernels) and {@code tiny} (blocks 2-2-2, base width 16); keys
  * {@code blocks}, {@code baseWidth}, {@code stemTemporalKernel} (5) and {@code stemTemporalStride} (1)

@@ -83,8 +83,9 @@ class BackboneCountsTest {
 
     /**
      * S, ST and S+ST at 16x112x112, 400 classes, stem temporal kernel 5, equal to an independent PyTorch
-     * construction of the same networks (nn.Conv3d / BatchNorm3d / AvgPool3d / Linear assembled by hand from
-     * spec §6; conv and linear MACs counted with forward hooks in the convention above).
+     * construction of the same networks (nn.Conv3d / BatchNorm3d / AvgPool3d / Linear assembled by hand after
+     * the authors' code, models/resnet_3d.py and models/mobilenet_v2_3d.py; conv and linear MACs counted with
+     * forward hooks in the convention above).
      */
     @Test
     void threeDimensionalUnitsMatchThePyTorchConstruction() {

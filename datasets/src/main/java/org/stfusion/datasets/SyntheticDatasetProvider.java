@@ -5,7 +5,8 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
 
 /**
- * {@code synthetic}: clips generated in memory, an object moving on a torus (reference datasets.md §5.1).
+ * {@code synthetic}: clips generated in memory, an object moving on a torus (its start is uniform, so no single
+ * frame tells the motion classes apart).
  * Keys of the {@code dataset:} section are documented in {@code SyntheticSettings}.
  */
 public final class SyntheticDatasetProvider implements DatasetProvider {

@@ -26,8 +26,8 @@ import org.stfusion.fusionunits.TemporalPathProvider;
 
 /**
  * On the synthetic motion task every single frame is class-independent, so a network whose only temporal
- * mixing is the T path must learn and a spatial-only one must stay at chance (datasets.md §5.1). With 200
- * validation clips the 95 % band around chance (0.5) is ±0.07.
+ * mixing is the T path must learn and a spatial-only one must stay at chance. With 200 validation clips the
+ * 95 % band around chance (0.5) is ±0.07.
  */
 class MotionNeedsTemporalFusionTest {
 

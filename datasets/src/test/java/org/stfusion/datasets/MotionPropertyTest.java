@@ -6,7 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stfusion.api.data.Split;
 
-/** The two properties the motion task is built for (reference datasets.md §5.1). */
+/** The two properties the motion task is built for: a single frame does not tell the class, the motion does. */
 class MotionPropertyTest {
     private static final int SIZE = 32;
     private static final int FRAMES = 8;

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code stfusion bench}: times a training step and an inference step of the template on the reference
- * workloads of the PyTorch peer (shared/bench/WORKLOADS.md), one line per measurement.
+ * workloads tiny, small and paper (the PyTorch peer times the same ones), one line per measurement.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time the v-DropPath template on the reference workloads (tiny, small, paper), as the PyTorch peer does.")

@@ -65,7 +65,7 @@ public interface NetworkBuilder {
     Tensor fusion(String name, Tensor x, int outChannels, FusionForm form);
 
     /**
-     * The optional layer gate "D1" of fusion position {@code position} (spec §3.2): call it on the input of the
+     * The optional layer gate "D1" of fusion position {@code position} (paper Fig. 3): call it on the input of the
      * convolution that turns the fused features into the layer's new features (DenseNet: the 1x3x3 conv), after
      * {@link #fusion}. When an experiment enables D1, dropping it makes the layer add nothing (identity through
      * the dense connection); otherwise it returns {@code x}.

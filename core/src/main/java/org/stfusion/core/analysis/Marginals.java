@@ -13,7 +13,7 @@ import org.stfusion.core.network.TemplateNetwork;
  * Per-position marginals (paper Eq. 7, supp. S14-S17), keyed by the fusion units' names in the order of
  * {@code fusion.paths}: a path is kept with probability {@code 1 - √p} (p = p̂·p̃ with equal factors), not
  * {@code 1 - p}. The unit marginals multiply independent paths: with the two standard paths, S = a(1-b),
- * ST = (1-a)b, S+ST = ab. That combination is inferred from the paper's figures, not written in it (spec §4.3).
+ * ST = (1-a)b, S+ST = ab. That combination is inferred from the paper's Fig. 4, not written in the paper.
  * <p>With drop rates per (path, source), a path is absent only when every source gate drops, so its drop rate is
  * the product of theirs (each source's own rate is listed as {@code "S@j"}). With a layer gate D1, every unit is
  * scaled by D1's kept marginal and the rest is the unit {@code "skip"}.

@@ -25,7 +25,7 @@ import org.stfusion.core.train.GateNoise;
 import org.stfusion.core.train.SgdMomentum;
 
 /**
- * Times what the PyTorch peer times (WORKLOADS.md §4): one fixed random batch; {@code train} = forward with
+ * Times what the PyTorch peer times: one fixed random batch; {@code train} = forward with
  * fresh relaxed gate noise, loss with regulariser, backward and an SGD step (lr 0.005, momentum 0.9);
  * {@code infer} = the evaluation graph with every path kept. Reports the median step time after warm-up
  * steps, and the share of the cores the process got, so contended runs can be recognised.

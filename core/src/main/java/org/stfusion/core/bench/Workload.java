@@ -5,7 +5,7 @@ import java.util.Map;
 import org.stfusion.api.config.ConfigException;
 
 /**
- * The reference workloads of {@code shared/bench/WORKLOADS.md}: the 3D-DenseNet template with stem 5x7x7 and
+ * The reference workloads tiny, small and paper: the 3D-DenseNet template with stem 5x7x7 and
  * max-pool 3x3x3, at the sizes the PyTorch peer times.
  */
 public record Workload(String name, int initFeatures, int growth, int bnSize, List<Integer> blocks, int frames,

@@ -10,8 +10,8 @@ import org.stfusion.core.engine.VdpSettings;
 /**
  * The {@code training:} section. Warm-up trains the all-paths network without gates (SGD with momentum and
  * weight decay); the v-DropPath stage trains weights and drop-rate logits together with no weight decay
- * (spec §7.4). Learning-rate steps are 1-based epochs of their stage at which the rate is multiplied by
- * {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items;
+ * (as in the authors' scripts). Learning-rate steps are 1-based epochs of their stage at which the rate is
+ * multiplied by {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items;
  * {@code regulariser} is {@code code} (default) or {@code paper} (Eq. 5). {@code layerGate: true} adds the
  * gate "D1" on the input of each layer's 1x3x3 conv (off in the paper's runs); {@code dropRatePer: source}
  * learns one drop rate per (path, source layer) instead of one per path (the paper shares it over sources).

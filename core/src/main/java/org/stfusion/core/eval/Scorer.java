@@ -19,7 +19,7 @@ import org.stfusion.core.run.RunRandom;
 
 /**
  * Scores networks on the validation split with the template's weights and running statistics (no
- * retraining, no rescaling; spec §7.8). Validation batches are decoded once and kept while they fit in
+ * retraining, no rescaling; paper Eq. 6). Validation batches are decoded once and kept while they fit in
  * {@code cacheBytes}, since every strategy is scored on the same clips.
  */
 public final class Scorer implements AutoCloseable {

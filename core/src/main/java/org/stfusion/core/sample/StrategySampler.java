@@ -14,9 +14,10 @@ import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.RunRandom;
 
 /**
- * Draws fusion strategies from the learned drop rates (spec §7.8): per path gate, drop when
- * {@code u >= 1 - p} ({@code keep = 1 - floor(u + p)}). Strategy {@code i} uses its own seed, derived from
- * the sampling seed, so any single strategy can be drawn again from its recorded seed.
+ * Draws fusion strategies from the learned drop rates (paper Eq. 6): per path gate, drop when
+ * {@code u >= 1 - p} ({@code keep = 1 - floor(u + p)}, as in the authors' code, NAS_utils/ops.py). Strategy
+ * {@code i} uses its own seed, derived from the sampling seed, so any single strategy can be drawn again from
+ * its recorded seed.
  */
 public final class StrategySampler {
     private static final int MAX_REDRAWS = 10_000;

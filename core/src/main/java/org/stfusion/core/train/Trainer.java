@@ -27,10 +27,10 @@ import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.run.UserException;
 
 /**
- * Trains the template in two stages (spec §2.3, §7.4): a warm-up of the all-paths network without gates
- * (weight decay on), then Variational DropPath, where weights and drop-rate logits learn together with no
- * weight decay. After every epoch it writes {@code checkpoints/last.zip}; {@link #resume} continues a
- * killed run from there with the same RNG stream.
+ * Trains the template in two stages (as the paper and the authors' scripts do): a warm-up of the all-paths
+ * network without gates (weight decay on), then Variational DropPath, where weights and drop-rate logits learn
+ * together with no weight decay. After every epoch it writes {@code checkpoints/last.zip}; {@link #resume}
+ * continues a killed run from there with the same RNG stream.
  */
 public final class Trainer {
     public static final String LAST = "last.zip";

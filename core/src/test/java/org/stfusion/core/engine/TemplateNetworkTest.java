@@ -23,7 +23,7 @@ class TemplateNetworkTest {
         return new DenseFixture(32, 16, 4, List.of(3, 3, 3), in.classes());
     }
 
-    /** The bench workload {@code tiny} (WORKLOADS.md §3): exact parameter and MAC counts. */
+    /** The bench workload {@code tiny} at 8x64x64, 10 classes: the PyTorch peer's exact parameter and MAC counts. */
     @Test
     void tinyWorkloadMatchesPeerCounts() {
         InputSpec in = new InputSpec(3, 8, 64, 64, 10);
@@ -46,7 +46,7 @@ class TemplateNetworkTest {
         }
     }
 
-    /** DenseNet-121, S+ST at 174 classes = 21,404,526 parameters (spec §5, WORKLOADS.md); paper MACs. */
+    /** DenseNet-121, S+ST at 174 classes = 21,404,526 parameters (paper Table 1: 21.4M); paper MACs. */
     @Test
     void densenet121MatchesPaperCounts() {
         InputSpec in = new InputSpec(3, 16, 112, 112, 174);
@@ -201,7 +201,7 @@ class TemplateNetworkTest {
         }
     }
 
-    /** Spec §2.1 (paper, Eq. 5) and §2.2 (code), written out by hand. */
+    /** The regulariser of paper Eq. 5 and of the authors' code (NAS_utils/ops.py), written out by hand. */
     private static double handTerm(boolean code, double k, double n, double p, double sq, int c) {
         if (code) {
             return k / n * (1 - p) * sq + c * (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / n;

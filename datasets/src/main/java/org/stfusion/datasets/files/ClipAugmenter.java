@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Turns decoded frames into the network input (datasets.md §2.2): resize the short side (a random length from the
+ * Turns decoded frames into the network input: resize the short side (a random length from the
  * training range, or the fixed validation length), crop {@code size}×{@code size} (random in training, centred in
  * validation; for multi-crop testing spread along the long side: left, centre, right, or top, middle, bottom for
- * portrait frames, §2.3), optionally flip horizontally (training only), and normalise with the ImageNet mean and
+ * portrait frames), optionally flip horizontally (training only), and normalise with the ImageNet mean and
  * standard deviation on 0–255. Resize, crop and flip are one bilinear lookup per output pixel, so no resized copy of the
  * frame is ever built. The same geometry applies to every frame of a clip.
  */

@@ -3,8 +3,8 @@ package org.stfusion.datasets.files;
 import java.util.SplittableRandom;
 
 /**
- * Picks the 0-based frame indices of a clip from an item's frame count (datasets.md §2.1). Every result holds
- * {@link #frames} indices in [0, frame count); indices may repeat when the item is short.
+ * Picks the 0-based frame indices of a clip from an item's frame count (dense or TSN segment sampling). Every
+ * result holds {@link #frames} indices in [0, frame count); indices may repeat when the item is short.
  */
 interface ClipSampler {
 

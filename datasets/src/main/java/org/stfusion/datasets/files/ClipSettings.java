@@ -22,7 +22,7 @@ import org.stfusion.api.config.PluginConfig;
  * <li>{@code flip}: random horizontal flips in training (default false: flipping changes the class of
  * left/right actions, e.g. in Something-Something);</li>
  * <li>{@code testClips} (default 1) × {@code testCrops} (1 or 3, default 1): the views of each validation item
- * the scorer averages (datasets.md §2.3: 10 × 3 for Kinetics); clips evenly spread in time, crops left, centre,
+ * the scorer averages (the usual Kinetics protocol is 10 × 3); clips evenly spread in time, crops left, centre,
  * right along the long side.</li>
  * </ul>
  */

@@ -3,7 +3,7 @@ package org.stfusion.datasets.files;
 import java.util.SplittableRandom;
 
 /**
- * Dense temporal sampling (datasets.md §2.1): {@code frames} frames {@code stride} apart. Training starts at a
+ * Dense temporal sampling, as 3D CNNs use it: {@code frames} frames {@code stride} apart. Training starts at a
  * random frame, validation at the centre of the video, and N test clips start at N evenly spaced frames from the
  * first to the last possible start (the paper's code: 2 clips, at the start and at the end). Indices past the end
  * repeat the last frame, so short videos still give full clips.

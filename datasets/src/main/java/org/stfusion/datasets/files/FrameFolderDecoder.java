@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Reads items stored as a folder of JPEG/PNG frames with {@code javax.imageio} (datasets.md §4: within ~25 % of
- * OpenCV, no natives). Frame k (0-based) is the file {@code pattern(firstNumber + k)}.
+ * Reads items stored as a folder of JPEG/PNG frames with {@code javax.imageio} (measured within ~25 % of
+ * OpenCV's speed, with no natives). Frame k (0-based) is the file {@code pattern(firstNumber + k)}.
  */
 final class FrameFolderDecoder implements ClipDecoder {
     private final FramePattern pattern;

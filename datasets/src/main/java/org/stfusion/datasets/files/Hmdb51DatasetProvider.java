@@ -11,8 +11,7 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
 
 /**
- * {@code hmdb51}: HMDB51 as distributed (datasets.md §1.2). Keys of the {@code dataset:} section, besides those of
- * {@link ClipSettings}:
+ * {@code hmdb51}: HMDB51 as distributed. Keys of the {@code dataset:} section, besides those of {@link ClipSettings}:
  * <ul>
  * <li>{@code root}: folder with {@code <class>/<name>.avi}, or with {@code format: frames} one frame folder
  * {@code <class>/<name>/} per video (with {@code format: zip} one archive {@code <class>/<name>.zip}); the

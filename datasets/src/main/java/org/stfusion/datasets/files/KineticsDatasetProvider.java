@@ -12,7 +12,7 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
 
 /**
- * {@code kinetics}: Kinetics-400/600/700 as downloaded by the usual tools (datasets.md §1.3). Keys of the
+ * {@code kinetics}: Kinetics-400/600/700 as downloaded by the usual tools (torchvision, mmaction2). Keys of the
  * {@code dataset:} section, besides those of {@link ClipSettings}:
  * <ul>
  * <li>{@code root}: the dataset folder;</li>

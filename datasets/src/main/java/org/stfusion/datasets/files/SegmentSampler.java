@@ -3,11 +3,12 @@ package org.stfusion.datasets.files;
 import java.util.SplittableRandom;
 
 /**
- * TSN segment sampling (datasets.md §2.1), preferred for the short Something-Something clips: the video is cut into
- * {@code segments} equal parts, segment i covering frames [⌊iN/S⌋, ⌊(i+1)N/S⌋), and one frame is taken from each:
- * a random one in training, the middle one at validation (TSN/TSM's {@code int(tick/2 + tick*i)}). Test clip k of
- * K takes the frame at (k + ½)/K of each segment, so K = 1 is the validation clip and K = 2 is TSM's
- * {@code twice_sample} shifted by a quarter segment. Videos shorter than {@code segments} repeat frames.
+ * TSN segment sampling, preferred for the short Something-Something clips since it covers the whole clip: the
+ * video is cut into {@code segments} equal parts, segment i covering frames [⌊iN/S⌋, ⌊(i+1)N/S⌋), and one frame
+ * is taken from each: a random one in training, the middle one at validation (TSN/TSM's
+ * {@code int(tick/2 + tick*i)}). Test clip k of K takes the frame at (k + ½)/K of each segment, so K = 1 is the
+ * validation clip and K = 2 is TSM's {@code twice_sample} shifted by a quarter segment. Videos shorter than
+ * {@code segments} repeat frames.
  */
 record SegmentSampler(int segments) implements ClipSampler {
 

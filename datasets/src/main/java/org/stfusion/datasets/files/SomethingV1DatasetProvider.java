@@ -11,7 +11,7 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
 
 /**
- * {@code ssv1}: Something-Something V1 as distributed (datasets.md §1.4), JPEG frames {@code <id>/00001.jpg, ...}.
+ * {@code ssv1}: Something-Something V1 as distributed (only as JPEG frames), {@code <id>/00001.jpg, ...}.
  * Keys of the {@code dataset:} section, besides those of {@link ClipSettings} and {@link SomethingLayout}
  * ({@code root}, {@code annotations}, {@code videoExtension}):
  * <ul>

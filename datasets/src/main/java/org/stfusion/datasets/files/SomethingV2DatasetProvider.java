@@ -18,9 +18,9 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
 
 /**
- * {@code ssv2}: Something-Something V2 as distributed (datasets.md §1.5), one WebM (VP9) video {@code <id>.webm} per
- * item. Keys of the {@code dataset:} section, besides those of {@link ClipSettings} and {@link SomethingLayout}
- * ({@code root}, {@code annotations}, {@code videoExtension}):
+ * {@code ssv2}: Something-Something V2 as distributed, one WebM (VP9) video {@code <id>.webm} per item. Keys of
+ * the {@code dataset:} section, besides those of {@link ClipSettings} and {@link SomethingLayout} ({@code root},
+ * {@code annotations}, {@code videoExtension}):
  * <ul>
  * <li>{@code labels}: JSON object class name → index (a string or a number), default {@code labels.json};</li>
  * <li>{@code train}, {@code val}: JSON arrays of {@code {"id", "label", "template", "placeholders"}}, defaults

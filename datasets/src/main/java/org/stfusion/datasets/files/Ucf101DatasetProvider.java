@@ -11,8 +11,7 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
 
 /**
- * {@code ucf101}: UCF101 as distributed (datasets.md §1.1). Keys of the {@code dataset:} section, besides those of
- * {@link ClipSettings}:
+ * {@code ucf101}: UCF101 as distributed. Keys of the {@code dataset:} section, besides those of {@link ClipSettings}:
  * <ul>
  * <li>{@code root}: the {@code UCF-101} folder with {@code <Class>/v_<Class>_gGG_cCC.avi}, or with
  * {@code format: frames} a folder with one frame folder {@code <Class>/v_<Class>_gGG_cCC/} per video (with

@@ -20,8 +20,8 @@ import org.bytedeco.javacv.FrameGrabber;
 /**
  * Reads video files with JavaCV's {@link FFmpegFrameGrabber}. Frames are decoded in order up to the last one needed;
  * only the needed ones are converted to RGB24 (by FFmpeg) and copied. The container's frame count may be wrong
- * (datasets.md §3.5: WebM has none, some AVIs overstate it), so if the file ends early the indices are picked
- * again from the real count and the file is read a second time.
+ * (WebM has none, some AVIs overstate it), so if the file ends early the indices are picked again from the real
+ * count and the file is read a second time.
  */
 final class VideoFileDecoder implements ClipDecoder {
     /** Used when the container states no frame count; the real count is then found by decoding to the end. */

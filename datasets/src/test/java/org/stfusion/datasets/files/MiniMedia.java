@@ -24,7 +24,7 @@ import org.bytedeco.javacv.Frame;
 /**
  * Writes miniature clips for tests: a square moving right by 2 px per frame over a dark background, as JPEG frames,
  * zip archives of JPEG frames, MPEG-4 Part 2 videos (AVI/MP4, the UCF101/HMDB51 codec) or VP9 WebM videos
- * (Something-Something V2; the LGPL FFmpeg build has libvpx-vp9, datasets.md §3.3).
+ * (Something-Something V2; the bundled LGPL FFmpeg build has libvpx-vp9).
  */
 final class MiniMedia {
     static final int WIDTH = 64;

@@ -174,7 +174,7 @@ public final class SameDiffExecutor implements GraphExecutor {
         return sd.placeHolder(GateInputs.FC_KEEP, dt, 1, features);
     }
 
-    /** keep = 1 - sigmoid((θ + L) / τ), L logistic noise: the relaxed Bernoulli of spec §2.2 (θ = logit p). */
+    /** keep = 1 - sigmoid((θ + L) / τ), L logistic noise: the relaxed Bernoulli of supplement Eq. S13 (θ = logit p). */
     private SDVariable relaxedKeep(SDVariable theta, SDVariable logisticNoise) {
         return sd.math().rsub(sd.nn().sigmoid(logisticNoise.add(theta).div(graph.vdp().temperature())), 1.0);
     }
