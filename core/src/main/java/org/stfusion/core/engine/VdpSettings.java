@@ -2,10 +2,9 @@ package org.stfusion.core.engine;
 
 /**
  * Variational DropPath constants (paper Eq. 5, supplement Eq. S13; values as in the authors' code): initial
- * drop rate, relaxation temperature, the
- * regulariser's length-scale k and training-set size N, which form of the regulariser to use, whether
- * layers get the input gate D1 ({@code layerGates}), and whether paths learn one drop rate per source of
- * their concatenated input ({@code perSource}) instead of one per path.
+ * drop rate, relaxation temperature, the regulariser's length-scale k and training-set size N, which form of the
+ * regulariser to use, whether layers get the input gate D1 ({@code layerGates}), and whether paths learn one
+ * drop rate per source of their concatenated input ({@code perSource}) instead of one per path.
  */
 public record VdpSettings(double pInit, double temperature, double lengthScale, long trainingSize, Regulariser form,
                           boolean layerGates, boolean perSource) {
