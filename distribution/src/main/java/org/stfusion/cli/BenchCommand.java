@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.stfusion.core.bench.ScoringBenchmark;
 import org.stfusion.core.bench.TemplateBenchmark;
 import org.stfusion.core.bench.Workload;
 import org.stfusion.core.engine.planned.OpTimes;
@@ -26,8 +27,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", defaultValue = "tiny", description = "tiny, small, paper or all (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--modes", defaultValue = "train,infer", split = ",", description = "train and/or infer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--modes", defaultValue = "train,infer", split = ",",
+            description = "train, infer and/or score (strategies scored per second, see below) (default: ${DEFAULT-VALUE}).")
     List<String> modes;
+
+    @Option(names = "--strategies", defaultValue = "20",
+            description = "score: strategies drawn at drop rate 0.3 and scored on 4 batches (default: ${DEFAULT-VALUE}).")
+    int strategies;
 
     @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -49,8 +55,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Workload> workloads = workload.equals("all") ? Workload.ALL : List.of(Workload.named(workload));
         for (String mode : modes) {
-            if (!mode.equals("train") && !mode.equals("infer")) {
-                throw new org.stfusion.api.config.ConfigException("--modes", "expected train and/or infer, got '" + mode + "'");
+            if (!List.of("train", "infer", "score").contains(mode)) {
+                throw new org.stfusion.api.config.ConfigException("--modes", "expected train, infer or score, got '" + mode + "'");
             }
         }
         if (steps < 1 || warmup < 0) {
@@ -67,6 +73,17 @@ final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         for (Workload w : workloads) {
             for (String mode : modes) {
+                if (mode.equals("score")) {
+                    Map<String, Object> r = new ScoringBenchmark(cli.plugins()).run(w, strategies, 4, 0.3);
+                    results.add(r);
+                    cli.out.println(json ? mapper.writeValueAsString(r) : String.format(
+                            "%-6s score %d strategies on %d clips: %.2f strategies/s, one by one on the full network %.2f; "
+                                    + "speed-up %.2fx, same top-1 for every strategy: %s",
+                            w.name(), (Integer) r.get("strategies"), (Integer) r.get("clips"), (Double) r.get("strategies_per_s"),
+                            (Double) r.get("baseline_strategies_per_s"), (Double) r.get("speedup"), r.get("identical")));
+                    cli.out.flush();
+                    continue;
+                }
                 OpTimes.enable(opTimes);
                 Map<String, Object> r = bench.run(w, mode, steps, warmup, chosen);
                 if (opTimes) {

@@ -30,4 +30,20 @@ public interface GraphExecutor {
      * for one forward pass; nothing is updated.
      */
     Map<String, INDArray[]> batchStatistics(INDArray clips, Map<String, INDArray> gateInputs);
+
+    /**
+     * Until the returned handle is closed, evaluation keeps the values no gate affects (a backbone's stem) for
+     * each input batch it sees, within {@code budgetBytes}, and reuses them when the same batch (the same array)
+     * comes again: for scoring many strategies on one set of weights and statistics, which must not change while
+     * the handle is open. Engines that cannot do it ignore the call.
+     */
+    default Sharing shareUngatedPrefix(long budgetBytes) {
+        return () -> { };
+    }
+
+    /** An open {@link #shareUngatedPrefix} session. */
+    interface Sharing extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

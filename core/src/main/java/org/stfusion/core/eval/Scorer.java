@@ -12,6 +12,7 @@ import org.stfusion.api.data.Split;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
+import org.stfusion.core.engine.GraphExecutor;
 import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.network.BuiltGraph;
 import org.stfusion.core.network.TemplateNetwork;
@@ -125,6 +126,18 @@ public final class Scorer implements AutoCloseable {
             clips.recalibration = batches;
         }
         return clips.recalibration;
+    }
+
+    /**
+     * Until closed, scoring reuses what every strategy shares for each validation batch (the network's ungated
+     * stem), within {@link #DEFAULT_CACHE_BYTES}. Not with recalibration, which changes the stem's statistics.
+     */
+    public GraphExecutor.Sharing sharingUngatedPrefix() {
+        if (recalibrationBatches > 0) {
+            return () -> { };
+        }
+        return net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)).executor()
+                .shareUngatedPrefix(DEFAULT_CACHE_BYTES);
     }
 
     /** Top-1 of the template with every path and feature kept. */

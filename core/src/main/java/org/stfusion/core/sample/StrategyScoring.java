@@ -42,6 +42,12 @@ public final class StrategyScoring {
 
     /** Scores {@code drawn} and the named strategies; the sampled ones come back best first. */
     public Scores score(List<StrategySampler.Drawn> drawn, Provenance provenance) {
+        try (var shared = scorer.sharingUngatedPrefix()) {
+            return scoreAll(drawn, provenance);
+        }
+    }
+
+    private Scores scoreAll(List<StrategySampler.Drawn> drawn, Provenance provenance) {
         List<BitSet> unitSets = StrategySampler.pathSubsets(net.paths().size());
         int total = drawn.size() + unitSets.size();
         events.accept(new RunEvent.ScoringStarted(total, validationItems));

@@ -87,4 +87,59 @@ class EngineEquivalenceTest {
                     new VdpSettings(0.2, 0.3, 2.0, 40), DataType.DOUBLE, 3, engine), 1e-9);
         }
     }
+
+    /**
+     * Scoring strategies the fast way (dropped paths skipped, the ungated stem computed once per batch and reused)
+     * gives the logits of running every path and multiplying the dropped ones by zero.
+     */
+    @Test
+    void skippingDroppedPathsAndSharingTheStemChangeNoLogit() {
+        for (Backbone backbone : List.of(new DenseFixture(8, 4, 2, List.of(2, 2), IN.classes()), new Mixed(FusionForm.ACTIVATED_INPUT))) {
+            var net = new TemplateNetwork(backbone, IN, DenseFixture.paths(), new VdpSettings(0.2, 0.3, 2.0, 40),
+                    DataType.FLOAT, 5, Engine.PLANNED);
+            var r = new java.util.Random(3);
+            for (int step = 0; step < 2; step++) {
+                var clips = org.nd4j.linalg.factory.Nd4j.randn(step, new long[] {4, 3, 4, 16, 16}).castTo(DataType.FLOAT);
+                var labels = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, 4, 3);
+                for (int i = 0; i < 4; i++) {
+                    labels.putScalar(i, i % 3, 1);
+                }
+                net.trainStep(net.fixedGraph(org.stfusion.core.engine.BnMode.BATCH, all(net)), clips, labels, Map.of());
+            }
+            var hard = net.graph(org.stfusion.core.engine.GraphVariant.template(org.stfusion.core.engine.GateMode.HARD,
+                    org.stfusion.core.engine.BnMode.RUNNING));
+            var planned = (org.stfusion.core.engine.planned.PlannedExecutor) hard.executor();
+            List<org.nd4j.linalg.api.ndarray.INDArray> batches = List.of(
+                    org.nd4j.linalg.factory.Nd4j.randn(10, new long[] {3, 3, 4, 16, 16}).castTo(DataType.FLOAT),
+                    org.nd4j.linalg.factory.Nd4j.randn(11, new long[] {2, 3, 4, 16, 16}).castTo(DataType.FLOAT));
+            for (int s = 0; s < 6; s++) {
+                boolean[] keep = new boolean[net.gates().size()];
+                for (int g = 0; g < keep.length; g++) {
+                    keep[g] = r.nextInt(3) > 0;
+                }
+                boolean[] features = new boolean[net.template().classifierFeatures()];
+                java.util.Arrays.fill(features, true);
+                var masks = net.hardMasks(keep, features);
+                for (var clips : batches) {
+                    planned.skipDroppedPaths(false);
+                    var reference = hard.executor().logits(clips, masks);
+                    planned.skipDroppedPaths(true);
+                    try (var shared = hard.executor().shareUngatedPrefix(1L << 30)) {
+                        long reuses = planned.prefixReuses();
+                        var first = hard.executor().logits(clips, masks);
+                        var again = hard.executor().logits(clips, masks);
+                        assertEquals(reuses + 1, planned.prefixReuses(), "the second pass restores the stem");
+                        assertEquals(0, reference.sub(first).amaxNumber().doubleValue(), 1e-6, backbone + " strategy " + s);
+                        assertEquals(0, reference.sub(again).amaxNumber().doubleValue(), 1e-6, backbone + " reused " + s);
+                    }
+                }
+            }
+        }
+    }
+
+    private static java.util.BitSet all(TemplateNetwork net) {
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(0, net.paths().size());
+        return bits;
+    }
 }

@@ -47,6 +47,11 @@ final class Layout {
     final List<BnUnit> units = new ArrayList<>();
     final Slot[] values;
     final List<Buffer> valueBuffers = new ArrayList<>();
+    /**
+     * Value buffers holding a concatenation: every channel is written once per pass, by its producer, before
+     * anything reads it, so per-channel statistics computed once hold for every later reader.
+     */
+    final java.util.Set<Integer> concatBuffers = new java.util.HashSet<>();
     /** Value buffers whose content is a group of aliased slices (a concatenation's). */
     final boolean[] sumAliased;
     final Slot[] grads;
@@ -138,6 +143,7 @@ final class Layout {
             }
             if (values[id] == null) {
                 values[id] = newValueBuffer(node.shape());
+                concatBuffers.add(values[id].buffer());
             }
             int offset = values[id].offset();
             for (int in : node.inputs()) {

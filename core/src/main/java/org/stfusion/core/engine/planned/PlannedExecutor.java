@@ -9,6 +9,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphExecutor;
@@ -47,6 +48,9 @@ public final class PlannedExecutor implements GraphExecutor {
     /** Per BN input node: batch mean and biased variance [C], and whether this pass computed them yet. */
     private final Map<Integer, INDArray[]> statistics = new HashMap<>();
     private final java.util.Set<Integer> fresh = new java.util.HashSet<>();
+    /** Per concatenation buffer: statistics of all its channels, and which this pass has computed. */
+    private final Map<Integer, INDArray[]> bufferStatistics = new HashMap<>();
+    private final Map<Integer, boolean[]> statisticsDone = new HashMap<>();
     private final Map<Integer, INDArray> unitScales = new HashMap<>();
     private final Map<Integer, INDArray> unitScaleGrads = new HashMap<>();
 
@@ -123,6 +127,34 @@ public final class PlannedExecutor implements GraphExecutor {
         return out;
     }
 
+    // ---- sharing the ungated prefix between strategies ----
+
+    private boolean skipping = true;
+    private PrefixCache prefix;
+    private long prefixReuses;
+
+    /** How many forward passes restored a shared prefix instead of computing it (a diagnostic). */
+    public long prefixReuses() {
+        return prefixReuses;
+    }
+
+    /**
+     * Whether evaluation with hard masks skips the paths every one of whose gates is 0 (the default) or runs them
+     * and multiplies by zero, as a network without this engine's planning would; for measuring what skipping saves.
+     */
+    public void skipDroppedPaths(boolean skip) {
+        this.skipping = skip;
+    }
+
+    @Override
+    public Sharing shareUngatedPrefix(long budgetBytes) {
+        if (graph.variant().bn() != BnMode.RUNNING) {
+            return () -> { };
+        }
+        prefix = new PrefixCache(graph, layout, budgetBytes);
+        return () -> prefix = null;
+    }
+
     // ---- buffers ----
 
     /** Buffers for at least {@code batch} samples: allocated on the first call and when a larger batch comes. */
@@ -180,7 +212,7 @@ public final class PlannedExecutor implements GraphExecutor {
         int b = (int) clips.size(0);
         ensureCapacity(b);
         Run run = new Run(b, new Gates(graph, store, gateInputs, b));
-        if (skipDropped && graph.variant().gates() == GateMode.HARD) {
+        if (skipDropped && skipping && graph.variant().gates() == GateMode.HARD) {
             for (NetworkGraph.PathRegion region : graph.paths()) {
                 if (region.gates().stream().allMatch(run.gates::hardDropped)) {
                     Arrays.fill(run.skipped, region.first(), region.last() + 1, true);
@@ -188,8 +220,18 @@ public final class PlannedExecutor implements GraphExecutor {
             }
         }
         fresh.clear();
+        statisticsDone.values().forEach(done -> Arrays.fill(done, false));
+        boolean restored = prefix != null && prefix.restore(clips, run.value);
+        if (restored) {
+            prefixReuses++;
+        }
+        boolean stored = restored;
         for (Node node : graph.nodes()) {
-            if (run.skipped[node.id()]) {
+            if (prefix != null && !stored && prefix.complete(node.id())) {
+                prefix.store(clips, run.value);
+                stored = true;
+            }
+            if (run.skipped[node.id()] || restored && prefix.covers(node.id())) {
                 continue;
             }
             long t = OpTimes.start();
@@ -260,7 +302,39 @@ public final class PlannedExecutor implements GraphExecutor {
                 run.value[unit.output()]);
     }
 
+    /**
+     * The batch mean and biased variance of {@code input}'s channels for this pass. Inside a concatenation's buffer
+     * (a DenseNet block) each channel's statistics are computed once per pass and shared by every later layer that
+     * reads it, so a block costs one statistics pass over its channels instead of one per layer.
+     */
     private INDArray[] statistics(int input, INDArray x) {
+        Layout.Slot slot = layout.values[input];
+        if (slot != null && layout.concatBuffers.contains(slot.buffer())) {
+            int from = slot.offset();
+            int to = from + (int) x.size(1);
+            INDArray[] all = bufferStatistics.computeIfAbsent(slot.buffer(), b -> {
+                long c = layout.valueBuffers.get(b).shape().channels();
+                return new INDArray[] {Nd4j.createUninitialized(dt, c), Nd4j.createUninitialized(dt, c)};
+            });
+            boolean[] done = statisticsDone.computeIfAbsent(slot.buffer(), b -> new boolean[(int) all[0].length()]);
+            int c = from;
+            while (c < to) {
+                if (done[c]) {
+                    c++;
+                    continue;
+                }
+                int end = c;
+                while (end < to && !done[end]) {
+                    done[end++] = true;
+                }
+                BatchNormKernels.statistics(Arrays5.view(x, (int) x.size(0), c - from, end - c),
+                        all[0].get(NDArrayIndex.interval(c, end)), all[1].get(NDArrayIndex.interval(c, end)));
+                c = end;
+            }
+            INDArray[] s = new INDArray[] {all[0].get(NDArrayIndex.interval(from, to)), all[1].get(NDArrayIndex.interval(from, to))};
+            statistics.put(input, s);
+            return s;
+        }
         INDArray[] s = statistics.computeIfAbsent(input, k -> new INDArray[] {
             Nd4j.createUninitialized(dt, x.size(1)), Nd4j.createUninitialized(dt, x.size(1))});
         if (fresh.add(input)) {
