@@ -107,25 +107,30 @@ public final class BatchNormKernels {
         State st = STATE.get();
         st.prepare(in.channels, in.batch, branches.length);
         st.readStatistics(mean, var, eps);
-        for (int b = 0; b < branches.length; b++) {
-            Branch br = branches[b];
-            BranchState p = st.branches[b];
-            p.read(br.gamma(), br.beta(), br.relu(), br.scale(), br.dScale(), st);
-            p.gradY = ChannelRuns.like(br.gradY(), x, "gradY");
-            SmallArrays.checkVector(br.dGamma(), in.channels, "dGamma");
-            SmallArrays.checkVector(br.dBeta(), in.channels, "dBeta");
-        }
         int count = branches.length;
-        Parallel.forRange(in.channels, 1, (c0, c1) -> {
-            ChunkMath k = ChunkMath.forThread(in);
-            for (int c = c0; c < c1; c++) {
-                backwardChannel(k, in, grad, accumulateDx, c, st, count);
+        try {
+            for (int b = 0; b < count; b++) {
+                Branch br = branches[b];
+                BranchState p = st.branches[b];
+                p.read(br.gamma(), br.beta(), br.relu(), br.scale(), br.dScale(), st);
+                p.gradY = ChannelRuns.like(br.gradY(), x, "gradY");
+                SmallArrays.checkVector(br.dGamma(), in.channels, "dGamma");
+                SmallArrays.checkVector(br.dBeta(), in.channels, "dBeta");
             }
-        });
+            Parallel.forRange(in.channels, 1, (c0, c1) -> {
+                ChunkMath k = ChunkMath.forThread(in);
+                for (int c = c0; c < c1; c++) {
+                    backwardChannel(k, in, grad, accumulateDx, c, st, count);
+                }
+            });
+        } finally {
+            for (int b = 0; b < count; b++) {
+                st.branches[b].gradY = null;
+            }
+        }
         for (int b = 0; b < count; b++) {
             Branch br = branches[b];
             BranchState p = st.branches[b];
-            p.gradY = null;
             SmallArrays.writeVector(p.dGamma, br.dGamma());
             SmallArrays.writeVector(p.dBeta, br.dBeta());
             if (br.dScale() != null) {
@@ -258,13 +263,17 @@ public final class BatchNormKernels {
             for (int from = 0; from < in.run; from += WIDTH) {
                 int len = Math.min(WIDTH, in.run - from);
                 k.load(in, n, c, from, len, X);
-                k.initInputGradient(rounded, slope, constant - slope * shift, len);
                 for (int b = 0; b < branches; b++) {
                     BranchState p = st.branches[b];
                     double a = p.gamma[c] * invStd;
-                    double scale = p.scaled ? p.scale[n * channels + c] : 1;
+                    double coefficient = a * (p.scaled ? p.scale[n * channels + c] : 1);
                     k.load(p.gradY, n, c, from, len, G);
-                    k.addInputGradient(p.relu, a, p.beta[c] - mean * a, a * scale, len);
+                    if (b == 0) {
+                        k.inputGradient(p.relu, a, p.beta[c] - mean * a, coefficient, rounded, slope,
+                                constant - slope * shift, len);
+                    } else {
+                        k.addInputGradient(p.relu, a, p.beta[c] - mean * a, coefficient, len);
+                    }
                 }
                 if (accumulate) {
                     k.load(dx, n, c, from, len, OLD);

@@ -3,11 +3,11 @@ package org.stfusion.core.engine.kernels;
 import java.util.Arrays;
 
 /**
- * Per-thread scratch and the inner loops of the batch-norm kernels, one subclass per data type.
+ * Per-thread scratch and the inner loops of the Java kernels, one subclass per data type.
  *
  * <p>A run of an (n, c) pair is processed in chunks of at most {@link #WIDTH} elements that are
  * bulk-copied into Java arrays: C2 vectorises simple counted loops over arrays indexed from 0, but not
- * loops over a direct buffer, nor loops whose arrays are indexed with an offset. Sums go into arrays of
+ * loops over a direct buffer, nor (reliably) loops that index an array with a run-time offset. Sums go into arrays of
  * lanes ({@code lane[j] += v[j]} vectorises, a scalar reduction does not); the lanes are added
  * pairwise into double {@link #sums} every few chunks, which keeps float sums accurate.
  *
@@ -42,15 +42,15 @@ abstract class ChunkMath {
         return (a.isFloat() ? F32_SCRATCH : F64_SCRATCH).get();
     }
 
+    /** Double totals of the lanes, one per lane. */
+    double[] sums = new double[0];
+
     /** {@code v} rounded to the element type, as the loops use it. */
     abstract double round(double v);
 
     abstract void load(ChannelRuns a, int n, int c, int from, int len, int slot);
 
     abstract void store(int slot, ChannelRuns a, int n, int c, int from, int len);
-
-    /** Double totals of the lanes, one per lane. */
-    double[] sums = new double[0];
 
     /** Makes sure that {@code count} lanes exist and zeroes their first {@code len} elements and their sums. */
     final void resetLanes(int count, int len) {
@@ -85,8 +85,9 @@ abstract class ChunkMath {
     /** With m = G * act'(a * X + b): lane[l] += m, lane[l + 1] += m * (X - mean). */
     abstract void accumulateGradient(boolean relu, double a, double b, double mean, int lane, int len);
 
-    /** OUT = constant - slope * (X - mean). */
-    abstract void initInputGradient(double mean, double slope, double constant, int len);
+    /** OUT = constant - slope * (X - mean) + coefficient * G * act'(a * X + b). */
+    abstract void inputGradient(boolean relu, double a, double b, double coefficient, double mean, double slope,
+                                double constant, int len);
 
     /** OUT += coefficient * G * act'(a * X + b). */
     abstract void addInputGradient(boolean relu, double a, double b, double coefficient, int len);
@@ -226,14 +227,26 @@ abstract class ChunkMath {
         }
 
         @Override
-        void initInputGradient(double mean, double slope, double constant, int len) {
+        void inputGradient(boolean relu, double a, double b, double coefficient, double mean, double slope,
+                           double constant, int len) {
             float[] x = slot[X];
+            float[] g = slot[G];
             float[] out = slot[OUT];
+            float k = (float) coefficient;
             float mf = (float) mean;
             float sf = (float) slope;
             float cf = (float) constant;
-            for (int j = 0; j < len; j++) {
-                out[j] = cf - sf * (x[j] - mf);
+            if (relu) {
+                float af = (float) a;
+                float bf = (float) b;
+                for (int j = 0; j < len; j++) {
+                    float xj = x[j];
+                    out[j] = cf - sf * (xj - mf) + k * g[j] * Math.min(Math.max(af * xj + bf, 0f) * STEP_A_F * STEP_B_F, 1f);
+                }
+            } else {
+                for (int j = 0; j < len; j++) {
+                    out[j] = cf - sf * (x[j] - mf) + k * g[j];
+                }
             }
         }
 
@@ -409,11 +422,21 @@ abstract class ChunkMath {
         }
 
         @Override
-        void initInputGradient(double mean, double slope, double constant, int len) {
+        void inputGradient(boolean relu, double a, double b, double coefficient, double mean, double slope,
+                           double constant, int len) {
             double[] x = slot[X];
+            double[] g = slot[G];
             double[] out = slot[OUT];
-            for (int j = 0; j < len; j++) {
-                out[j] = constant - slope * (x[j] - mean);
+            if (relu) {
+                for (int j = 0; j < len; j++) {
+                    double xj = x[j];
+                    out[j] = constant - slope * (xj - mean)
+                            + coefficient * g[j] * Math.min(Math.max(a * xj + b, 0d) * STEP_A_D * STEP_B_D, 1d);
+                }
+            } else {
+                for (int j = 0; j < len; j++) {
+                    out[j] = constant - slope * (x[j] - mean) + coefficient * g[j];
+                }
             }
         }
 

@@ -9,6 +9,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * Thin wrappers over ND4J native ops that write into caller-provided arrays (nothing is allocated for
  * outputs). Activations are NCDHW; conv weights are [kD, kH, kW, iC, oC]; 3-element arrays are
  * (depth, height, width). Dilation is always 1 and padding is explicit (no SAME mode).
+ *
+ * <p>Every op here gives correct results on channel-slice views (inputs and outputs, FLOAT and DOUBLE;
+ * see NativeOpsTest). Speed on views: conv, pool and matmul outputs cost nothing extra; a conv whose
+ * input is a view runs its backward about 2x slower; relu, relu_bp, add and assign are 25-80x slower
+ * on views, so use {@link ElementwiseKernels} there.
  */
 public final class NativeOps {
 
@@ -35,7 +40,7 @@ public final class NativeOps {
         exec("maxpool3dnew", new INDArray[] {x}, new INDArray[] {y}, poolArgs(kernel, stride, padding, 0));
     }
 
-    /** {@code gradX} is overwritten; the gradient goes to the (first) maximum of each window. */
+    /** {@code gradX} is overwritten; each window's gradient goes to its maximum. */
     public static void maxPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
                                          INDArray gradX) {
         exec("maxpool3dnew_bp", new INDArray[] {x, gradY}, new INDArray[] {gradX}, poolArgs(kernel, stride, padding, 0));

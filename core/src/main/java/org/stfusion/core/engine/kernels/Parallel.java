@@ -7,9 +7,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A fixed pool of daemon threads, sized to the cores, for the Java kernels. The calling thread works too,
  * so {@code threads() - 1} workers are started. Pieces are handed out dynamically, and a worker that has
- * not started by the time all pieces are taken is not waited for: on a loaded machine (or while ND4J's
- * OpenMP threads still spin on the other core) the caller finishes alone instead of stalling. Workers
- * park as soon as a range is done instead of spinning, so they never keep a core from OpenMP.
+ * not started by the time all pieces are taken is not waited for: waking a parked thread took 15-80 us
+ * (and now and then over 1 ms) on the 2-vCPU VM, and on a loaded machine, or while ND4J's OpenMP threads
+ * still spin on the other core, the caller then finishes alone instead of stalling. Workers park as
+ * soon as a range is done instead of spinning, so they never keep a core from OpenMP (spinning for
+ * 50-300 us before parking gave no measurable gain).
  *
  * <p>Calls are serialised (one range at a time); a call made from inside a task runs inline.
  * The thread count can be fixed with the system property {@code stfusion.kernels.threads}.
@@ -25,9 +27,8 @@ public final class Parallel {
     /** Bit of {@link #state} set once no worker may join the current range any more. */
     private static final int CLOSED = 1 << 30;
 
-    private static final Parallel POOL = new Parallel(
-            Integer.getInteger("stfusion.kernels.threads", Runtime.getRuntime().availableProcessors()),
-            Long.getLong("stfusion.kernels.spinMicros", 0));
+    private static final Parallel POOL = new Parallel(Integer.getInteger(
+            "stfusion.kernels.threads", Runtime.getRuntime().availableProcessors()));
 
     private final Thread[] workers;
     private final ReentrantLock callLock = new ReentrantLock();
@@ -42,10 +43,7 @@ public final class Parallel {
     private volatile Throwable failure;
     private volatile long generation;
 
-    private final long spinNanos;
-
-    private Parallel(int threads, long spinMicros) {
-        spinNanos = spinMicros * 1000;
+    private Parallel(int threads) {
         workers = new Thread[Math.max(0, threads - 1)];
         for (int i = 0; i < workers.length; i++) {
             Thread t = new Thread(this::workerLoop, "stfusion-kernel-" + (i + 1));
@@ -149,23 +147,10 @@ public final class Parallel {
         return false;
     }
 
-    private long spinForNextRange(long seen) {
-        long until = System.nanoTime() + spinNanos;
-        long g = generation;
-        while (g == seen && System.nanoTime() < until) {
-            Thread.onSpinWait();
-            g = generation;
-        }
-        return g;
-    }
-
     private void workerLoop() {
         long seen = 0;
         while (true) {
             long g = generation;
-            if (g == seen) {
-                g = spinForNextRange(seen);
-            }
             if (g == seen) {
                 LockSupport.park(this);
                 continue;

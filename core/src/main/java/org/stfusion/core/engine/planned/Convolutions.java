@@ -17,7 +17,7 @@ final class Convolutions {
 
     static void forward(Op.Conv c, INDArray x, INDArray w, INDArray y, Scratch scratch) {
         if (c.groups() == 1) {
-            INDArray out = Arrays5.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
+            INDArray out = Views.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
             NativeOps.conv3d(contiguous(x, Scratch.Role.INPUT, scratch), w, triple(c.stride()), triple(c.padding()), out);
             if (out != y) {
                 y.assign(out);
@@ -41,7 +41,7 @@ final class Convolutions {
      * given and contiguous, else in scratch.
      */
     static INDArray backward(Op.Conv c, INDArray x, INDArray w, INDArray dy, INDArray gx, INDArray gw, Scratch scratch) {
-        INDArray dx = gx != null && Arrays5.contiguous(gx) ? gx : scratch.like(Scratch.Role.GRAD_INPUT, x);
+        INDArray dx = gx != null && Views.contiguous(gx) ? gx : scratch.like(Scratch.Role.GRAD_INPUT, x);
         if (c.groups() == 1) {
             NativeOps.conv3dBackward(contiguous(x, Scratch.Role.INPUT, scratch), w,
                     contiguous(dy, Scratch.Role.GRAD_OUTPUT, scratch), triple(c.stride()), triple(c.padding()), dx, gw);
@@ -64,7 +64,7 @@ final class Convolutions {
     }
 
     private static INDArray contiguous(INDArray a, Scratch.Role role, Scratch scratch) {
-        return Arrays5.contiguous(a) ? a : copy(a, role, scratch);
+        return Views.contiguous(a) ? a : copy(a, role, scratch);
     }
 
     private static INDArray copy(INDArray a, Scratch.Role role, Scratch scratch) {

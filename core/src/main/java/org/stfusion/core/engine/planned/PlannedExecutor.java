@@ -163,8 +163,8 @@ public final class PlannedExecutor implements GraphExecutor {
             return;
         }
         capacity = batch;
-        valueBuffers = layout.valueBuffers.stream().map(b -> Arrays5.allocate(dt, batch, b.shape())).toArray(INDArray[]::new);
-        gradBuffers = layout.gradBuffers.stream().map(b -> Arrays5.allocate(dt, batch, b.shape())).toArray(INDArray[]::new);
+        valueBuffers = layout.valueBuffers.stream().map(b -> Views.allocate(dt, batch, b.shape())).toArray(INDArray[]::new);
+        gradBuffers = layout.gradBuffers.stream().map(b -> Views.allocate(dt, batch, b.shape())).toArray(INDArray[]::new);
         unitScales.clear();
         unitScaleGrads.clear();
         for (Layout.BnUnit unit : layout.units) {
@@ -196,11 +196,11 @@ public final class PlannedExecutor implements GraphExecutor {
             for (Node node : graph.nodes()) {
                 Layout.Slot v = layout.values[node.id()];
                 if (v != null) {
-                    value[node.id()] = Arrays5.view(valueBuffers[v.buffer()], b, v.offset(), node.shape().channels());
+                    value[node.id()] = Views.view(valueBuffers[v.buffer()], b, v.offset(), node.shape().channels());
                 }
                 Layout.Slot g = layout.grads[node.id()];
                 if (g != null) {
-                    grad[node.id()] = Arrays5.view(gradBuffers[g.buffer()], b, g.offset(), node.shape().channels());
+                    grad[node.id()] = Views.view(gradBuffers[g.buffer()], b, g.offset(), node.shape().channels());
                 }
             }
         }
@@ -293,7 +293,7 @@ public final class PlannedExecutor implements GraphExecutor {
         if (unit.hasGate()) {
             Op.Gate gate = (Op.Gate) graph.node(unit.gate()).op();
             if (!gate.gates().stream().allMatch(run.gates::hardKept)) {
-                scale = Arrays5.view(unitScales.get(unit.bn()), run.b, 0, bn.shape().channels());
+                scale = Views.view(unitScales.get(unit.bn()), run.b, 0, bn.shape().channels());
                 run.gates.fillScale(scale, gate.gates(), gate.channels());
             }
         }
@@ -327,7 +327,7 @@ public final class PlannedExecutor implements GraphExecutor {
                 while (end < to && !done[end]) {
                     done[end++] = true;
                 }
-                BatchNormKernels.statistics(Arrays5.view(x, (int) x.size(0), c - from, end - c),
+                BatchNormKernels.statistics(Views.view(x, (int) x.size(0), c - from, end - c),
                         all[0].get(NDArrayIndex.interval(c, end)), all[1].get(NDArrayIndex.interval(c, end)));
                 c = end;
             }
@@ -349,7 +349,7 @@ public final class PlannedExecutor implements GraphExecutor {
         for (int in : node.inputs()) {
             int channels = graph.node(in).shape().channels();
             if (!aliasedInto(in, slot, offset)) {
-                Arrays5.view(run.value[node.id()], run.b, offset, channels).assign(run.value[in]);
+                Views.view(run.value[node.id()], run.b, offset, channels).assign(run.value[in]);
             }
             offset += channels;
         }
@@ -474,7 +474,7 @@ public final class PlannedExecutor implements GraphExecutor {
             for (int in : node.inputs()) {
                 int channels = graph.node(in).shape().channels();
                 if (!aliasedInto(in, slot, offset)) {
-                    addTo(run, in, Arrays5.view(dy, run.b, offset, channels));
+                    addTo(run, in, Views.view(dy, run.b, offset, channels));
                 }
                 offset += channels;
             }
@@ -557,9 +557,9 @@ public final class PlannedExecutor implements GraphExecutor {
             INDArray dScale = null;
             if (u.hasGate()) {
                 Op.Gate gate = (Op.Gate) graph.node(u.gate()).op();
-                scale = Arrays5.view(unitScales.get(u.bn()), run.b, 0, (int) x.size(1));
+                scale = Views.view(unitScales.get(u.bn()), run.b, 0, (int) x.size(1));
                 run.gates.fillScale(scale, gate.gates(), gate.channels());
-                dScale = Arrays5.view(unitScaleGrads.get(u.bn()), run.b, 0, (int) x.size(1));
+                dScale = Views.view(unitScaleGrads.get(u.bn()), run.b, 0, (int) x.size(1));
             }
             branches[i] = new BatchNormKernels.Branch(vector(store.trainable().get(name + ".gamma")),
                     vector(store.trainable().get(name + ".beta")), u.relu() >= 0, scale, gradOf(run, u.output()),

@@ -10,8 +10,8 @@ final class Pools {
     }
 
     static void forward(Op.Pool p, INDArray x, INDArray y, Scratch scratch) {
-        INDArray in = Arrays5.contiguous(x) ? x : scratch.like(Scratch.Role.INPUT, x).assign(x);
-        INDArray out = Arrays5.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
+        INDArray in = Views.contiguous(x) ? x : scratch.like(Scratch.Role.INPUT, x).assign(x);
+        INDArray out = Views.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
         int[] k = Convolutions.triple(p.kernel());
         int[] s = Convolutions.triple(p.stride());
         int[] pad = Convolutions.triple(p.padding());
@@ -27,8 +27,8 @@ final class Pools {
 
     /** The input gradient, written into {@code dx} (contiguous, shaped like x). */
     static INDArray backward(Op.Pool p, INDArray x, INDArray dy, INDArray dx) {
-        INDArray in = Arrays5.contiguous(x) ? x : x.dup();
-        INDArray grad = Arrays5.contiguous(dy) ? dy : dy.dup();
+        INDArray in = Views.contiguous(x) ? x : x.dup();
+        INDArray grad = Views.contiguous(dy) ? dy : dy.dup();
         int[] k = Convolutions.triple(p.kernel());
         int[] s = Convolutions.triple(p.stride());
         int[] pad = Convolutions.triple(p.padding());

@@ -8,8 +8,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.api.model.Shape;
 
 /** Buffers and views of the planned engine: [batch, C, T, H, W] volumes and [batch, C] vectors. */
-final class Arrays5 {
-    private Arrays5() {
+final class Views {
+    private Views() {
     }
 
     static long[] shape(int batch, Shape s) {
