@@ -97,6 +97,7 @@ public final class Experiment implements AutoCloseable {
      * {@link ConfigException}, {@link DataException} or {@link UserException}, before any training.
      */
     public static Experiment open(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console) {
+        config.engine(); // an engine the backend cannot run is a config mistake, reported before anything is built
         try {
             var injector = Guice.createInjector(com.google.inject.Stage.PRODUCTION,
                     new ExperimentModule(plugins, config, runDir, console));

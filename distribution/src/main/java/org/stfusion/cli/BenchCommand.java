@@ -47,8 +47,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--op-times", description = "Also print where the planned engine's time goes, per kind of op.")
     boolean opTimes;
 
-    @Option(names = "--engine", defaultValue = "planned",
-            description = "planned (native kernels, the default) or samediff (the slow reference) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", defaultValue = "auto",
+            description = "planned (native kernels, CPU only), samediff (the slow reference) or auto: planned on the "
+                    + "CPU, samediff on CUDA (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Override
@@ -64,9 +65,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         Engine chosen;
         try {
-            chosen = Engine.valueOf(engine.toUpperCase(java.util.Locale.ROOT));
+            chosen = engine.equals("auto") ? Engine.forCurrentBackend() : Engine.valueOf(engine.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new org.stfusion.api.config.ConfigException("--engine", "expected planned or samediff, got '" + engine + "'");
+            throw new org.stfusion.api.config.ConfigException("--engine", "expected auto, planned or samediff, got '" + engine + "'");
+        }
+        if (!chosen.runsOnCurrentBackend()) {
+            throw new org.stfusion.api.config.ConfigException("--engine", "the planned engine runs on ND4J's CPU backend only");
+        }
+        if (modes.contains("score") && !Engine.PLANNED.runsOnCurrentBackend()) {
+            throw new org.stfusion.api.config.ConfigException("--modes", "score measures the planned engine, which runs on ND4J's CPU backend only");
         }
         TemplateBenchmark bench = new TemplateBenchmark(cli.plugins());
         ObjectMapper mapper = new ObjectMapper();

@@ -39,7 +39,7 @@ public final class TemplateBenchmark {
 
     /** One measurement on the default engine. */
     public Map<String, Object> run(Workload w, String mode, int steps, int warmup) {
-        return run(w, mode, steps, warmup, Engine.DEFAULT);
+        return run(w, mode, steps, warmup, Engine.forCurrentBackend());
     }
 
     /** One measurement, with the fields of the peer's JSON line (plus the engine). */

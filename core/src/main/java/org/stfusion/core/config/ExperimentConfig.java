@@ -53,7 +53,8 @@ public final class ExperimentConfig {
             throw new ConfigException("name", "expected letters, digits, '.', '_' or '-' (a run directory name), got '" + name + "'");
         }
         seed = root.getLong("seed", 1);
-        engine = Engine.valueOf(root.getChoice("engine", "planned", "planned", "samediff").toUpperCase(java.util.Locale.ROOT));
+        String engineName = root.getChoice("engine", "auto", "auto", "planned", "samediff");
+        engine = engineName.equals("auto") ? null : Engine.valueOf(engineName.toUpperCase(java.util.Locale.ROOT));
         backbone = root.section("backbone");
         dataset = root.section("dataset");
         requireName(backbone);
@@ -123,8 +124,19 @@ public final class ExperimentConfig {
         return seed;
     }
 
-    /** The engine that runs the networks: {@code planned} (default) or the SameDiff reference. */
+    /**
+     * The engine that runs the networks: {@code auto} (the default) is the planned engine on ND4J's CPU backend and
+     * the SameDiff one on CUDA, where the planned engine cannot run.
+     */
     public Engine engine() {
+        if (engine == null) {
+            return Engine.forCurrentBackend();
+        }
+        if (!engine.runsOnCurrentBackend()) {
+            throw new ConfigException("engine", "the planned engine runs on ND4J's CPU backend only; this build uses "
+                    + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName()
+                    + ": set engine: samediff, or auto");
+        }
         return engine;
     }
 

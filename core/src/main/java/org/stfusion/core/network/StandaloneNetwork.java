@@ -25,7 +25,7 @@ public final class StandaloneNetwork {
 
     public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,
                              DataType dataType, long seed) {
-        this(backbone, input, paths, pathsAt, dataType, seed, Engine.DEFAULT);
+        this(backbone, input, paths, pathsAt, dataType, seed, Engine.forCurrentBackend());
     }
 
     public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,

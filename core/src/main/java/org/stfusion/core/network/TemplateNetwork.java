@@ -40,7 +40,7 @@ public final class TemplateNetwork {
 
     public TemplateNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, VdpSettings vdp,
                            DataType dataType, long seed) {
-        this(backbone, input, paths, vdp, dataType, seed, Engine.DEFAULT);
+        this(backbone, input, paths, vdp, dataType, seed, Engine.forCurrentBackend());
     }
 
     public TemplateNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, VdpSettings vdp,

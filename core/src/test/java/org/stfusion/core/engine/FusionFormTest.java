@@ -114,7 +114,7 @@ class FusionFormTest {
         var store = new ParameterStore(DataType.DOUBLE, 1);
         NetworkGraph recorded = new GraphRecorder(store, GraphVariant.fixed(BnMode.BATCH, FixedStrategy.of(p -> TestNetworks.bits(0))),
                 TestNetworks.paths(), VdpSettings.defaults(1)).record(net, scalar.clipShape(), 2);
-        BuiltGraph g = new BuiltGraph(recorded, Engine.DEFAULT.compile(recorded, store));
+        BuiltGraph g = new BuiltGraph(recorded, Engine.forCurrentBackend().compile(recorded, store));
         store.trainable().get("scale.weight").assign(1);
         store.trainable().get("fc.weight").assign(Nd4j.createFromArray(new double[][] {{1, -1}}));
         INDArray x = Nd4j.createFromArray(-3.0, 0.5, 5.0, 7.0).reshape(4, 1, 1, 1, 1);

@@ -1,0 +1,62 @@
+package org.stfusion.core.engine.planned;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.engine.Node;
+import org.stfusion.core.engine.kernels.ElementwiseKernels;
+
+/**
+ * One forward (and backward) pass of the planned engine: views of the planned buffers for batch {@code b}, the
+ * pass's gate values, which nodes it skips, and which gradients hold something already (so that the first
+ * contribution to a gradient is a copy and the next ones are additions).
+ */
+final class Pass {
+    final int b;
+    final INDArray[] value;
+    final INDArray[] grad;
+    final boolean[] written;
+    final boolean[] skipped;
+    final Gates gates;
+
+    Pass(NetworkGraph graph, Layout layout, INDArray[] valueBuffers, INDArray[] gradBuffers, int b, Gates gates) {
+        this.b = b;
+        this.gates = gates;
+        int n = graph.nodes().size();
+        value = new INDArray[n];
+        grad = new INDArray[n];
+        written = new boolean[n];
+        skipped = new boolean[n];
+        for (Node node : graph.nodes()) {
+            Layout.Slot v = layout.values[node.id()];
+            if (v != null) {
+                value[node.id()] = Views.view(valueBuffers[v.buffer()], b, v.offset(), node.shape().channels());
+            }
+            Layout.Slot g = layout.grads[node.id()];
+            if (g != null) {
+                grad[node.id()] = Views.view(gradBuffers[g.buffer()], b, g.offset(), node.shape().channels());
+            }
+        }
+    }
+
+    /** The gradient flowing into node {@code id}; zero if nothing after it used it. */
+    INDArray gradOf(int id) {
+        if (!written[id]) {
+            grad[id].assign(0);
+            written[id] = true;
+        }
+        return grad[id];
+    }
+
+    /** grad[input] += dx, or = dx if nothing was written there yet; nothing if the input takes no gradient. */
+    void addTo(int input, INDArray dx) {
+        if (grad[input] == null) {
+            return;
+        }
+        if (written[input]) {
+            ElementwiseKernels.addInPlace(grad[input], dx);
+        } else {
+            grad[input].assign(dx);
+            written[input] = true;
+        }
+    }
+}
