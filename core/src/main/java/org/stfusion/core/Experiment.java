@@ -156,8 +156,7 @@ public final class Experiment implements AutoCloseable {
     public RunResults sample() {
         TemplateNetwork net = trainedNetwork();
         List<StrategySampler.Drawn> drawn = new StrategySampler(net, config.sampling()).drawAll();
-        Scorer strategies = scorer().recalibrating(config.sampling().bnRecalibration());
-        Scores scores = new StrategyScoring(net, strategies, config.sampling(), dataset.size(Split.VALIDATION), reporters)
+        Scores scores = new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), reporters)
                 .score(drawn, provenance);
         runDir.writeJson(runDir.scores(), scores);
         return analyze();
@@ -169,7 +168,7 @@ public final class Experiment implements AutoCloseable {
         Scores scores = readScores();
         RunResults results = new RunResults(RunResults.FORMAT, backboneRef, datasetSummary(), fusionUnits,
                 backbone.settings(), net.store().parameterCount(), net.template().macs(), Marginals.compute(net),
-                scores.strategies(), scores.named(), scores.best(), trainingSummary(net, scores));
+                scores.strategies(), scores.named(), scores.best(), scores.protocol(), trainingSummary(net, scores));
         reporters.accept(new RunEvent.RunFinished(results, runDir.root().toString(), (System.nanoTime() - started) / 1e9));
         return results;
     }
@@ -218,12 +217,17 @@ public final class Experiment implements AutoCloseable {
 
     /**
      * The standalone network of {@code strategy} (only the kept paths' weights exist), with the template's
-     * trained weights and BN statistics copied in ({@code copyWeights}) or freshly initialised, scored on the
+     * trained weights and BN statistics copied in ({@code copyWeights}; statistics recalibrated as the run's
+     * strategies were scored) or freshly initialised, scored on the
      * validation split and, with {@code out}, saved as a network file.
      */
     public Materializer.Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out) {
         trainedNetwork();
-        return materializer().materialize(strategy, copyWeights, out, config.seed() + 1000, scorer(), provenance);
+        // Inherited weights get the statistics the run's strategies were scored with.
+        int batches = Files.isRegularFile(runDir.scores()) ? readScores().protocol().bnRecalibrationBatches()
+                : config.sampling().bnRecalibration();
+        return materializer().materialize(strategy, copyWeights, out, config.seed() + 1000,
+                scorer().recalibrating(batches), provenance);
     }
 
     /**
@@ -307,7 +311,7 @@ public final class Experiment implements AutoCloseable {
         return loader;
     }
 
-    /** Scores networks on the validation split with the template's statistics (the paper's protocol). */
+    /** Scores networks with the template's statistics; {@link Scorer#recalibrating} gives the other protocol. */
     private Scorer scorer() {
         if (scorer == null) {
             scorer = new Scorer(network(), dataset, loader(), config.sampling().evalBatchSize(), 0);
@@ -362,7 +366,6 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierDropRate", net.classifierDropRate());
         m.put("samplingSeed", config.sampling().seed());
         m.put("classifierMaskSampled", config.sampling().classifierMask());
-        m.put("bnRecalibrationBatches", config.sampling().bnRecalibration());
         m.put("seed", config.seed());
         m.put("history", history);
         if (scores.successiveHalving() != null) {

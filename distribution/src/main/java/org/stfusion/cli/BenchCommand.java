@@ -85,9 +85,12 @@ final class BenchCommand implements Callable<Integer> {
                     results.add(r);
                     cli.out.println(json ? mapper.writeValueAsString(r) : String.format(
                             "%-6s score %d strategies on %d clips: %.2f strategies/s, one by one on the full network %.2f; "
-                                    + "speed-up %.2fx, same top-1 for every strategy: %s",
+                                    + "speed-up %.2fx, same top-1 for every strategy: %s; "
+                                    + "%.2f strategies/s with batch norm recalibrated on %d batches of %d clips first",
                             w.name(), (Integer) r.get("strategies"), (Integer) r.get("clips"), (Double) r.get("strategies_per_s"),
-                            (Double) r.get("baseline_strategies_per_s"), (Double) r.get("speedup"), r.get("identical")));
+                            (Double) r.get("baseline_strategies_per_s"), (Double) r.get("speedup"), r.get("identical"),
+                            (Double) r.get("recalibrated_strategies_per_s"), (Integer) r.get("recalibration_batches"),
+                            (Integer) r.get("clips") / (Integer) r.get("batches")));
                     cli.out.flush();
                     continue;
                 }

@@ -41,6 +41,7 @@ import org.stfusion.api.report.Reporter;
 import org.stfusion.api.report.ReporterContext;
 import org.stfusion.api.report.ReporterProvider;
 import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.Experiment;
 import org.stfusion.core.config.ExperimentConfig;
@@ -158,6 +159,38 @@ class ExperimentTest {
             @SuppressWarnings("unchecked")
             var stats = (java.util.Map<String, Object>) h.training().get("successiveHalving");
             assertTrue(((Number) stats.get("saved")).longValue() > 0, stats.toString());
+        }
+    }
+
+    /** A run scored before protocols were recorded reads as scored with the template's statistics, as it was. */
+    @Test
+    void aRunScoredBeforeProtocolsWereRecordedKeepsThePapersProtocol() throws Exception {
+        Path dir = tmp.resolve("old");
+        RunResults r = run(catalog(), config(List.of("sampling.bnRecalibration=0")), dir, false);
+        ObjectMapper json = new ObjectMapper();
+        var scores = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("scores.json").toFile());
+        scores.remove("protocol");
+        scores.findParents("top1ByProtocol").forEach(n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n)
+                .remove("top1ByProtocol"));
+        json.writeValue(dir.resolve("scores.json").toFile(), scores);
+        assertTrue(!Files.readString(dir.resolve("scores.json")).contains("recalibrated"), "the file is as old runs wrote it");
+
+        ExperimentConfig saved = ExperimentConfig.loadRunDir(dir);
+        try (Experiment e = Experiment.open(catalog(), saved, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            RunResults old = e.analyze();
+            assertEquals(ScoringProtocol.TEMPLATE_STATISTICS, old.scoringProtocol());
+            assertNull(old.best().top1ByProtocol());
+            assertEquals(r.best().top1(), old.best().top1(), 1e-12);
+            assertEquals(r.best().top1(), e.materialize(e.strategy("best"), true, null).top1(), 1e-12,
+                    "inherited weights keep the template's statistics, as the run was scored");
+        }
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (Experiment e = Experiment.open(catalog(), ExperimentConfig.load(dir.resolve("config.yaml"),
+                List.of("sampling.bnRecalibration=2")), dir, new PrintStream(console))) {
+            RunResults again = e.sample();
+            assertEquals(new ScoringProtocol(ScoringProtocol.RECALIBRATED, 2), again.scoringProtocol());
+            assertEquals(r.named().get("S").top1(), again.named().get("S").top1Under(ScoringProtocol.TEMPLATE), 1e-12,
+                    "rescored, the paper's column is what the run had");
         }
     }
 

@@ -32,7 +32,7 @@ class TransferCommandTest {
         }
         RunResults results = new RunResults(RunResults.FORMAT, new PluginRef("backbone", "densenet3d", "0.1.0"),
                 new DatasetSummary("synthetic", "0.1.0", 8, 4, List.of("a", "b"), "x"), List.of(), Map.of(), 1, 1,
-                positions, List.of(), Map.of(), null, Map.of());
+                positions, List.of(), Map.of(), null, null, Map.of());
         Path file = dir.resolve("results.json");
         new ObjectMapper().writeValue(file.toFile(), results);
         return file;

@@ -6,11 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.api.report.StrategyResult;
 
 /** strategies.csv and marginals.csv: RFC 4180 text, absent or NaN numbers as empty fields. */
 final class CsvTables {
-    static final String STRATEGIES_HEADER = "rank,id,seed,top1,top5,macs_per_clip,units";
+    static final String STRATEGIES_HEADER = "rank,id,seed,top1,top5,macs_per_clip,units,top1_recalibrated,top1_template";
 
     private static final String ACCURACY = "%.4f";
     private static final String PROBABILITY = "%.6f";
@@ -18,7 +19,10 @@ final class CsvTables {
     private CsvTables() {
     }
 
-    /** The sampled strategies ranked best first, then the named ones with an empty rank. */
+    /**
+     * The sampled strategies ranked best first, then the named ones with an empty rank; top-1 under each scoring
+     * protocol where both were measured (the named strategies and the best).
+     */
     static String strategies(RunResults results) {
         StringBuilder csv = new StringBuilder(STRATEGIES_HEADER).append('\n');
         List<StrategyResult> sampled = results.strategies() == null ? List.of() : results.strategies();
@@ -63,7 +67,8 @@ final class CsvTables {
     private static void appendStrategy(StringBuilder csv, String rank, String id, StrategyResult s) {
         row(csv, List.of(rank, id, s.seed() == null ? "" : s.seed().toString(),
                 number(ACCURACY, s.top1()), number(ACCURACY, s.top5()),
-                Long.toString(s.macsPerClip()), String.join(" ", s.units())));
+                Long.toString(s.macsPerClip()), String.join(" ", s.units()),
+                number(ACCURACY, s.top1Under(ScoringProtocol.RECALIBRATED)), number(ACCURACY, s.top1Under(ScoringProtocol.TEMPLATE))));
     }
 
     private static void row(StringBuilder csv, List<String> fields) {

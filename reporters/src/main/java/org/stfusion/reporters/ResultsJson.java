@@ -37,13 +37,14 @@ final class ResultsJson {
         }
         return new RunResults(r.format(), r.backbone(), r.dataset(), r.fusionUnits(), r.backboneSettings(), r.parameters(),
                 r.templateMacsPerClip(), r.positions(), strategies, named, withAbsentTop5AsNull(r.best()),
-                r.training());
+                r.scoring(), r.training());
     }
 
     private static StrategyResult withAbsentTop5AsNull(StrategyResult s) {
         if (s == null || s.top5() == null || !s.top5().isNaN()) {
             return s;
         }
-        return new StrategyResult(s.id(), s.seed(), s.units(), s.top1(), null, s.macsPerClip(), s.scoredItems());
+        return new StrategyResult(s.id(), s.seed(), s.units(), s.top1(), null, s.macsPerClip(), s.scoredItems(),
+                s.top1ByProtocol());
     }
 }

@@ -12,11 +12,14 @@ import org.stfusion.api.data.BadItem;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.api.report.RunEvent.RunFinished;
 import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.api.report.StrategyResult;
 
 /** The text printed when a run finishes: best strategies, named strategies, Opt's gain and the marginals. */
 final class RunSummary {
     static final int MAX_LINE = 120;
+    /** Opt's gain over all-S moving by more than this between the protocols gets a line of explanation. */
+    static final double BN_EFFECT_POINTS = 5;
 
     private final RunResults results;
     private final int top;
@@ -70,15 +73,21 @@ final class RunSummary {
         if (named.isEmpty()) {
             return;
         }
+        ScoringProtocol protocol = results.scoringProtocol();
+        String other = otherProtocol(protocol);
+        boolean withOther = named.stream().anyMatch(e -> e.getValue().top1Under(other) != null);
         boolean withTop5 = named.stream().anyMatch(e -> hasTop5(e.getValue()));
         int nameWidth = Math.max(2, named.stream().mapToInt(e -> e.getKey().length()).max().orElse(0));
-        String row = "  %-" + nameWidth + "s  %6s%s  %7s";
+        String otherLabel = ScoringProtocol.of(other.equals(ScoringProtocol.RECALIBRATED) ? 1 : 0).label();
+        String row = "  %-" + nameWidth + "s  %6s%s%s  %7s";
         lines.add("");
-        lines.add("named strategies");
-        lines.add(format(row, "id", "top1", withTop5 ? format("  %6s", "top5") : "", "GMACs"));
+        lines.add("named strategies, scored with " + protocol.describe());
+        lines.add(format(row, "id", "top1", withTop5 ? format("  %6s", "top5") : "",
+                withOther ? format("  %" + otherLabel.length() + "s", otherLabel) : "", "GMACs"));
         for (Map.Entry<String, StrategyResult> e : named) {
             StrategyResult s = e.getValue();
             lines.add(format(row, e.getKey(), percent(s.top1()), withTop5 ? format("  %6s", percent(s.top5())) : "",
+                    withOther ? format("  %" + otherLabel.length() + "s", percent(s.top1Under(other))) : "",
                     gmacs(s.macsPerClip())));
         }
     }
@@ -96,6 +105,22 @@ final class RunSummary {
         }
         lines.add("");
         lines.add(line);
+        String other = otherProtocol(results.scoringProtocol());
+        if (allS != null && best.top1Under(other) != null && allS.top1Under(other) != null) {
+            double gap = best.top1() - allS.top1();
+            double otherGap = best.top1Under(other) - allS.top1Under(other);
+            lines.add(format("    with %s: %s vs %s: %+.1f points",
+                    ScoringProtocol.of(other.equals(ScoringProtocol.RECALIBRATED) ? 1 : 0).describe(),
+                    percent(best.top1Under(other)), percent(allS.top1Under(other)), 100 * otherGap));
+            if (Math.abs(gap - otherGap) > BN_EFFECT_POINTS / 100.0) {
+                lines.add("    the gaps differ: the template's BN statistics (all paths open) do not fit sub-networks;"
+                        + " trust the recalibrated gap");
+            }
+        }
+    }
+
+    private static String otherProtocol(ScoringProtocol protocol) {
+        return protocol.name().equals(ScoringProtocol.RECALIBRATED) ? ScoringProtocol.TEMPLATE : ScoringProtocol.RECALIBRATED;
     }
 
     private void marginals() {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,8 +136,13 @@ class ConsoleReporterTest {
         assertTrue(lines.contains("   1  s0042   91.2%   99.5%    0.123  S+ST×2 ST×1        bbt"), output());
         assertTrue(lines.contains("   3  s0013   85.0%       -    0.090  S×1 S+ST×1 none×1  sb-"), output());
         assertTrue(lines.contains("per position: s=S t=ST b=S+ST -=none"), output());
-        assertTrue(lines.contains("  S+ST   87.5%   99.0%    0.140"), output());
+        assertTrue(lines.contains("named strategies, scored with batch norm recalibrated per strategy on 8 training batches"), output());
+        assertTrue(lines.contains("  id      top1    top5  template BN    GMACs"), output());
+        assertTrue(lines.contains("  S+ST   87.5%   99.0%        87.0%    0.140"), output());
         assertTrue(lines.contains("Opt s0042  91.2%  vs all-S 80.0%: +11.2 points"), output());
+        assertTrue(lines.contains("    with the template's batch-norm statistics (the paper's protocol): 91.0% vs 50.0%: +41.0 points"), output());
+        assertTrue(lines.contains("    the gaps differ: the template's BN statistics (all paths open) do not fit sub-networks;"
+                + " trust the recalibrated gap"), output());
         assertTrue(lines.contains("position    p(S)   p(ST)  kept(S)  kept(ST)    P(S)   P(ST)  P(S+ST)"), output());
         assertTrue(lines.contains("B1.L1      0.100   0.200    0.684     0.553   0.306   0.175    0.378"), output());
         assertTrue(lines.contains("2 bad train items skipped (all in results.json, dataset.badItems):"), output());
@@ -155,12 +161,48 @@ class ConsoleReporterTest {
     }
 
     @Test
+    void resultsScoredOneWayOnlyShowOneColumnAndNameTheirProtocol() throws Exception {
+        Map<String, StrategyResult> named = new LinkedHashMap<>();
+        results.named().forEach((unit, r) -> named.put(unit, r.withTop1ByProtocol(null)));
+        RunResults older = new RunResults(results.format(), results.backbone(), results.dataset(), results.fusionUnits(),
+                results.backboneSettings(), results.parameters(), results.templateMacsPerClip(), results.positions(),
+                results.strategies(), named, results.best().withTop1ByProtocol(null), null, results.training());
+        Reporter reporter = reporter(DEFAULTS, false, advancingClock());
+        for (RunEvent event : ReportFixtures.events(older, RUN_DIR)) {
+            reporter.onEvent(event);
+        }
+
+        assertTrue(lines().contains("named strategies, scored with the template's batch-norm statistics (the paper's protocol)"),
+                output());
+        assertTrue(lines().contains("  id      top1    top5    GMACs"), output());
+        assertTrue(lines().contains("  S+ST   87.5%   99.0%    0.140"), output());
+        assertFalse(output().contains("gaps differ"), output());
+    }
+
+    @Test
+    void closeGapsNeedNoExplanation() throws Exception {
+        Map<String, StrategyResult> named = new LinkedHashMap<>(results.named());
+        named.put("S", named.get("S").withTop1ByProtocol(ReportFixtures.bothWays(0.8, 0.78)));
+        RunResults close = new RunResults(results.format(), results.backbone(), results.dataset(), results.fusionUnits(),
+                results.backboneSettings(), results.parameters(), results.templateMacsPerClip(), results.positions(),
+                results.strategies(), named, results.best(), results.scoring(), results.training());
+        Reporter reporter = reporter(DEFAULTS, false, advancingClock());
+        for (RunEvent event : ReportFixtures.events(close, RUN_DIR)) {
+            reporter.onEvent(event);
+        }
+
+        assertTrue(lines().contains("    with the template's batch-norm statistics (the paper's protocol): 91.0% vs 78.0%: +13.0 points"),
+                output());
+        assertFalse(output().contains("gaps differ"), output());
+    }
+
+    @Test
     void noLineIsLongerThan120Characters() throws Exception {
         List<String> many = Collections.nCopies(200, "S+ST");
         RunResults wide = new RunResults(results.format(), results.backbone(), results.dataset(), results.fusionUnits(),
                 results.backboneSettings(), results.parameters(), results.templateMacsPerClip(), results.positions(),
                 List.of(new StrategyResult("s1", 1L, many, 0.5, 0.9, 1L)), results.named(),
-                results.best(), results.training());
+                results.best(), results.scoring(), results.training());
         Reporter reporter = reporter(DEFAULTS, true, advancingClock());
         for (RunEvent event : ReportFixtures.events(wide, RUN_DIR)) {
             reporter.onEvent(event);

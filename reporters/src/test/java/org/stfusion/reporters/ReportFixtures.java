@@ -11,6 +11,7 @@ import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.PositionMarginal;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
+import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.api.report.StrategyResult;
 
 /** A small hand-made run: 3 fusion positions, 5 sampled strategies and the named S, ST and S+ST. */
@@ -22,15 +23,19 @@ final class ReportFixtures {
 
     static RunResults results() {
         List<StrategyResult> sampled = List.of(
-                new StrategyResult("s0042", 42L, List.of("S+ST", "S+ST", "ST"), 0.912, 0.995, 123_456_789L),
+                new StrategyResult("s0042", 42L, List.of("S+ST", "S+ST", "ST"), 0.912, 0.995, 123_456_789L)
+                        .withTop1ByProtocol(bothWays(0.912, 0.91)),
                 new StrategyResult("s0007", 7L, List.of("S+ST", "ST", "ST"), 0.9, 0.99, 110_000_000L),
                 new StrategyResult("s0013", 13L, List.of("S", "S+ST", "none"), 0.85, null, 90_000_000L),
                 new StrategyResult("s0001", 1L, List.of("ST", "ST", "S"), 0.8125, 0.98, 80_000_000L),
                 new StrategyResult("s0099", 99L, List.of("S", "S", "S"), 0.75, 0.97, 60_000_000L));
         Map<String, StrategyResult> named = new LinkedHashMap<>();
-        named.put("S", new StrategyResult("S", null, List.of("S", "S", "S"), 0.8, 0.96, 60_000_000L));
-        named.put("ST", new StrategyResult("ST", null, List.of("ST", "ST", "ST"), 0.85, 0.97, 100_000_000L));
-        named.put("S+ST", new StrategyResult("S+ST", null, List.of("S+ST", "S+ST", "S+ST"), 0.875, 0.99, 140_000_000L));
+        named.put("S", new StrategyResult("S", null, List.of("S", "S", "S"), 0.8, 0.96, 60_000_000L)
+                .withTop1ByProtocol(bothWays(0.8, 0.5)));
+        named.put("ST", new StrategyResult("ST", null, List.of("ST", "ST", "ST"), 0.85, 0.97, 100_000_000L)
+                .withTop1ByProtocol(bothWays(0.85, 0.84)));
+        named.put("S+ST", new StrategyResult("S+ST", null, List.of("S+ST", "S+ST", "S+ST"), 0.875, 0.99, 140_000_000L)
+                .withTop1ByProtocol(bothWays(0.875, 0.87)));
 
         Map<String, Object> backboneSettings = new LinkedHashMap<>();
         backboneSettings.put("preset", "tiny");
@@ -45,7 +50,15 @@ final class ReportFixtures {
                 List.of(new PluginRef("fusion-unit", "spatial", "0.1.0"), new PluginRef("fusion-unit", "temporal", "0.1.0")),
                 backboneSettings, 265_697L, 140_000_000L,
                 List.of(position("B1.L1", 0.1, 0.2), position("B1.L2", 0.3, 0.05), position("T1", 0.6, 0.4)),
-                sampled, named, sampled.get(0), training);
+                sampled, named, sampled.get(0), ScoringProtocol.of(8), training);
+    }
+
+    /** Top-1 recalibrated (the run's protocol) and with the template's statistics. */
+    static Map<String, Double> bothWays(double recalibrated, double template) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(ScoringProtocol.RECALIBRATED, recalibrated);
+        m.put(ScoringProtocol.TEMPLATE, template);
+        return m;
     }
 
     /** One rejected list line and one unreadable video in train, none in val. */

@@ -1,6 +1,9 @@
 package org.stfusion.api.report;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fusion strategy scored with the template's inherited weights: the unit at every fusion position (in
@@ -8,16 +11,34 @@ import java.util.List;
  * strategies S, ST, S+ST), validation top-1 and top-5 (top-5 only when there are more than 5 classes), and
  * the forward MACs per clip of the kept paths. {@code scoredItems} is absent when the strategy was scored on
  * the whole validation set, and the number of validation clips otherwise (successive halving stopped it
- * early; its top-1 is then on that slice).
+ * early; its top-1 is then on that slice). {@code top1ByProtocol}, for the named strategies and the best sampled
+ * one, holds top-1 under both {@link ScoringProtocol}s by protocol name ({@code top1} is the run's); absent
+ * otherwise.
  */
 public record StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
-                             Integer scoredItems) {
+                             Integer scoredItems, Map<String, Double> top1ByProtocol) {
     public StrategyResult {
         units = List.copyOf(units);
+        top1ByProtocol = top1ByProtocol == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(top1ByProtocol));
+    }
+
+    public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
+                          Integer scoredItems) {
+        this(id, seed, units, top1, top5, macsPerClip, scoredItems, null);
     }
 
     /** A strategy scored on the whole validation set. */
     public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip) {
-        this(id, seed, units, top1, top5, macsPerClip, null);
+        this(id, seed, units, top1, top5, macsPerClip, null, null);
+    }
+
+    /** This result with its top-1 under both protocols. */
+    public StrategyResult withTop1ByProtocol(Map<String, Double> byProtocol) {
+        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, byProtocol);
+    }
+
+    /** Top-1 under {@code protocol} (a {@link ScoringProtocol} name), or null if not scored that way. */
+    public Double top1Under(String protocol) {
+        return top1ByProtocol == null ? null : top1ByProtocol.get(protocol);
     }
 }

@@ -27,7 +27,8 @@ public interface GraphExecutor {
 
     /**
      * The batch mean and biased variance, each [1, C, 1, 1, 1], of every batch norm of a batch-statistics graph
-     * for one forward pass; nothing is updated.
+     * for one forward pass; nothing is updated. With hard masks, an engine may leave out the batch norms inside
+     * dropped paths (it need not run them).
      */
     Map<String, INDArray[]> batchStatistics(INDArray clips, Map<String, INDArray> gateInputs);
 

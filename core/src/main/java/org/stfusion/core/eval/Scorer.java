@@ -15,12 +15,14 @@ import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphExecutor;
 import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.network.BuiltGraph;
+import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.RunRandom;
 
 /**
- * Scores networks on the validation split with the template's weights and running statistics (no
- * retraining, no rescaling; paper Eq. 6). Validation batches are decoded once and kept while they fit in
+ * Scores networks on the validation split with the template's weights (no retraining, no rescaling; paper
+ * Eq. 6) and either the template's running statistics or, with recalibration, statistics re-estimated for each
+ * strategy on a few training batches. Validation batches are decoded once and kept while they fit in
  * {@code cacheBytes}, since every strategy is scored on the same clips.
  */
 public final class Scorer implements AutoCloseable {
@@ -109,6 +111,18 @@ public final class Scorer implements AutoCloseable {
         } finally {
             net.restoreStatistics(templateStatistics);
         }
+    }
+
+    /** Recalibrates {@code network}'s batch norms on this scorer's batches (no change without recalibration). */
+    public void recalibrate(StandaloneNetwork network) {
+        if (recalibrationBatches > 0) {
+            network.recalibrate(recalibrationClips().iterator());
+        }
+    }
+
+    /** The number of training batches each strategy's batch norms are recalibrated on (0: the template's). */
+    public int recalibrationBatches() {
+        return recalibrationBatches;
     }
 
     /** The first {@code recalibrationBatches} batches of a fixed shuffle of the training split. */

@@ -1,7 +1,10 @@
 package org.stfusion.core.network;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
@@ -52,6 +55,14 @@ public final class StandaloneNetwork {
     /** The running-statistics graph, for scoring. */
     public BuiltGraph evaluation() {
         return evaluation;
+    }
+
+    /**
+     * Replaces the running statistics by the average batch statistics of {@code batches} (precise BN), as
+     * the template's sub-network was scored with under batch-norm recalibration.
+     */
+    public void recalibrate(Iterator<INDArray> batches) {
+        PreciseBatchNorm.recalibrate(training, store, batches, Map.of());
     }
 
     public long parameterCount() {

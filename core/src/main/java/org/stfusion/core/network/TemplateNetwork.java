@@ -157,29 +157,7 @@ public final class TemplateNetwork {
      * the caller can restore the template's own.
      */
     public Map<String, INDArray> recalibrate(java.util.Iterator<INDArray> batches, Map<String, INDArray> masks) {
-        BuiltGraph graph = graph(GraphVariant.template(GateMode.HARD, BnMode.BATCH));
-        Map<String, INDArray> sums = new HashMap<>();
-        int n = 0;
-        while (batches.hasNext()) {
-            INDArray clips = batches.next();
-            long voxels = clips.length() / clips.size(1);
-            double unbias = voxels > 1 ? (double) voxels / (voxels - 1) : 1.0;
-            graph.executor().batchStatistics(clips, masks).forEach((bn, stats) -> {
-                sums.merge(bn + ".runningMean", stats[0].dup(), INDArray::addi);
-                sums.merge(bn + ".runningVar", stats[1].mul(unbias), INDArray::addi);
-            });
-            n++;
-        }
-        Map<String, INDArray> previous = new HashMap<>();
-        if (n == 0) {
-            return previous;
-        }
-        for (var e : sums.entrySet()) {
-            INDArray target = store.state().get(e.getKey());
-            previous.put(e.getKey(), target.dup());
-            target.assign(e.getValue().divi(n).castTo(target.dataType()).reshape(target.shape()));
-        }
-        return previous;
+        return PreciseBatchNorm.recalibrate(graph(GraphVariant.template(GateMode.HARD, BnMode.BATCH)), store, batches, masks);
     }
 
     /** Puts back statistics returned by {@link #recalibrate}. */

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.api.report.RunEvent;
+import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.SamplingSettings;
 import org.stfusion.core.eval.Scorer;
@@ -19,22 +20,31 @@ import org.stfusion.core.run.Provenance;
 
 /**
  * Scores sampled strategies and the named ones (the same unit at every position: all-S, all-ST, all-S+ST with
- * the two standard paths) on the validation split with the template's weights. Identical strategies are scored
- * once; with successive halving, most are scored on a slice of the validation set only.
+ * the two standard paths) on the validation split with the template's weights, under the run's
+ * {@link ScoringProtocol}; the named ones and the best sampled one are scored under the other protocol too, so
+ * that what batch-norm recalibration changes is visible. Identical strategies are scored once; with successive
+ * halving, most are scored on a slice of the validation set only.
  */
 public final class StrategyScoring {
     private static final Logger LOG = LogManager.getLogger(StrategyScoring.class);
 
     private final TemplateNetwork net;
     private final Scorer scorer;
+    private final Scorer otherScorer;
+    private final ScoringProtocol protocol;
+    private final ScoringProtocol otherProtocol;
     private final SamplingSettings settings;
     private final int validationItems;
     private final Consumer<RunEvent> events;
 
+    /** {@code scorer} is recalibrated as {@code settings.bnRecalibration()} says, here. */
     public StrategyScoring(TemplateNetwork net, Scorer scorer, SamplingSettings settings, int validationItems,
                            Consumer<RunEvent> events) {
         this.net = net;
-        this.scorer = scorer;
+        this.protocol = ScoringProtocol.of(settings.bnRecalibration());
+        this.otherProtocol = ScoringProtocol.of(protocol.bnRecalibrationBatches() > 0 ? 0 : SamplingSettings.DEFAULT_BN_RECALIBRATION);
+        this.scorer = scorer.recalibrating(protocol.bnRecalibrationBatches());
+        this.otherScorer = scorer.recalibrating(otherProtocol.bnRecalibrationBatches());
         this.settings = settings;
         this.validationItems = validationItems;
         this.events = events;
@@ -42,14 +52,33 @@ public final class StrategyScoring {
 
     /** Scores {@code drawn} and the named strategies; the sampled ones come back best first. */
     public Scores score(List<StrategySampler.Drawn> drawn, Provenance provenance) {
+        Scores scores;
         try (var shared = scorer.sharingUngatedPrefix()) {
-            return scoreAll(drawn, provenance);
+            scores = scoreAll(drawn, provenance);
         }
+        // Outside the sharing: a shared stem was computed with the run protocol's statistics.
+        Map<String, StrategyResult> named = new LinkedHashMap<>();
+        namedStrategies().forEach((unit, keep) -> named.put(unit, bothWays(scores.named().get(unit), keep,
+                StrategySampler.allFeatures(net))));
+        List<StrategyResult> strategies = new ArrayList<>(scores.strategies());
+        if (!strategies.isEmpty()) {
+            StrategySampler.Drawn best = drawn.stream().filter(d -> d.id().equals(strategies.get(0).id())).findFirst().orElseThrow();
+            strategies.set(0, bothWays(strategies.get(0), best.pathKeep(), best.featureKeep()));
+        }
+        return new Scores(scores.plugins(), strategies, named, scores.successiveHalving(), protocol);
+    }
+
+    /** {@code r} with its top-1 under both protocols. */
+    private StrategyResult bothWays(StrategyResult r, boolean[] pathKeep, boolean[] featureKeep) {
+        Map<String, Double> byProtocol = new LinkedHashMap<>();
+        byProtocol.put(protocol.name(), r.top1());
+        byProtocol.put(otherProtocol.name(), otherScorer.score(pathKeep, featureKeep).top1());
+        return r.withTop1ByProtocol(byProtocol);
     }
 
     private Scores scoreAll(List<StrategySampler.Drawn> drawn, Provenance provenance) {
-        List<BitSet> unitSets = StrategySampler.pathSubsets(net.paths().size());
-        int total = drawn.size() + unitSets.size();
+        Map<String, boolean[]> namedStrategies = namedStrategies();
+        int total = drawn.size() + namedStrategies.size();
         events.accept(new RunEvent.ScoringStarted(total, validationItems));
         long start = System.nanoTime();
         Map<String, StrategySampler.Drawn> distinct = new LinkedHashMap<>();
@@ -82,9 +111,9 @@ public final class StrategyScoring {
         }
         Map<String, StrategyResult> named = new LinkedHashMap<>();
         boolean[] allFeatures = StrategySampler.allFeatures(net);
-        for (BitSet unitSet : unitSets) {
-            boolean[] keep = StrategySampler.everywhere(net, unitSet);
-            String unit = StrategySampler.units(net, keep).get(0);
+        for (var e : namedStrategies.entrySet()) {
+            String unit = e.getKey();
+            boolean[] keep = e.getValue();
             Scorer.Score s = scorer.score(keep, allFeatures);
             StrategyResult r = new StrategyResult(unit, null, StrategySampler.units(net, keep), s.top1(), s.top5(),
                     net.template().macsWith(keep));
@@ -95,6 +124,16 @@ public final class StrategyScoring {
         sampled.sort(Comparator.comparingInt((StrategyResult r) -> r.scoredItems() == null ? Integer.MAX_VALUE : r.scoredItems())
                 .reversed().thenComparing(Comparator.comparingDouble(StrategyResult::top1).reversed())
                 .thenComparingLong(StrategyResult::macsPerClip).thenComparing(StrategyResult::id));
-        return new Scores(provenance, sampled, named, halving);
+        return new Scores(provenance, sampled, named, halving, protocol);
+    }
+
+    /** The same unit at every position, for every unit: path masks by unit name. */
+    private Map<String, boolean[]> namedStrategies() {
+        Map<String, boolean[]> named = new LinkedHashMap<>();
+        for (BitSet unitSet : StrategySampler.pathSubsets(net.paths().size())) {
+            boolean[] keep = StrategySampler.everywhere(net, unitSet);
+            named.put(StrategySampler.units(net, keep).get(0), keep);
+        }
+        return named;
     }
 }

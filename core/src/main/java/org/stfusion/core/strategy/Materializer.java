@@ -13,6 +13,7 @@ import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.model.StrategyDescriptor;
+import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.core.engine.FixedStrategy;
 import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.eval.Scorer;
@@ -132,13 +133,15 @@ public final class Materializer {
 
     /**
      * Builds the standalone network of {@code strategy} with the template's weights ({@code copyWeights}) or
-     * freshly initialised ones, scores it with {@code scorer} and, with {@code out}, saves it as a network file.
+     * freshly initialised ones, scores it with {@code scorer} (inherited weights get batch-norm statistics
+     * recalibrated as {@code scorer} does for the template's strategies) and, with {@code out}, saves it as a network file.
      */
     public Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out, long seed, Scorer scorer,
                                     Provenance provenance) {
         StandaloneNetwork network = build(strategy, seed);
         if (copyWeights) {
             copyTemplateWeights(network);
+            scorer.recalibrate(network);
         }
         Scorer.Score score = scorer.evaluate(network.evaluation(), Map.of());
         StrategyDescriptor back = describe(network, strategy);
@@ -148,6 +151,9 @@ public final class Materializer {
             manifest.put("plugins", RunDirectory.asJsonValue(provenance));
             manifest.put("strategy", RunDirectory.asJsonValue(back));
             manifest.put("weights", copyWeights ? "template" : "initialised");
+            if (copyWeights) {
+                manifest.put("bnStatistics", ScoringProtocol.of(scorer.recalibrationBatches()).describe());
+            }
             manifest.put("parameters", network.parameterCount());
             manifest.put("macsPerClip", network.macsPerClip());
             manifest.put("top1", score.top1());

@@ -108,10 +108,16 @@ class TemplateNetworkTest {
         Arrays.fill(features, true);
         var previous = net.recalibrate(List.of(TestNetworks.clips(DataType.FLOAT, 4, MICRO, 7),
                 TestNetworks.clips(DataType.FLOAT, 4, MICRO, 8)).iterator(), net.hardMasks(onlyS, features));
-        assertEquals(stats.keySet(), previous.keySet());
+        // The batch norms inside the dropped ST paths do not run, so they keep the template's statistics.
+        java.util.Set<String> running = new java.util.HashSet<>(stats.keySet());
+        running.removeIf(n -> n.contains(".ST."));
+        assertTrue(running.size() < stats.size() && running.contains("T1.S.bn.runningMean"), running.toString());
+        assertEquals(running, previous.keySet());
         weights.forEach((name, w) -> assertEquals(w, net.store().trainable().get(name), name + " must not change"));
-        long changed = stats.keySet().stream().filter(n -> !stats.get(n).equals(net.store().state().get(n))).count();
-        assertEquals(stats.size(), changed, "every running statistic is re-estimated");
+        for (String n : stats.keySet()) {
+            assertEquals(running.contains(n), !stats.get(n).equals(net.store().state().get(n)),
+                    n + (running.contains(n) ? " is re-estimated" : " is kept"));
+        }
         net.restoreStatistics(previous);
         stats.forEach((name, v) -> assertEquals(v, net.store().state().get(name), name + " restored"));
     }

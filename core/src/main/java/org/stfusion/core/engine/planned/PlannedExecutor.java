@@ -94,9 +94,13 @@ public final class PlannedExecutor implements GraphExecutor {
         if (graph.variant().bn() != BnMode.BATCH) {
             throw new IllegalArgumentException("graph normalises with running statistics");
         }
-        forward(clips, gateInputs, false);
+        Pass run = forward(clips, gateInputs, true);
         Map<String, INDArray[]> out = new LinkedHashMap<>();
-        for (String bn : graph.batchNorms()) {
+        for (Node node : graph.nodes()) {
+            if (!(node.op() instanceof Op.BatchNorm norm) || run.skipped[node.id()]) {
+                continue;
+            }
+            String bn = norm.name();
             INDArray[] stats = normalization.batchStatistics(bn);
             long c = stats[0].length();
             out.put(bn, new INDArray[] {stats[0].reshape(1, c, 1, 1, 1).dup(), stats[1].reshape(1, c, 1, 1, 1).dup()});
