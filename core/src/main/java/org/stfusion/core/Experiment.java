@@ -34,6 +34,7 @@ import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.Provenance;
@@ -265,6 +266,8 @@ public final class Experiment implements AutoCloseable {
             var t = config.training();
             network = new TemplateNetwork(backbone, dataset.inputSpec(), paths, t.vdp(dataset.size(Split.TRAIN)),
                     t.precision().dataType(), config.seed(), config.engine());
+            LOG.info("compute: {} engine on {}", network.engine().name().toLowerCase(java.util.Locale.ROOT),
+                    NativeBackend.describe());
             LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
                     network.positions().size(), network.gates().size(), network.store().parameterCount(),
                     network.template().macs());
@@ -368,6 +371,9 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierMaskSampled", config.sampling().classifierMask());
         m.put("seed", config.seed());
         m.put("history", history);
+        NativeBackend compute = NativeBackend.describe();
+        m.put("compute", Map.of("engine", net.engine().name().toLowerCase(java.util.Locale.ROOT), "nd4j", compute.nd4jVersion(),
+                "backend", compute.backend(), "oneDnn", compute.oneDnn(), "device", compute.device(), "cores", compute.cores()));
         if (scores.successiveHalving() != null) {
             m.put("successiveHalving", scores.successiveHalving());
         }

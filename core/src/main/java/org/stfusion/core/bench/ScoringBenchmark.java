@@ -8,14 +8,10 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.stfusion.api.config.PluginConfig;
-import org.stfusion.api.model.FusionPath;
-import org.stfusion.api.model.InputSpec;
 import org.stfusion.core.config.SamplingSettings;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphVariant;
-import org.stfusion.core.engine.VdpSettings;
 import org.stfusion.core.engine.planned.PlannedExecutor;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.BuiltGraph;
@@ -41,15 +37,7 @@ public final class ScoringBenchmark {
 
     /** {@code strategies} drawn at drop rate {@code drop} and scored on {@code batches} batches of the workload. */
     public Map<String, Object> run(Workload w, int strategies, int batches, double drop) {
-        InputSpec in = new InputSpec(3, w.frames(), w.size(), w.size(), w.classes());
-        var backbone = plugins.backbones().get("backbone.name", "densenet3d")
-                .create(new PluginConfig("backbone", w.backboneConfig()), in);
-        List<FusionPath> paths = new ArrayList<>();
-        for (String name : List.of("spatial", "temporal")) {
-            paths.add(plugins.fusionUnits().get("fusion.paths", name).create(PluginConfig.empty("fusion." + name)));
-        }
-        TemplateNetwork net = new TemplateNetwork(backbone, in, paths, new VdpSettings(drop, 0.2, 250, 86017),
-                DataType.FLOAT, 1, Engine.PLANNED);
+        TemplateNetwork net = w.template(plugins, drop, Engine.PLANNED);
         SamplingSettings sampling = new SamplingSettings(strategies, 7, false, false, 2 * w.batch(), 0, false, 0.125);
         List<StrategySampler.Drawn> drawn = new StrategySampler(net, sampling).drawAll();
         Random r = new Random(3);

@@ -1,22 +1,16 @@
 package org.stfusion.core.bench;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.stfusion.api.config.PluginConfig;
-import org.stfusion.api.model.FusionPath;
-import org.stfusion.api.model.InputSpec;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphVariant;
-import org.stfusion.core.engine.VdpSettings;
 import org.stfusion.core.network.Engine;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
@@ -44,15 +38,7 @@ public final class TemplateBenchmark {
 
     /** One measurement, with the fields of the peer's JSON line (plus the engine). */
     public Map<String, Object> run(Workload w, String mode, int steps, int warmup, Engine engine) {
-        InputSpec in = new InputSpec(3, w.frames(), w.size(), w.size(), w.classes());
-        var backbone = plugins.backbones().get("backbone.name", "densenet3d")
-                .create(new PluginConfig("backbone", w.backboneConfig()), in);
-        List<FusionPath> paths = new ArrayList<>();
-        for (String name : List.of("spatial", "temporal")) {
-            paths.add(plugins.fusionUnits().get("fusion.paths", name).create(PluginConfig.empty("fusion." + name)));
-        }
-        TemplateNetwork net = new TemplateNetwork(backbone, in, paths, new VdpSettings(0.1, 0.2, 250, 86017),
-                DataType.FLOAT, 1, engine);
+        TemplateNetwork net = w.template(plugins, 0.1, engine);
         Random r = new Random(1);
         INDArray x = Nd4j.randn(r.nextLong(), new long[] {w.batch(), 3, w.frames(), w.size(), w.size()}).castTo(DataType.FLOAT);
         INDArray y = Nd4j.zeros(DataType.FLOAT, w.batch(), w.classes());

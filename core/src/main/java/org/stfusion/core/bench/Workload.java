@@ -1,8 +1,17 @@
 package org.stfusion.core.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.stfusion.api.config.ConfigException;
+import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.model.InputSpec;
+import org.stfusion.core.engine.VdpSettings;
+import org.stfusion.core.network.Engine;
+import org.stfusion.core.network.TemplateNetwork;
+import org.stfusion.core.plugins.PluginCatalog;
 
 /**
  * The reference workloads tiny, small and paper: the 3D-DenseNet template with stem 5x7x7 and
@@ -19,6 +28,23 @@ public record Workload(String name, int initFeatures, int growth, int bnSize, Li
     public static Workload named(String name) {
         return ALL.stream().filter(w -> w.name.equals(name)).findFirst().orElseThrow(() -> new ConfigException("workload",
                 "unknown workload '" + name + "'; available: tiny, small, paper"));
+    }
+
+    /** This workload's clips. */
+    public InputSpec input() {
+        return new InputSpec(3, frames, size, size, classes);
+    }
+
+    /** The template of this workload (S and T paths, float) with every drop rate starting at {@code drop}. */
+    public TemplateNetwork template(PluginCatalog plugins, double drop, Engine engine) {
+        var backbone = plugins.backbones().get("backbone.name", "densenet3d")
+                .create(new PluginConfig("backbone", backboneConfig()), input());
+        List<FusionPath> paths = new ArrayList<>();
+        for (String path : List.of("spatial", "temporal")) {
+            paths.add(plugins.fusionUnits().get("fusion.paths", path).create(PluginConfig.empty("fusion." + path)));
+        }
+        return new TemplateNetwork(backbone, input(), paths, new VdpSettings(drop, 0.2, 250, 86017), DataType.FLOAT, 1,
+                engine);
     }
 
     /** The {@code densenet3d} backbone section for this workload. */

@@ -17,9 +17,19 @@ public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, 
         String backend = Nd4j.getBackend().getClass().getSimpleName().replace("Backend", "");
         String build = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        String device = env.getProperty("cuda.devicesInformation", env.getProperty("cpu.model", "cpu"));
+        String device = env.getProperty("cuda.devicesInformation", env.getProperty("cpu.model", cpuModel()));
         return new NativeBackend(readNd4jVersion(), backend, build != null && build.contains("HAVE_ONEDNN"), device,
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The CPU's model name as Linux reports it, or "cpu". */
+    private static String cpuModel() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("cpu");
+        } catch (IOException | RuntimeException e) {
+            return "cpu";
+        }
     }
 
     private static String readNd4jVersion() {
@@ -38,7 +48,7 @@ public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, 
     @Override
     public String toString() {
         return "ND4J " + nd4jVersion + ", " + backend + " backend" + (backend.equalsIgnoreCase("cpu")
-                ? (oneDnn ? " with oneDNN" : " without oneDNN (convolutions run about 20 times slower)") : " on " + device)
-                + ", " + cores + " cores";
+                ? (oneDnn ? " with oneDNN" : " without oneDNN (convolutions run about 20 times slower)") : "")
+                + " on " + device + ", " + cores + " cores";
     }
 }
