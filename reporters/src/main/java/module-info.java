@@ -1,9 +1,10 @@
-/** Built-in reporters: console progress/summary and the JSON/CSV result files. */
+/** Built-in reporters: console progress/summary, the JSON/CSV result files and the HTML report. */
 module org.stfusion.reporters {
     requires org.stfusion.api;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     provides org.stfusion.api.report.ReporterProvider with
             org.stfusion.reporters.ConsoleReporterProvider,
-            org.stfusion.reporters.JsonReporterProvider;
+            org.stfusion.reporters.JsonReporterProvider,
+            org.stfusion.reporters.HtmlReporterProvider;
 }

@@ -94,7 +94,7 @@ class DistributionSmokeIT {
         Path plugins = modularPlugin(work);
         Result r = launch("--plugins", plugins.toString(), "plugins");
         assertEquals(0, r.code(), r.toString());
-        for (String name : List.of("densenet3d", "spatial", "temporal", "synthetic", "console", "json", "smoke")) {
+        for (String name : List.of("densenet3d", "spatial", "temporal", "synthetic", "console", "json", "html", "smoke")) {
             assertTrue(r.out().lines().anyMatch(l -> l.split("\\s+")[1].equals(name)), name + " in\n" + r.out());
         }
         assertTrue(r.out().contains("org.stfusion.backbones"), "built-ins are named modules:\n" + r.out());

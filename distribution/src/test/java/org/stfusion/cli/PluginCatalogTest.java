@@ -27,7 +27,7 @@ class PluginCatalogTest {
         assertTrue(catalog.backbones().names().contains("densenet3d"), catalog.toString());
         assertTrue(catalog.fusionUnits().names().containsAll(List.of("spatial", "temporal")), catalog.toString());
         assertTrue(catalog.datasets().names().contains("synthetic"), catalog.toString());
-        assertTrue(catalog.reporters().names().containsAll(List.of("console", "json")), catalog.toString());
+        assertTrue(catalog.reporters().names().containsAll(List.of("console", "json", "html")), catalog.toString());
         // On the class path a built-in's source is its jar (or classes directory in a reactor build).
         String source = catalog.backbones().source("densenet3d");
         assertTrue(Files.exists(Path.of(source)), source);

@@ -46,7 +46,7 @@ class StfusionCliTest {
         assertEquals(0, r.code(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).matches("KIND\\s+NAME\\s+VERSION\\s+SOURCE\\s+DESCRIPTION"), lines.get(0));
-        for (String name : List.of("densenet3d", "spatial", "temporal", "synthetic", "console", "json")) {
+        for (String name : List.of("densenet3d", "spatial", "temporal", "synthetic", "console", "json", "html")) {
             assertTrue(lines.stream().anyMatch(l -> l.split("\\s+").length > 1 && l.split("\\s+")[1].equals(name)),
                     name + " in\n" + r.out());
         }

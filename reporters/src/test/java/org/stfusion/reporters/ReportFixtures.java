@@ -53,6 +53,36 @@ final class ReportFixtures {
                 sampled, named, sampled.get(0), ScoringProtocol.of(8), training);
     }
 
+    /** {@code results} with a training history as core writes it: 2 warm-up and 3 v-DropPath epochs with drop rates. */
+    static RunResults withHistory(RunResults r) {
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            boolean vdp = i >= 2;
+            e.put("stage", vdp ? "vdp" : "warmup");
+            e.put("epoch", vdp ? i - 1 : i + 1);
+            e.put("trainLoss", 1.2 - 0.15 * i);
+            e.put("trainTop1", 0.4 + 0.1 * i);
+            e.put("valTop1", 0.35 + 0.1 * i);
+            e.put("seconds", 2.5);
+            if (vdp) {
+                double progress = (i - 1) / 3.0;
+                Map<String, Map<String, Double>> drop = new LinkedHashMap<>();
+                for (PositionMarginal p : r.positions()) {
+                    Map<String, Double> gates = new LinkedHashMap<>();
+                    p.drop().forEach((unit, end) -> gates.put(unit, 0.1 + (end - 0.1) * progress));
+                    drop.put(p.name(), gates);
+                }
+                e.put("drop", drop);
+            }
+            history.add(e);
+        }
+        Map<String, Object> training = new LinkedHashMap<>(r.training());
+        training.put("history", history);
+        return new RunResults(r.format(), r.backbone(), r.dataset(), r.fusionUnits(), r.backboneSettings(), r.parameters(),
+                r.templateMacsPerClip(), r.positions(), r.strategies(), r.named(), r.best(), r.scoring(), training);
+    }
+
     /** Top-1 recalibrated (the run's protocol) and with the template's statistics. */
     static Map<String, Double> bothWays(double recalibrated, double template) {
         Map<String, Double> m = new LinkedHashMap<>();

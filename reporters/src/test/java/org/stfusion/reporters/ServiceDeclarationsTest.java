@@ -35,17 +35,19 @@ class ServiceDeclarationsTest {
                 .filter(line -> !line.isEmpty())
                 .collect(Collectors.toSet());
 
-        assertEquals(Set.of(ConsoleReporterProvider.class.getName(), JsonReporterProvider.class.getName()), provided);
+        assertEquals(Set.of(ConsoleReporterProvider.class.getName(), JsonReporterProvider.class.getName(),
+                HtmlReporterProvider.class.getName()), provided);
         assertEquals(provided, listed);
     }
 
     @Test
-    void serviceLoaderFindsBothOnTheClassPath() {
+    void serviceLoaderFindsEveryOneOnTheClassPath() {
         Map<String, ReporterProvider> byName = ServiceLoader.load(ReporterProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .collect(Collectors.toMap(ReporterProvider::name, Function.identity()));
-        assertEquals(Set.of("console", "json"), byName.keySet());
+        assertEquals(Set.of("console", "json", "html"), byName.keySet());
         assertTrue(byName.get("console") instanceof ConsoleReporterProvider);
         assertTrue(byName.get("json") instanceof JsonReporterProvider);
+        assertTrue(byName.get("html") instanceof HtmlReporterProvider);
     }
 }

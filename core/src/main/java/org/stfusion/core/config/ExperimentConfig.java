@@ -209,7 +209,8 @@ public final class ExperimentConfig {
     private static List<PluginConfig> readReporters(Object value) {
         if (value == null) {
             return List.of(new PluginConfig("reporters[0]", Map.of("name", "console")),
-                    new PluginConfig("reporters[1]", Map.of("name", "json")));
+                    new PluginConfig("reporters[1]", Map.of("name", "json")),
+                    new PluginConfig("reporters[2]", Map.of("name", "html")));
         }
         if (!(value instanceof List<?> list)) {
             throw new ConfigException("reporters", "expected a list of reporters, e.g. [{name: console}, {name: json}]");

@@ -18,6 +18,7 @@ import org.stfusion.api.report.RunEvent;
 import org.stfusion.core.config.TrainingSettings;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.BnMode;
+import org.stfusion.core.engine.GateInfo;
 import org.stfusion.core.engine.GraphExecutor;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.BuiltGraph;
@@ -157,6 +158,9 @@ public final class Trainer {
         Map<String, Object> row = record(finished);
         row.put("dataWaitSeconds", dataSeconds);
         row.put("skippedItems", it.skipped());
+        if (!warmup) {
+            row.put("drop", dropRatesByPosition());
+        }
         history.add(row);
         LOG.info("{} epoch {}/{}: loss {} train top-1 {} val top-1 {} mean p {} ({} s: waiting for data {} s, "
                 + "training compute {} s{})", stage, epoch, epochs, finished.trainLoss(), finished.trainTop1(), valTop1,
@@ -164,6 +168,17 @@ public final class Trainer {
                 it.skipped() > 0 ? ", " + it.skipped() + " bad items skipped" : "");
         saveCheckpoint(warmup && epoch == epochs ? "warmup.zip" : null);
         events.accept(finished);
+    }
+
+    /** Every gate's drop rate p by position and gate name (unit, {@code unit@source}, or D1), for the history. */
+    private Map<String, Map<String, Double>> dropRatesByPosition() {
+        double[] p = net.dropRates();
+        Map<String, Map<String, Double>> byPosition = new LinkedHashMap<>();
+        for (GateInfo g : net.gates()) {
+            String name = g.layerGate() ? "D1" : g.source() == GateInfo.WHOLE_INPUT ? g.unitName() : g.unitName() + "@" + g.source();
+            byPosition.computeIfAbsent(g.position(), k -> new LinkedHashMap<>()).put(name, p[g.index()]);
+        }
+        return byPosition;
     }
 
     /** Every configured path: the ungated network the warm-up trains. */

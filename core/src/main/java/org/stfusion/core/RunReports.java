@@ -1,0 +1,61 @@
+package org.stfusion.core;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.report.Reporter;
+import org.stfusion.api.report.ReporterContext;
+import org.stfusion.api.report.ReporterProvider;
+import org.stfusion.api.report.RunEvent;
+import org.stfusion.api.report.RunResults;
+import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.run.UserException;
+
+/**
+ * Reports of a finished run made again from its {@code results.json} alone: no checkpoint, no training, no
+ * scoring. Results written by earlier versions are read as far as they go (fields they lack stay empty).
+ */
+public final class RunReports {
+    public static final String RESULTS_JSON = "results.json";
+
+    private RunReports() {
+    }
+
+    /** The results a run directory holds, or a user error naming the file. */
+    public static RunResults read(Path runDir) {
+        Path file = runDir.resolve(RESULTS_JSON);
+        if (!Files.isRegularFile(file)) {
+            throw new UserException("no " + RESULTS_JSON + " in " + runDir + ": finish the run first (`stfusion sample "
+                    + runDir + "`)");
+        }
+        try {
+            return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .readValue(file.toFile(), RunResults.class);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the reporters named {@code reporters} (e.g. html, json) on the run's results; any failure is an error. */
+    public static void render(PluginCatalog plugins, Path runDir, List<String> reporters, PrintStream console) {
+        RunResults results = read(runDir);
+        ReporterContext context = new ReporterContext(runDir, console);
+        for (int i = 0; i < reporters.size(); i++) {
+            String key = "--reporters[" + i + "]";
+            ReporterProvider provider = plugins.reporters().get(key, reporters.get(i));
+            try (Reporter reporter = provider.create(new PluginConfig(key, Map.of("name", provider.name())), context)) {
+                reporter.onEvent(new RunEvent.RunFinished(results, runDir.toString(), 0));
+            } catch (UserException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UserException("reporter '" + provider.name() + "' failed on " + runDir + ": " + e, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.stfusion.reporters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.stfusion.api.report.Reporter;
+import org.stfusion.api.report.RunEvent;
+import org.stfusion.api.report.RunResults;
+
+/** Writes {@code report.html} once the run has finished; ignores every other event. */
+final class HtmlReporter implements Reporter {
+    static final String REPORT_HTML = "report.html";
+    /** The merged configuration core keeps in every run directory. */
+    private static final String CONFIG_YAML = "config.yaml";
+
+    private static final Logger LOG = LogManager.getLogger(HtmlReporter.class);
+
+    private final Path runDir;
+
+    HtmlReporter(Path runDir) {
+        this.runDir = runDir;
+    }
+
+    @Override
+    public void onEvent(RunEvent event) throws IOException {
+        if (event instanceof RunEvent.RunFinished finished) {
+            write(finished.results());
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private void write(RunResults results) throws IOException {
+        Path configFile = runDir.resolve(CONFIG_YAML);
+        String config = Files.isRegularFile(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : null;
+        Path name = runDir.toAbsolutePath().normalize().getFileName();
+        String title = "stfusion: " + (name == null ? "run" : name.toString());
+        Path out = runDir.resolve(REPORT_HTML);
+        AtomicFiles.write(out, new HtmlReport(results, title, config).render().getBytes(StandardCharsets.UTF_8));
+        LOG.info("wrote {}", out);
+    }
+}
