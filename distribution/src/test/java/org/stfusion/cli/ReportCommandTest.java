@@ -36,6 +36,10 @@ class ReportCommandTest {
         assertTrue(html.contains("the template's batch-norm statistics (the paper's protocol)"),
                 "a run without a recorded protocol was scored the paper's way");
         assertTrue(html.contains("name: &quot;synthetic-motion&quot;"), "the run's configuration is shown");
+        var svg = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(dir.resolve("fig4.svg").toFile());
+        assertEquals("svg", svg.getDocumentElement().getTagName(), "fig4.svg is a well-formed SVG file");
+        assertEquals(8, svg.getElementsByTagName("g").getLength());
     }
 
     @Test

@@ -37,6 +37,19 @@ final class HtmlReport {
         }
     }
 
+    /** The Fig. 4 chart as a standalone SVG file, with a legend. */
+    String fig4Svg() {
+        String chart = SvgCharts.marginals(r.positions(), units, r.best());
+        StringBuilder legend = new StringBuilder();
+        for (int u = 0; u < units.size(); u++) {
+            legend.append(String.format(java.util.Locale.ROOT, "<rect class=\"u%d\" x=\"%d\" y=\"2\" width=\"10\" height=\"10\"/>"
+                    + "<text x=\"%d\" y=\"11\">%s</text>", u, 60 + 70 * u, 74 + 70 * u, Html.escape(units.get(u))));
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + chart.replaceFirst("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ")
+                .replaceFirst("(<title id=\"fig4-title\">[^<]*</title>)", "$1<style>" + ReportStyle.STANDALONE_SVG_CSS
+                        .replace("\n", " ") + "</style>" + legend.toString().replace("$", "\\$"));
+    }
+
     String render() {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")

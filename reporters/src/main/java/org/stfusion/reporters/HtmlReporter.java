@@ -10,9 +10,11 @@ import org.stfusion.api.report.Reporter;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 
-/** Writes {@code report.html} once the run has finished; ignores every other event. */
+/** Writes {@code report.html} and {@code fig4.svg} once the run has finished; ignores every other event. */
 final class HtmlReporter implements Reporter {
     static final String REPORT_HTML = "report.html";
+    /** The marginals chart alone, for slides and papers. */
+    static final String FIG4_SVG = "fig4.svg";
     /** The merged configuration core keeps in every run directory. */
     private static final String CONFIG_YAML = "config.yaml";
 
@@ -40,8 +42,10 @@ final class HtmlReporter implements Reporter {
         String config = Files.isRegularFile(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : null;
         Path name = runDir.toAbsolutePath().normalize().getFileName();
         String title = "stfusion: " + (name == null ? "run" : name.toString());
+        HtmlReport report = new HtmlReport(results, title, config);
+        AtomicFiles.write(runDir.resolve(FIG4_SVG), report.fig4Svg().getBytes(StandardCharsets.UTF_8));
         Path out = runDir.resolve(REPORT_HTML);
-        AtomicFiles.write(out, new HtmlReport(results, title, config).render().getBytes(StandardCharsets.UTF_8));
-        LOG.info("wrote {}", out);
+        AtomicFiles.write(out, report.render().getBytes(StandardCharsets.UTF_8));
+        LOG.info("wrote {} and {}", out, FIG4_SVG);
     }
 }

@@ -8,6 +8,16 @@ final class ReportStyle {
     private ReportStyle() {
     }
 
+    /** For the chart as a file of its own (slides, papers): fixed light colours, as tools other than browsers lack CSS variables. */
+    static final String STANDALONE_SVG_CSS = """
+            svg { font: 10px sans-serif; background: #ffffff; } text { fill: #1b1b1b; } .tick, .axis-label { fill: #5a5a5a; }
+            .axis { stroke: #5a5a5a; } .grid { stroke: #e3e3e3; } .block { stroke: #5a5a5a; stroke-dasharray: 3 3; }
+            .ink { stroke: rgba(0,0,0,.55); fill: rgba(0,0,0,.55); stroke-width: 1.2; }
+            .marker-label { text-anchor: middle; font-size: 8px; fill: #ffffff; }
+            .u0 { fill: #4477aa; } .u1 { fill: #ee6677; } .u2 { fill: #228833; } .u3 { fill: #ccbb44; }
+            .u4 { fill: #66ccee; } .u5 { fill: #aa3377; } .u6 { fill: #bbbbbb; } .none { fill: #e3e3e3; }
+            """;
+
     static final String CSS = """
             :root { --bg: #ffffff; --fg: #1b1b1b; --muted: #5a5a5a; --grid: #e3e3e3; --ink: rgba(0,0,0,.55);
               --u0: #4477aa; --u1: #ee6677; --u2: #228833; --u3: #ccbb44; --u4: #66ccee; --u5: #aa3377; --u6: #bbbbbb; }
