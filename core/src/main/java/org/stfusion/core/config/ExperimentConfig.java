@@ -29,6 +29,8 @@ public final class ExperimentConfig {
                     "reporters");
 
     private final Map<String, Object> tree;
+    /** The top-level section as core read it, which remembers the defaults it used. */
+    private final PluginConfig root;
     private final String name;
     private final long seed;
     private final Engine engine;
@@ -44,7 +46,7 @@ public final class ExperimentConfig {
 
     private ExperimentConfig(Map<String, Object> tree) {
         this.tree = tree;
-        PluginConfig root = new PluginConfig("", tree);
+        root = new PluginConfig("", tree);
         name = root.getString("name", "experiment");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new ConfigException("name", "expected letters, digits, '.', '_' or '-' (a run directory name), got '" + name + "'");
@@ -103,6 +105,23 @@ public final class ExperimentConfig {
 
     /** The merged configuration as YAML, as a run directory saves it so that the run can be resumed or repeated. */
     public String toYaml() {
+        return yaml(tree);
+    }
+
+    /**
+     * The merged configuration with the default of every key core reads made explicit (name, seed, engine,
+     * fusion.paths, data, training, sampling, study, reporters). Plugin sections show the keys given: their
+     * plugins read them, with their own defaults, when the experiment opens.
+     */
+    public String toYamlWithDefaults() {
+        Map<String, Object> effective = root.withDefaults();
+        if (tree.get("reporters") == null) {
+            effective.put("reporters", reporters.stream().map(r -> r.asMap().get("name")).toList());
+        }
+        return yaml(effective);
+    }
+
+    private static String yaml(Map<String, Object> tree) {
         try {
             return YAML.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
