@@ -43,7 +43,7 @@ abstract class ConfigCommand implements Callable<Integer> {
         Path runDir = out != null ? out : Path.of("runs", experimentConfig.defaultRunName());
         var plugins = cli.plugins();
         cli.startRunLog(runDir, spec.commandLine().getParseResult().originalArgs());
-        try (Experiment experiment = Experiment.open(plugins, experimentConfig, runDir, cli.out)) {
+        try (Experiment experiment = Experiment.open(plugins, experimentConfig, runDir, cli.console())) {
             execute(experiment, runDir);
         }
         return StfusionCli.EXIT_OK;

@@ -1,6 +1,7 @@
 package org.stfusion.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -55,6 +56,14 @@ public final class StfusionCli implements Callable<Integer> {
             description = "Folder of plugin jars (default: $STFUSION_HOME/plugins).")
     Path pluginsDir;
 
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print only errors and the final result lines (no progress, no warnings).")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Also print stfusion's debug log on stderr (run.log then gets it too).")
+    boolean verbose;
+
     final PrintStream out;
     final PrintStream err;
     /** The run directory this command created, if any: removed again if a user error stops it empty. */
@@ -78,17 +87,45 @@ public final class StfusionCli implements Callable<Integer> {
     public static int execute(PrintStream out, PrintStream err, String... args) {
         StfusionCli cli = new StfusionCli(out, err);
         try {
-            CommandLine cl = new CommandLine(cli)
-                    .setOut(new PrintWriter(out, true))
-                    .setErr(new PrintWriter(err, true))
-                    .setParameterExceptionHandler((e, a) -> cli.usageError(e))
-                    .setExecutionExceptionHandler((e, c, p) -> cli.failure(e));
-            return cl.execute(args);
+            return commandLine(cli).execute(args);
         } catch (RuntimeException | Error e) { // picocli lets Errors (e.g. OutOfMemoryError) through
             return cli.failure(e);
         } finally {
             RunLog.detach();
         }
+    }
+
+    /** The parser and dispatcher of {@code cli}: messages and exit codes as described above. */
+    static CommandLine commandLine(StfusionCli cli) {
+        CommandLine cl = new CommandLine(cli)
+                .setOut(new PrintWriter(cli.out, true))
+                .setErr(new PrintWriter(cli.err, true))
+                .setParameterExceptionHandler((e, a) -> cli.usageError(e))
+                .setExecutionExceptionHandler((e, c, p) -> cli.failure(e))
+                .setExecutionStrategy(cli::executeWithVerbosity);
+        return cl;
+    }
+
+    /** Runs the chosen command with --quiet/--verbose in effect, and restores the logging afterwards. */
+    private int executeWithVerbosity(CommandLine.ParseResult parsed) {
+        if (quiet && verbose) {
+            throw new ParameterException(spec.commandLine(), "--quiet and --verbose exclude each other: choose one");
+        }
+        try (Verbosity.Applied applied = verbosity().apply()) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+    }
+
+    Verbosity verbosity() {
+        return Verbosity.of(quiet, verbose);
+    }
+
+    /**
+     * Where progress goes (the console reporter, progress lines): the results stream, or nowhere with
+     * {@code --quiet}. Final result lines always go to {@link #out}.
+     */
+    PrintStream console() {
+        return quiet ? new PrintStream(OutputStream.nullOutputStream(), true) : out;
     }
 
     /** {@code stfusion} alone: the usage, as a usage error. */

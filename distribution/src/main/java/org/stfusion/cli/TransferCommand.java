@@ -64,7 +64,7 @@ final class TransferCommand implements Callable<Integer> {
         }
         ExperimentConfig target = targetConfig();
         String strategy;
-        try (Experiment experiment = Experiment.open(cli.plugins(), target, Path.of(target.defaultRunName()), cli.out)) {
+        try (Experiment experiment = Experiment.open(cli.plugins(), target, Path.of(target.defaultRunName()), cli.console())) {
             strategy = json.writerWithDefaultPrettyPrinter().writeValueAsString(experiment.transfer(source));
         }
         if (out == null) {

@@ -3,6 +3,7 @@ package org.stfusion.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -84,8 +85,9 @@ final class ValidateDataCommand extends DatasetCommand {
         }
     }
 
-    /** A line per 10 % on the console: decoding a large dataset takes a while. */
+    /** A line per 10 % on the console (none with --quiet): decoding a large dataset takes a while. */
     private final class Progress {
+        private final PrintStream console = cli.console();
         private final int total;
         private int shownTenths;
 
@@ -97,7 +99,7 @@ final class ValidateDataCommand extends DatasetCommand {
             int tenths = total == 0 ? 10 : done * 10 / total;
             if (tenths > shownTenths) {
                 shownTenths = tenths;
-                cli.out.printf("validated %d of %d items%n", done, total);
+                console.printf("validated %d of %d items%n", done, total);
             }
         }
     }

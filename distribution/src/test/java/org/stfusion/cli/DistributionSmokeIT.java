@@ -150,4 +150,11 @@ class DistributionSmokeIT {
         assertTrue(results.contains("\"tiny-c3d\""), results);
         assertTrue(Files.readString(run.resolve("marginals.csv")).lines().anyMatch(l -> l.startsWith("F2,")));
     }
+
+    @Test
+    void verboseShowsTheDebugLogOnStderr() throws Exception {
+        Result r = launch("--verbose", "plugins");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("debug: registered backbone 'densenet3d'")), r.err());
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,30 @@ class StfusionCliTest {
         assertEquals(StfusionCli.EXIT_USAGE, none.code());
         assertTrue(none.err().contains("Usage: stfusion"), none.err());
         assertEquals(0, run("help", "run").code());
+    }
+
+    @Test
+    void quietAndVerboseExcludeEachOther() {
+        String msg = userError(run("--quiet", "plugins", "--verbose"));
+        assertTrue(msg.contains("--quiet and --verbose"), msg);
+    }
+
+    @Test
+    void quietRunPrintsOnlyTheResultLine(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        Path example = Path.of("").toAbsolutePath().getParent().resolve("examples/synthetic-motion.yaml");
+        List<String> args = new java.util.ArrayList<>(List.of("--quiet", "run", example.toString(), "--out", out.toString()));
+        for (String set : List.of("backbone.blocks=[1,1]", "backbone.initFeatures=8", "backbone.growth=4",
+                "dataset.classes=2", "dataset.trainSize=32", "dataset.valSize=16", "training.warmupEpochs=0",
+                "training.vdpEpochs=1", "training.lrSteps=[]", "sampling.count=2", "sampling.bnRecalibration=0")) {
+            args.addAll(List.of("--set", set));
+        }
+
+        Result r = run(args.toArray(String[]::new));
+
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("Results: " + out.resolve("results.json"), r.out().strip(), "no header, epoch lines or summary");
+        assertEquals("", r.err());
     }
 
     @Test
