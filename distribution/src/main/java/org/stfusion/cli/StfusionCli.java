@@ -28,15 +28,15 @@ import picocli.CommandLine;
 /**
  * {@code stfusion}: the command line. Exit codes: 0 success; 2 a mistake the user can fix (bad arguments,
  * configuration, data, run directory, plugin jar), shown as one line {@code stfusion: <message>}; 1 an internal
- * error, shown as one line pointing at the log file that holds the stack trace; 3 {@code validate-data} found
- * bad items.
+ * error, shown as one line pointing at the log file that holds the stack trace, or a failed {@code doctor} check;
+ * 3 {@code validate-data} found bad items.
  */
 @Command(name = "stfusion", mixinStandardHelpOptions = true, versionProvider = StfusionCli.Version.class,
         usageHelpAutoWidth = true,
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
                 MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
-                AnalyzeCommand.class, ShowConfigCommand.class, CommandLine.HelpCommand.class},
+                AnalyzeCommand.class, ShowConfigCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
 public final class StfusionCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
@@ -137,10 +137,15 @@ public final class StfusionCli implements Callable<Integer> {
 
     /** The plugins folder: {@code --plugins}, else {@code $STFUSION_HOME/plugins}; null if neither is set. */
     Path pluginsDir() {
+        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
+            throw new ParameterException(spec.commandLine(), "--plugins: no such directory: " + pluginsDir);
+        }
+        return pluginsFolder();
+    }
+
+    /** The plugins folder as configured, whether or not it exists (for {@code doctor}); null if none is. */
+    Path pluginsFolder() {
         if (pluginsDir != null) {
-            if (!Files.isDirectory(pluginsDir)) {
-                throw new ParameterException(spec.commandLine(), "--plugins: no such directory: " + pluginsDir);
-            }
             return pluginsDir;
         }
         String home = home();
