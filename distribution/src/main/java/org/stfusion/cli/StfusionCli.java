@@ -36,7 +36,7 @@ import picocli.CommandLine;
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
                 MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
-                AnalyzeCommand.class, ShowConfigCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+                AnalyzeCommand.class, ShowConfigCommand.class, DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
 public final class StfusionCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
@@ -103,6 +103,8 @@ public final class StfusionCli implements Callable<Integer> {
                 .setParameterExceptionHandler((e, a) -> cli.usageError(e))
                 .setExecutionExceptionHandler((e, c, p) -> cli.failure(e))
                 .setExecutionStrategy(cli::executeWithVerbosity);
+        // picocli's own help command cannot carry our footer in an annotation
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage().footer("", "Example: stfusion help run");
         return cl;
     }
 

@@ -151,6 +151,39 @@ class StfusionCliTest {
     }
 
     @Test
+    void everyCommandsHelpEndsWithAnExample() {
+        var cli = new StfusionCli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        Set<String> commands = StfusionCli.commandLine(cli).getSubcommands().keySet();
+        assertTrue(commands.containsAll(List.of("run", "config", "doctor", "completion", "help")), commands.toString());
+        for (String command : commands) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.code(), command + ": " + r);
+            String help = r.out().strip();
+            int example = help.lastIndexOf("Example: ");
+            String footer = example < 0 ? "" : help.substring(example);
+            // the last paragraph (a long example may wrap), naming the command
+            assertTrue(!footer.isEmpty() && !footer.contains("\n\n") && footer.replaceAll("\\s+", " ").contains(command),
+                    command + " --help ends with: " + help.substring(Math.max(0, help.length() - 200)));
+        }
+        assertTrue(run("--help").out().strip().endsWith("Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"));
+    }
+
+    @Test
+    void completionIsABashScriptForEveryCommandAndOption() {
+        Result r = run("completion");
+
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("complete -F _complete_stfusion"), "registers with bash:\n" + r.out());
+        var cli = new StfusionCli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        for (String command : StfusionCli.commandLine(cli).getSubcommands().keySet()) {
+            assertTrue(r.out().contains("_picocli_stfusion_" + command.replace("-", "")), command);
+        }
+        for (String option : List.of("--set", "--quiet", "--verbose", "--plugins", "--runs", "--no-defaults")) {
+            assertTrue(r.out().contains(option), option);
+        }
+    }
+
+    @Test
     void quietAndVerboseExcludeEachOther() {
         String msg = userError(run("--quiet", "plugins", "--verbose"));
         assertTrue(msg.contains("--quiet and --verbose"), msg);
