@@ -25,7 +25,7 @@ abstract class ConfigCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a configuration value, e.g. --set training.vdpEpochs=2 (repeatable).")
+            description = "Override a configuration value, e.g. --set sampling.count=20 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>-<timestamp>).")

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "materialize", mixinStandardHelpOptions = true,
         description = "Build the standalone network of a strategy (only its kept paths), with the template's weights "
                 + "copied in, score it and save it as a network file.",
-        footer = {"", "Example: stfusion materialize runs/synthetic-motion-20250301-101500 best.json --out best-network.zip"})
+        footer = {"", "Example: stfusion materialize runs/my-run best.json --out best.zip"})
 final class MaterializeCommand extends RunDirCommand {
     @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
     Path strategy;

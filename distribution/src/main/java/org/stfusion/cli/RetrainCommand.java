@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "retrain", mixinStandardHelpOptions = true,
         description = "Train a strategy's standalone network from scratch (or fine-tune the template's weights) with "
                 + "the run's study budget (study.epochs, study.lr, ...), and score it.",
-        footer = {"", "Example: stfusion retrain runs/synthetic-motion-20250301-101500 best.json --fine-tune"})
+        footer = {"", "Example: stfusion retrain runs/my-run best.json --fine-tune"})
 final class RetrainCommand extends RunDirCommand {
     @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
     Path strategy;

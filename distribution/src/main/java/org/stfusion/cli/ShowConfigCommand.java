@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
                 + "with the --set overrides applied, checked, and with the defaults of core's sections filled in. "
                 + "Plugin sections (backbone, dataset, fusion paths, reporters) show the keys given; their plugins "
                 + "check them when the experiment opens.",
-        footer = {"", "Example: stfusion config examples/synthetic-appearance.yaml --set training.vdpEpochs=2"})
+        footer = {"", "Example: stfusion config examples/synthetic-appearance.yaml --set seed=2"})
 final class ShowConfigCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;

@@ -37,7 +37,7 @@ import picocli.CommandLine;
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
                 MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
                 AnalyzeCommand.class, ShowConfigCommand.class, DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
+        footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set sampling.count=20"})
 public final class StfusionCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Map the per-position marginals of a finished run onto another backbone by relative depth and "
                 + "write the derived strategy (the unit with the highest marginal at the same relative depth). The "
                 + "target is the backbone of CONFIG, or --to a backbone plugin or preset with the run's own dataset.",
-        footer = {"", "Example: stfusion transfer runs/synthetic-motion-20250301-101500/results.json --to resnet50 --out resnet50-strategy.json"})
+        footer = {"", "Example: stfusion transfer runs/my-run/results.json --to resnet50"})
 final class TransferCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         description = "Decode every item of the configured dataset once; report items per class, bad items with "
                 + "their reasons and the decode speed. Exit code 0 when all is well, "
                 + StfusionCli.EXIT_BAD_DATA + " when some items are bad.",
-        footer = {"", "Example: stfusion validate-data examples/ucf101.yaml --report ucf101-report.json"})
+        footer = {"", "Example: stfusion validate-data examples/ucf101.yaml --report ucf101.json"})
 final class ValidateDataCommand extends DatasetCommand {
     private static final int SHOWN = 10;
 

@@ -74,6 +74,19 @@ class ShowConfigCommandTest {
     }
 
     @Test
+    void theExampleInTheHelpWorks() {
+        String last = run("config", "--help").out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        String example = last.substring("Example: stfusion ".length());
+        Path repository = Path.of("").toAbsolutePath().getParent();
+        String[] args = example.replace("examples/", repository.resolve("examples") + "/").split("\\s+");
+
+        Result r = run(args);
+
+        assertEquals(0, r.code(), example + ": " + r);
+        assertTrue(r.out().contains("name: \"synthetic-appearance\""), r.out());
+    }
+
+    @Test
     void anUnknownKeyIsOneLineWithExitCode2() throws Exception {
         String msg = userError(run("config", childOfBase().toString(), "--set", "training.lrr=0.1"));
 
