@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
  * workloads tiny, small and paper (the PyTorch peer times the same ones), one line per measurement.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time the v-DropPath template on the reference workloads (tiny, small, paper), as the PyTorch peer does.")
+        description = "Time the v-DropPath template on the reference workloads (tiny, small, paper), as the PyTorch peer does.",
+        footer = {"", "Example: stfusion bench --workload small --modes train,infer,score"})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-data", mixinStandardHelpOptions = true,
         description = "Measure how many clips per second the configured dataset delivers (decoding, sampling and "
-                + "augmentation, no network): on one thread, and through the loader with data.workers threads.")
+                + "augmentation, no network): on one thread, and through the loader with data.workers threads.",
+        footer = {"", "Example: stfusion bench-data examples/ucf101.yaml --clips 128"})
 final class BenchDataCommand extends DatasetCommand {
     @Option(names = "--clips", defaultValue = "64", description = "Clips to decode per split (default: ${DEFAULT-VALUE}).")
     int clips;

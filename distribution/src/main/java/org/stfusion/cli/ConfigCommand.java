@@ -25,7 +25,7 @@ abstract class ConfigCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a configuration value, e.g. --set training.vdpEpochs=2 (repeatable).")
+            description = "Override a configuration value, e.g. --set sampling.count=20 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>-<timestamp>).")
@@ -43,7 +43,7 @@ abstract class ConfigCommand implements Callable<Integer> {
         Path runDir = out != null ? out : Path.of("runs", experimentConfig.defaultRunName());
         var plugins = cli.plugins();
         cli.startRunLog(runDir, spec.commandLine().getParseResult().originalArgs());
-        try (Experiment experiment = Experiment.open(plugins, experimentConfig, runDir, cli.out)) {
+        try (Experiment experiment = Experiment.open(plugins, experimentConfig, runDir, cli.console())) {
             execute(experiment, runDir);
         }
         return StfusionCli.EXIT_OK;

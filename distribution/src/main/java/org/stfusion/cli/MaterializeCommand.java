@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 /** {@code stfusion materialize RUNDIR STRATEGY.json}: the standalone network of a strategy. */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
         description = "Build the standalone network of a strategy (only its kept paths), with the template's weights "
-                + "copied in, score it and save it as a network file.")
+                + "copied in, score it and save it as a network file.",
+        footer = {"", "Example: stfusion materialize runs/my-run best.json --out best.zip"})
 final class MaterializeCommand extends RunDirCommand {
     @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
     Path strategy;

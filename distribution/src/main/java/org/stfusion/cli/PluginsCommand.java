@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code stfusion plugins}: the installed plugins as a table. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List the installed plugins: built-in ones and the jars in the plugins folder.")
+        description = "List the installed plugins: built-in ones and the jars in the plugins folder.",
+        footer = {"", "Example: stfusion plugins"})
 final class PluginsCommand implements Callable<Integer> {
     static final List<String> HEADER = List.of("KIND", "NAME", "VERSION", "SOURCE", "DESCRIPTION");
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Render the reports of a finished run again from its results.json (no training, no scoring), "
                 + "e.g. the HTML report of a run made without it.",
-        footer = {"", "Example: stfusion report runs/synthetic-motion-20261201-120000 --reporters html,json"})
+        footer = {"", "Example: stfusion report runs/my-run --reporters html,json"})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 /** {@code stfusion retrain RUNDIR STRATEGY.json}: train a strategy's standalone network. */
 @Command(name = "retrain", mixinStandardHelpOptions = true,
         description = "Train a strategy's standalone network from scratch (or fine-tune the template's weights) with "
-                + "the run's study budget (study.epochs, study.lr, ...), and score it.")
+                + "the run's study budget (study.epochs, study.lr, ...), and score it.",
+        footer = {"", "Example: stfusion retrain runs/my-run best.json --fine-tune"})
 final class RetrainCommand extends RunDirCommand {
     @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
     Path strategy;

@@ -26,7 +26,7 @@ abstract class RunDirCommand implements Callable<Integer> {
         ExperimentConfig config = ExperimentConfig.loadRunDir(runDir);
         var plugins = cli.plugins();
         cli.startRunLog(runDir, spec.commandLine().getParseResult().originalArgs());
-        try (Experiment experiment = Experiment.open(plugins, config, runDir, cli.out)) {
+        try (Experiment experiment = Experiment.open(plugins, config, runDir, cli.console())) {
             cli.out.println(execute(experiment));
         }
         return StfusionCli.EXIT_OK;

@@ -15,8 +15,9 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 /**
  * The log file of a command, added to the Log4j configuration at run time: {@code <runDir>/run.log} once the run
  * directory is known, else (for an internal error before that) a file in the temporary directory. It receives
- * {@code org.stfusion} at INFO and everything else at WARN; the console appender of {@code conf/log4j2.xml} only
- * shows {@code org.stfusion} warnings, because the console reporter does the user-facing output.
+ * {@code org.stfusion} at INFO (DEBUG with {@code --verbose}) and everything else at WARN; the console appender of
+ * {@code conf/log4j2.xml} only shows {@code org.stfusion} warnings, because the console reporter does the
+ * user-facing output.
  */
 final class RunLog {
     static final String APPENDER_NAME = "stfusion-run-log";
@@ -24,8 +25,15 @@ final class RunLog {
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%t] %c{1.} - %msg%n";
 
     private static Path current;
+    /** What run.log receives from {@code org.stfusion}: INFO, or DEBUG with {@code --verbose}. */
+    private static Level level = Level.INFO;
 
     private RunLog() {
+    }
+
+    /** The level from which {@code org.stfusion} events reach the files attached from now on. */
+    static synchronized void level(Level projectLevel) {
+        level = projectLevel;
     }
 
     /** The file currently attached, if any. */
@@ -55,7 +63,7 @@ final class RunLog {
         }
         appender.start();
         cfg.addAppender(appender);
-        projectLogger(cfg).addAppender(appender, Level.INFO, null);
+        projectLogger(cfg).addAppender(appender, level, null);
         cfg.getRootLogger().addAppender(appender, Level.WARN, null);
         ctx.updateLoggers();
         current = file;

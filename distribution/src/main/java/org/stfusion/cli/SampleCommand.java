@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code stfusion sample RUNDIR}: sampling and scoring only. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Sample fusion strategies from the trained template of a run directory, score them, analyse and report.")
+        description = "Sample fusion strategies from the trained template of a run directory, score them, analyse and report.",
+        footer = {"", "Example: stfusion sample runs/my-run"})
 final class SampleCommand extends RunDirCommand {
     @Override
     String execute(Experiment experiment) {

@@ -1,6 +1,7 @@
 package org.stfusion.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,16 +28,16 @@ import picocli.CommandLine;
 /**
  * {@code stfusion}: the command line. Exit codes: 0 success; 2 a mistake the user can fix (bad arguments,
  * configuration, data, run directory, plugin jar), shown as one line {@code stfusion: <message>}; 1 an internal
- * error, shown as one line pointing at the log file that holds the stack trace; 3 {@code validate-data} found
- * bad items.
+ * error, shown as one line pointing at the log file that holds the stack trace, or a failed {@code doctor} check;
+ * 3 {@code validate-data} found bad items.
  */
 @Command(name = "stfusion", mixinStandardHelpOptions = true, versionProvider = StfusionCli.Version.class,
         usageHelpAutoWidth = true,
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
                 MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
-                AnalyzeCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set training.vdpEpochs=2"})
+                AnalyzeCommand.class, ReportCommand.class, ShowConfigCommand.class, DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set sampling.count=20"})
 public final class StfusionCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
@@ -54,6 +55,14 @@ public final class StfusionCli implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Folder of plugin jars (default: $STFUSION_HOME/plugins).")
     Path pluginsDir;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print only errors and the final result lines (no progress, no warnings).")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Also print stfusion's debug log on stderr (run.log then gets it too).")
+    boolean verbose;
 
     final PrintStream out;
     final PrintStream err;
@@ -78,17 +87,47 @@ public final class StfusionCli implements Callable<Integer> {
     public static int execute(PrintStream out, PrintStream err, String... args) {
         StfusionCli cli = new StfusionCli(out, err);
         try {
-            CommandLine cl = new CommandLine(cli)
-                    .setOut(new PrintWriter(out, true))
-                    .setErr(new PrintWriter(err, true))
-                    .setParameterExceptionHandler((e, a) -> cli.usageError(e))
-                    .setExecutionExceptionHandler((e, c, p) -> cli.failure(e));
-            return cl.execute(args);
+            return commandLine(cli).execute(args);
         } catch (RuntimeException | Error e) { // picocli lets Errors (e.g. OutOfMemoryError) through
             return cli.failure(e);
         } finally {
             RunLog.detach();
         }
+    }
+
+    /** The parser and dispatcher of {@code cli}: messages and exit codes as described above. */
+    static CommandLine commandLine(StfusionCli cli) {
+        CommandLine cl = new CommandLine(cli)
+                .setOut(new PrintWriter(cli.out, true))
+                .setErr(new PrintWriter(cli.err, true))
+                .setParameterExceptionHandler((e, a) -> cli.usageError(e))
+                .setExecutionExceptionHandler((e, c, p) -> cli.failure(e))
+                .setExecutionStrategy(cli::executeWithVerbosity);
+        // picocli's own help command cannot carry our footer in an annotation
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage().footer("", "Example: stfusion help run");
+        return cl;
+    }
+
+    /** Runs the chosen command with --quiet/--verbose in effect, and restores the logging afterwards. */
+    private int executeWithVerbosity(CommandLine.ParseResult parsed) {
+        if (quiet && verbose) {
+            throw new ParameterException(spec.commandLine(), "--quiet and --verbose exclude each other: choose one");
+        }
+        try (Verbosity.Applied applied = verbosity().apply()) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+    }
+
+    Verbosity verbosity() {
+        return Verbosity.of(quiet, verbose);
+    }
+
+    /**
+     * Where progress goes (the console reporter, progress lines): the results stream, or nowhere with
+     * {@code --quiet}. Final result lines always go to {@link #out}.
+     */
+    PrintStream console() {
+        return quiet ? new PrintStream(OutputStream.nullOutputStream(), true) : out;
     }
 
     /** {@code stfusion} alone: the usage, as a usage error. */
@@ -100,10 +139,15 @@ public final class StfusionCli implements Callable<Integer> {
 
     /** The plugins folder: {@code --plugins}, else {@code $STFUSION_HOME/plugins}; null if neither is set. */
     Path pluginsDir() {
+        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
+            throw new ParameterException(spec.commandLine(), "--plugins: no such directory: " + pluginsDir);
+        }
+        return pluginsFolder();
+    }
+
+    /** The plugins folder as configured, whether or not it exists (for {@code doctor}); null if none is. */
+    Path pluginsFolder() {
         if (pluginsDir != null) {
-            if (!Files.isDirectory(pluginsDir)) {
-                throw new ParameterException(spec.commandLine(), "--plugins: no such directory: " + pluginsDir);
-            }
             return pluginsDir;
         }
         String home = home();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code stfusion strategy RUNDIR [ID]}: a scored strategy as a JSON descriptor. */
 @Command(name = "strategy", mixinStandardHelpOptions = true,
-        description = "Write a scored strategy of a run as a JSON descriptor (backbone, unit per position, seed).")
+        description = "Write a scored strategy of a run as a JSON descriptor (backbone, unit per position, seed).",
+        footer = {"", "Example: stfusion strategy runs/my-run best --out best.json"})
 final class StrategyCommand extends RunDirCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "ID", defaultValue = "best",
             description = "best (default), S, ST, S+ST or a sampled id such as s007.")

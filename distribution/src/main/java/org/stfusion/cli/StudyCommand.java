@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code stfusion study CONFIG}: the experiment, then the paper's S / ST / S+ST / Opt table trained from scratch. */
 @Command(name = "study", mixinStandardHelpOptions = true,
         description = "Run the experiment, then train all-S, all-ST, all-S+ST and Opt from scratch with the same budget "
-                + "and compare them (the paper's Table 2); study.rankCheck=M also measures Kendall's tau.")
+                + "and compare them (the paper's Table 2); study.rankCheck=M also measures Kendall's tau.",
+        footer = {"", "Example: stfusion study examples/synthetic-motion.yaml --set study.rankCheck=5"})
 final class StudyCommand extends ConfigCommand {
     @Override
     void execute(Experiment experiment, Path runDir) {

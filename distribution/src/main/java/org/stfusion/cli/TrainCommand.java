@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 /** {@code stfusion train RUNDIR}: the training stage only. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train (or, with --resume, continue training) the template network of a run directory.")
+        description = "Train (or, with --resume, continue training) the template network of a run directory.",
+        footer = {"", "Example: stfusion train runs/my-run --resume"})
 final class TrainCommand extends RunDirCommand {
     @Option(names = "--resume", description = "Continue from the last checkpoint.")
     boolean resume;

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "transfer", mixinStandardHelpOptions = true,
         description = "Map the per-position marginals of a finished run onto another backbone by relative depth and "
                 + "write the derived strategy (the unit with the highest marginal at the same relative depth). The "
-                + "target is the backbone of CONFIG, or --to a backbone plugin or preset with the run's own dataset.")
+                + "target is the backbone of CONFIG, or --to a backbone plugin or preset with the run's own dataset.",
+        footer = {"", "Example: stfusion transfer runs/my-run/results.json --to resnet50"})
 final class TransferCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;
@@ -64,7 +65,7 @@ final class TransferCommand implements Callable<Integer> {
         }
         ExperimentConfig target = targetConfig();
         String strategy;
-        try (Experiment experiment = Experiment.open(cli.plugins(), target, Path.of(target.defaultRunName()), cli.out)) {
+        try (Experiment experiment = Experiment.open(cli.plugins(), target, Path.of(target.defaultRunName()), cli.console())) {
             strategy = json.writerWithDefaultPrettyPrinter().writeValueAsString(experiment.transfer(source));
         }
         if (out == null) {

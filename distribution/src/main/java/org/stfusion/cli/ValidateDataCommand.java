@@ -3,6 +3,7 @@ package org.stfusion.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "validate-data", mixinStandardHelpOptions = true,
         description = "Decode every item of the configured dataset once; report items per class, bad items with "
                 + "their reasons and the decode speed. Exit code 0 when all is well, "
-                + StfusionCli.EXIT_BAD_DATA + " when some items are bad.")
+                + StfusionCli.EXIT_BAD_DATA + " when some items are bad.",
+        footer = {"", "Example: stfusion validate-data examples/ucf101.yaml --report ucf101.json"})
 final class ValidateDataCommand extends DatasetCommand {
     private static final int SHOWN = 10;
 
@@ -84,8 +86,9 @@ final class ValidateDataCommand extends DatasetCommand {
         }
     }
 
-    /** A line per 10 % on the console: decoding a large dataset takes a while. */
+    /** A line per 10 % on the console (none with --quiet): decoding a large dataset takes a while. */
     private final class Progress {
+        private final PrintStream console = cli.console();
         private final int total;
         private int shownTenths;
 
@@ -97,7 +100,7 @@ final class ValidateDataCommand extends DatasetCommand {
             int tenths = total == 0 ? 10 : done * 10 / total;
             if (tenths > shownTenths) {
                 shownTenths = tenths;
-                cli.out.printf("validated %d of %d items%n", done, total);
+                console.printf("validated %d of %d items%n", done, total);
             }
         }
     }

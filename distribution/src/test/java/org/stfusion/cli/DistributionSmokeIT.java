@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,5 +150,29 @@ class DistributionSmokeIT {
         String results = Files.readString(run.resolve("results.json"));
         assertTrue(results.contains("\"tiny-c3d\""), results);
         assertTrue(Files.readString(run.resolve("marginals.csv")).lines().anyMatch(l -> l.startsWith("F2,")));
+    }
+
+    /**
+     * doctor through the launcher: ND4J with oneDNN and FFmpeg's decoders are reached from the module path
+     * (both are class-path libraries), and a modular plugin jar is listed with its source.
+     */
+    @Test
+    void doctorPassesOnThePackagedDistribution(@TempDir Path work) throws Exception {
+        Path plugins = modularPlugin(work);
+        Result r = launch("--plugins", plugins.toString(), "doctor", "--runs", work.resolve("runs").toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("OK\\s+nd4j\\s+ND4J .*, Cpu backend with oneDNN")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("OK\\s+ffmpeg\\s+libavcodec .*decoders h264, mpeg4.*")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("OK\\s+plugins\\s+" + Pattern.quote(plugins.resolve("smoke-plugin.jar")
+                + ": reporter smoke"))), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("OK\\s+plugins\\s+org.stfusion.backbones: backbone densenet3d.*")), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void verboseShowsTheDebugLogOnStderr() throws Exception {
+        Result r = launch("--verbose", "plugins");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("debug: registered backbone 'densenet3d'")), r.err());
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,61 @@ class StfusionCliTest {
         assertEquals(StfusionCli.EXIT_USAGE, none.code());
         assertTrue(none.err().contains("Usage: stfusion"), none.err());
         assertEquals(0, run("help", "run").code());
+    }
+
+    @Test
+    void everyCommandsHelpEndsWithAnExample() {
+        var cli = new StfusionCli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        Set<String> commands = StfusionCli.commandLine(cli).getSubcommands().keySet();
+        assertTrue(commands.containsAll(List.of("run", "config", "doctor", "completion", "help")), commands.toString());
+        for (String command : commands) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.code(), command + ": " + r);
+            String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
+            // on one line at picocli's default width of 80, so that it can be copied whole
+            assertTrue(last.startsWith("Example: ") && last.contains("stfusion") && last.contains(command),
+                    command + " --help ends with: " + last);
+        }
+        assertTrue(run("--help").out().strip().endsWith("Example: stfusion run examples/synthetic-motion.yaml --set sampling.count=20"));
+    }
+
+    @Test
+    void completionIsABashScriptForEveryCommandAndOption() {
+        Result r = run("completion");
+
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("complete -F _complete_stfusion"), "registers with bash:\n" + r.out());
+        var cli = new StfusionCli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        for (String command : StfusionCli.commandLine(cli).getSubcommands().keySet()) {
+            assertTrue(r.out().contains("_picocli_stfusion_" + command.replace("-", "")), command);
+        }
+        for (String option : List.of("--set", "--quiet", "--verbose", "--plugins", "--runs", "--no-defaults")) {
+            assertTrue(r.out().contains(option), option);
+        }
+    }
+
+    @Test
+    void quietAndVerboseExcludeEachOther() {
+        String msg = userError(run("--quiet", "plugins", "--verbose"));
+        assertTrue(msg.contains("--quiet and --verbose"), msg);
+    }
+
+    @Test
+    void quietRunPrintsOnlyTheResultLine(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        Path example = Path.of("").toAbsolutePath().getParent().resolve("examples/synthetic-motion.yaml");
+        List<String> args = new java.util.ArrayList<>(List.of("--quiet", "run", example.toString(), "--out", out.toString()));
+        for (String set : List.of("backbone.blocks=[1,1]", "backbone.initFeatures=8", "backbone.growth=4",
+                "dataset.classes=2", "dataset.trainSize=32", "dataset.valSize=16", "training.warmupEpochs=0",
+                "training.vdpEpochs=1", "training.lrSteps=[]", "sampling.count=2", "sampling.bnRecalibration=0")) {
+            args.addAll(List.of("--set", set));
+        }
+
+        Result r = run(args.toArray(String[]::new));
+
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("Results: " + out.resolve("results.json"), r.out().strip(), "no header, epoch lines or summary");
+        assertEquals("", r.err());
     }
 
     @Test

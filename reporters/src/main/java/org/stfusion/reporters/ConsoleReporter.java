@@ -15,8 +15,9 @@ import org.stfusion.api.report.RunEvent.StageStarted;
 import org.stfusion.api.report.RunEvent.StrategyScored;
 
 /**
- * Shows the run on the terminal: a header, a progress bar per training epoch and for scoring, a line per
- * finished epoch and the summary at the end. Epoch numbers are taken as 1-based, as the events carry them.
+ * Shows the run on the terminal: a header, a progress bar per training epoch and for scoring (elsewhere a plain
+ * progress line a minute, see {@link ProgressLine}), a line per finished epoch and the summary at the end. Epoch
+ * numbers are taken as 1-based, as the events carry them.
  */
 final class ConsoleReporter implements Reporter {
     private final ConsoleSettings settings;
@@ -26,7 +27,8 @@ final class ConsoleReporter implements Reporter {
     /** {@code terminal}: whether the output is a terminal, where bars can be redrawn in place. */
     ConsoleReporter(ConsoleSettings settings, PrintStream out, boolean terminal, LongSupplier nanoClock) {
         this.settings = settings;
-        this.progress = new ProgressLine(out, settings.progress() && terminal, nanoClock);
+        this.progress = new ProgressLine(out, !settings.progress() ? ProgressLine.Style.NONE
+                : terminal ? ProgressLine.Style.BAR : ProgressLine.Style.PLAIN, nanoClock);
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class ConsoleReporterProvider implements ReporterProvider {
     @Override
     public Reporter create(PluginConfig config, ReporterContext context) {
         ConsoleSettings settings = ConsoleSettings.from(config);
-        // Redrawn bars only make sense on a terminal; in logs and pipes they would be one endless line.
+        // Redrawn bars only make sense on a terminal; in logs and pipes they would be one endless line (plain lines there).
         boolean terminal = System.console() != null;
         return new ConsoleReporter(settings, context.console(), terminal, System::nanoTime);
     }

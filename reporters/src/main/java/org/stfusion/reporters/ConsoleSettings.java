@@ -5,7 +5,7 @@ import org.stfusion.api.config.PluginConfig;
 /**
  * Options of the console reporter.
  *
- * @param progress whether to draw progress bars (only ever drawn on a terminal)
+ * @param progress whether to show progress: bars on a terminal, a plain line a minute in logs and pipes
  * @param width    width of a progress bar in characters
  * @param top      how many sampled strategies the summary lists
  */

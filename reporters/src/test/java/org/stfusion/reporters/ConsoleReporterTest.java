@@ -83,6 +83,22 @@ class ConsoleReporterTest {
     }
 
     @Test
+    void offATerminalProgressIsAPlainLineAMinute() throws Exception {
+        AtomicLong now = new AtomicLong();
+        Reporter reporter = reporter(DEFAULTS, false, () -> now.addAndGet(ProgressLine.PLAIN_LINE_NANOS / 2));
+        reporter.onEvent(new StageStarted("warmup", 1, 1, 4));
+        for (int batch = 1; batch <= 4; batch++) {
+            reporter.onEvent(new BatchFinished("warmup", 1, 1, batch, 4, 0.5, batch));
+        }
+
+        String text = output();
+        assertFalse(text.contains("\r"), text);
+        assertFalse(text.contains("batch 1/4") || text.contains("batch 3/4"), "half a minute after the last: " + text);
+        assertTrue(lines().stream().anyMatch(l -> l.startsWith("warmup  epoch 1/1") && l.contains("batch 2/4")), text);
+        assertTrue(lines().stream().anyMatch(l -> l.contains("batch 4/4")), text);
+    }
+
+    @Test
     void providerWithProgressFalsePrintsNoBars() throws Exception {
         Reporter reporter = new ConsoleReporterProvider().create(
                 new PluginConfig("reporters[0]", Map.of("name", "console", "progress", false)),

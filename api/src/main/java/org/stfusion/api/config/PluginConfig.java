@@ -12,14 +12,17 @@ import java.util.TreeSet;
 /**
  * A strict, typed view of one plugin's configuration section (parsed YAML: maps, lists, strings, numbers,
  * booleans). Plugins read their keys with defaults and ranges; every read key is remembered, so that
- * {@link #rejectUnknownKeys()} can name any key the plugin does not understand. All errors are
- * {@link ConfigException}s naming the full dotted key.
+ * {@link #rejectUnknownKeys()} can name any key the plugin does not understand, and every default used, so that
+ * {@link #withDefaults()} can show the effective section. All errors are {@link ConfigException}s naming the full
+ * dotted key.
  */
 public final class PluginConfig {
     private final String path;
     private final Map<String, Object> values;
     private final Set<String> known = new LinkedHashSet<>();
     private final Map<String, PluginConfig> children = new LinkedHashMap<>();
+    /** The default returned for each key read but not given. */
+    private final Map<String, Object> defaultsUsed = new LinkedHashMap<>();
 
     public PluginConfig(String path, Map<String, ?> values) {
         this.path = path == null ? "" : path;
@@ -49,6 +52,22 @@ public final class PluginConfig {
         return values;
     }
 
+    /**
+     * The section as read so far: the values given, then the default of every key read but not given, nested
+     * sections likewise. Keys nobody has read yet are shown as given.
+     */
+    public Map<String, Object> withDefaults() {
+        Map<String, Object> out = new LinkedHashMap<>(values);
+        defaultsUsed.forEach(out::putIfAbsent);
+        children.forEach((name, child) -> {
+            Map<String, Object> section = child.withDefaults();
+            if (values.get(name) != null || !section.isEmpty()) {
+                out.put(name, section);
+            }
+        });
+        return out;
+    }
+
     /** Declares a key as understood without reading it (for keys handled by the caller). */
     public PluginConfig accept(String... names) {
         known.addAll(List.of(names));
@@ -58,7 +77,7 @@ public final class PluginConfig {
     public String getString(String name, String def) {
         Object v = raw(name);
         if (v == null) {
-            return def;
+            return defaulted(name, def);
         }
         if (v instanceof Map || v instanceof List) {
             throw new ConfigException(key(name), "expected a text value, got " + describe(v));
@@ -80,7 +99,7 @@ public final class PluginConfig {
     public boolean getBoolean(String name, boolean def) {
         Object v = raw(name);
         if (v == null) {
-            return def;
+            return defaulted(name, def);
         }
         if (v instanceof Boolean b) {
             return b;
@@ -98,7 +117,7 @@ public final class PluginConfig {
     public int getInt(String name, int def, int min, int max) {
         Object v = raw(name);
         if (v == null) {
-            return checkRange(name, def, min, max);
+            return defaulted(name, checkRange(name, def, min, max));
         }
         return checkRange(name, toInt(name, v), min, max);
     }
@@ -106,7 +125,7 @@ public final class PluginConfig {
     public long getLong(String name, long def) {
         Object v = raw(name);
         if (v == null) {
-            return def;
+            return defaulted(name, def);
         }
         if (v instanceof Number n && (n instanceof Integer || n instanceof Long)) {
             return n.longValue();
@@ -129,7 +148,7 @@ public final class PluginConfig {
         Object v = raw(name);
         double d;
         if (v == null) {
-            d = def;
+            d = defaulted(name, def);
         } else if (v instanceof Number n) {
             d = n.doubleValue();
         } else if (v instanceof String s) {
@@ -151,7 +170,7 @@ public final class PluginConfig {
     public List<Integer> getIntList(String name, List<Integer> def, int min, int max) {
         Object v = raw(name);
         if (v == null) {
-            return def;
+            return defaulted(name, def);
         }
         List<?> items = v instanceof List<?> l ? l : List.of(v);
         List<Integer> out = new ArrayList<>();
@@ -165,7 +184,7 @@ public final class PluginConfig {
     public List<String> getStringList(String name, List<String> def) {
         Object v = raw(name);
         if (v == null) {
-            return def;
+            return defaulted(name, def);
         }
         List<?> items = v instanceof List<?> l ? l : List.of(v);
         List<String> out = new ArrayList<>();
@@ -207,6 +226,14 @@ public final class PluginConfig {
         for (PluginConfig child : children.values()) {
             child.rejectUnknownKeys();
         }
+    }
+
+    /** Remembers the default returned for an absent key (none for an optional key without one). */
+    private <T> T defaulted(String name, T def) {
+        if (def != null) {
+            defaultsUsed.put(name, def);
+        }
+        return def;
     }
 
     private Object raw(String name) {

@@ -1,12 +1,9 @@
 package org.stfusion.core.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +29,8 @@ public final class ExperimentConfig {
                     "reporters");
 
     private final Map<String, Object> tree;
+    /** The top-level section as core read it, which remembers the defaults it used. */
+    private final PluginConfig root;
     private final String name;
     private final long seed;
     private final Engine engine;
@@ -47,7 +46,7 @@ public final class ExperimentConfig {
 
     private ExperimentConfig(Map<String, Object> tree) {
         this.tree = tree;
-        PluginConfig root = new PluginConfig("", tree);
+        root = new PluginConfig("", tree);
         name = root.getString("name", "experiment");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new ConfigException("name", "expected letters, digits, '.', '_' or '-' (a run directory name), got '" + name + "'");
@@ -83,9 +82,12 @@ public final class ExperimentConfig {
         fusion.rejectUnknownKeys();
     }
 
-    /** Reads {@code yaml} and applies {@code overrides} ({@code key.path=value}, value parsed as YAML). */
+    /**
+     * Reads {@code yaml} merged over the files it {@code extends} (see {@link ConfigInheritance}), then applies
+     * {@code overrides} ({@code key.path=value}, value parsed as YAML) over both.
+     */
     public static ExperimentConfig load(Path yaml, List<String> overrides) {
-        Map<String, Object> tree = readTree(yaml);
+        Map<String, Object> tree = ConfigInheritance.read(yaml);
         for (String override : overrides) {
             applyOverride(tree, override);
         }
@@ -103,6 +105,23 @@ public final class ExperimentConfig {
 
     /** The merged configuration as YAML, as a run directory saves it so that the run can be resumed or repeated. */
     public String toYaml() {
+        return yaml(tree);
+    }
+
+    /**
+     * The merged configuration with the default of every key core reads made explicit (name, seed, engine,
+     * fusion.paths, data, training, sampling, study, reporters). Plugin sections show the keys given: their
+     * plugins read them, with their own defaults, when the experiment opens.
+     */
+    public String toYamlWithDefaults() {
+        Map<String, Object> effective = root.withDefaults();
+        if (tree.get("reporters") == null) {
+            effective.put("reporters", reporters.stream().map(r -> r.asMap().get("name")).toList());
+        }
+        return yaml(effective);
+    }
+
+    private static String yaml(Map<String, Object> tree) {
         try {
             return YAML.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
@@ -234,31 +253,6 @@ public final class ExperimentConfig {
         return List.copyOf(out);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> readTree(Path yaml) {
-        try {
-            Object value = YAML.readValue(yaml.toFile(), Object.class);
-            if (value == null) {
-                return new LinkedHashMap<>();
-            }
-            if (!(value instanceof Map)) {
-                throw new ConfigException("", yaml + ": expected key: value lines at the top level");
-            }
-            return (Map<String, Object>) value;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new ConfigException("", yaml + where + ": not valid YAML: " + e.getOriginalMessage());
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("", "config file " + yaml + " does not exist");
-        } catch (IOException e) {
-            if (!Files.exists(yaml)) {
-                throw new ConfigException("", "config file " + yaml + " does not exist");
-            }
-            throw new ConfigException("", "cannot read config file " + yaml + ": " + e.getMessage());
-        }
-    }
-
     /** {@code a.b[1].c=value}: walks or creates sections and sets the leaf; the value is parsed as YAML. */
     @SuppressWarnings("unchecked")
     static void applyOverride(Map<String, Object> tree, String override) {
@@ -268,6 +262,10 @@ public final class ExperimentConfig {
         }
         String path = override.substring(0, eq).trim();
         String text = override.substring(eq + 1);
+        if (path.equals(ConfigInheritance.EXTENDS)) {
+            // the files are merged before any override applies
+            throw new ConfigException(path, "cannot be set with --set: name the base file in the experiment file");
+        }
         Object value;
         try {
             value = text.isEmpty() ? "" : YAML.readValue(text, Object.class);

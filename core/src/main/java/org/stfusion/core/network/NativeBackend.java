@@ -2,6 +2,10 @@ package org.stfusion.core.network;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -20,6 +24,30 @@ public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, 
         String device = env.getProperty("cuda.devicesInformation", env.getProperty("cpu.model", cpuModel()));
         return new NativeBackend(readNd4jVersion(), backend, build != null && build.contains("HAVE_ONEDNN"), device,
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The CUDA devices ND4J sees, one description each (name, compute capability, memory); empty on the CPU
+     * backend. Loads ND4J's native library like {@link #describe()}.
+     */
+    public static List<String> cudaDevices() {
+        Object info = Nd4j.getExecutioner().getEnvironmentInformation().get("cuda.devicesInformation");
+        if (!(info instanceof List<?> devices)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.get(i) instanceof Map<?, ?> d) {
+                out.add(String.format(Locale.ROOT, "%d %s (compute %s.%s, %s of %s GiB free)", i, d.get("cuda.deviceName"),
+                        d.get("cuda.deviceMajor"), d.get("cuda.deviceMinor"), gib(d.get("cuda.freeMemory")),
+                        gib(d.get("cuda.totalMemory"))));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String gib(Object bytes) {
+        return bytes instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue() / (1L << 30)) : "?";
     }
 
     /** The CPU's model name as Linux reports it, or "cpu". */

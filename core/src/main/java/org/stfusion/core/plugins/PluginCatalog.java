@@ -76,6 +76,32 @@ public final class PluginCatalog {
     }
 
     /**
+     * Loads each jar of the plugins folder on its own and returns the problem of every one that cannot be loaded
+     * or declares no provider (empty when all load), for a diagnosis that names every broken jar where
+     * {@link #discover} stops at the first. A name taken twice is found by {@link #discover}, not here.
+     *
+     * @throws PluginLoadException if the folder cannot be listed
+     */
+    public static List<PluginLoadException> jarProblems(ClassLoader parent, Path pluginsDir) {
+        ClassLoader loader = parent != null ? parent : PluginCatalog.class.getClassLoader();
+        ModuleLayer apiLayer = NamedProvider.class.getModule().getLayer();
+        List<PluginLoadException> problems = new ArrayList<>();
+        for (Path jar : PluginJars.list(pluginsDir)) {
+            try {
+                PluginJars.load(jar, loader, apiLayer, SPIS);
+            } catch (PluginLoadException e) {
+                problems.add(e);
+            }
+        }
+        return problems;
+    }
+
+    /** The {@code *.jar} files {@link #discover} loads from {@code pluginsDir}, in order; none if it is null or missing. */
+    public static List<Path> jars(Path pluginsDir) {
+        return PluginJars.list(pluginsDir);
+    }
+
+    /**
      * A catalog of exactly the given providers, each registered under every plugin kind it implements, with
      * the source of its class (for tests and embedding).
      */

@@ -38,7 +38,9 @@ class ClipBatchesTest {
             assertEquals(List.of(3, 3, 2), sizes);
             assertEquals(2, stream.skipped());
             assertEquals(2, ledger.count(Split.TRAIN));
-            assertEquals("train/3.avi", ledger.items(Split.TRAIN).get(0).source());
+            // decoding threads record in the order they meet the bad items
+            assertEquals(Set.of("train/3.avi", "train/7.avi"), ledger.items(Split.TRAIN).stream()
+                    .map(item -> item.source()).collect(java.util.stream.Collectors.toSet()));
         }
     }
 

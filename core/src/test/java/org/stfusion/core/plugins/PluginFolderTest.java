@@ -131,6 +131,21 @@ class PluginFolderTest {
     }
 
     @Test
+    void jarProblemsNameEveryBrokenJarWhereDiscoverStopsAtTheFirst() throws Exception {
+        Path plugins = work.resolve("plugins");
+        Path good = TestPluginJars.install(plainJar("b-good.jar", "test-good"), plugins);
+        Path corrupt = Files.writeString(plugins.resolve("a-corrupt.jar"), "this is not a zip file");
+        Path empty = TestPluginJars.install(TestPluginJars.jar(work, "c-empty.jar", Map.of(),
+                Map.of("README.txt", "nothing here")), plugins);
+
+        List<PluginLoadException> problems = PluginCatalog.jarProblems(getClass().getClassLoader(), plugins);
+
+        assertEquals(List.of(corrupt.toString(), empty.toString()), problems.stream().map(PluginLoadException::source).toList());
+        assertEquals(List.of(corrupt, good, empty), PluginCatalog.jars(plugins));
+        assertEquals(List.of(), PluginCatalog.jarProblems(getClass().getClassLoader(), work.resolve("missing")));
+    }
+
+    @Test
     void pluginTakingABuiltInNameIsADuplicateNamingBothSources() throws Exception {
         Path plugins = work.resolve("plugins");
         Path jar = TestPluginJars.install(plainJar("copy.jar", FixtureBackboneProvider.NAME), plugins);
