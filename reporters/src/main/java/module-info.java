@@ -1,4 +1,4 @@
-/** Built-in reporters: console progress/summary, the JSON/CSV result files and the HTML report. */
+/** Built-in reporters: console progress/summary, the JSON/CSV result files, the HTML report and a Markdown summary. */
 module org.stfusion.reporters {
     requires org.stfusion.api;
     requires com.fasterxml.jackson.databind;
@@ -6,5 +6,6 @@ module org.stfusion.reporters {
     provides org.stfusion.api.report.ReporterProvider with
             org.stfusion.reporters.ConsoleReporterProvider,
             org.stfusion.reporters.JsonReporterProvider,
-            org.stfusion.reporters.HtmlReporterProvider;
+            org.stfusion.reporters.HtmlReporterProvider,
+            org.stfusion.reporters.MarkdownReporterProvider;
 }

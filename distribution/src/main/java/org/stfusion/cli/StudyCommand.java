@@ -1,7 +1,10 @@
 package org.stfusion.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.stfusion.core.Experiment;
+import org.stfusion.core.RunReports;
 import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.study.StudyResults;
 import picocli.CommandLine.Command;
@@ -28,6 +31,9 @@ final class StudyCommand extends ConfigCommand {
         } else if (study.rankCheck().size() > 1) {
             cli.out.printf("Kendall's tau over %d sampled strategies: undefined (all scores tie in one ranking)%n",
                     study.rankCheck().size());
+        }
+        if (Files.isRegularFile(runDir.resolve("report.html"))) {
+            RunReports.render(cli.plugins(), runDir, List.of("html"), cli.out); // the report gains the study
         }
         cli.out.println("Study: " + runDir.resolve(RunDirectory.STUDY));
     }

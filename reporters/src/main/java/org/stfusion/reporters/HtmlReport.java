@@ -19,14 +19,19 @@ final class HtmlReport {
     private final RunResults r;
     private final String title;
     private final String config;
+    private final Map<String, Object> study;
     private final List<String> units;
     private final Map<String, String> unitClass = new LinkedHashMap<>();
 
-    /** {@code config} is the run's merged configuration file, shown as is (null when there is none). */
-    HtmlReport(RunResults results, String title, String config) {
+    /**
+     * {@code config} is the run's merged configuration file, shown as is; {@code study} the run's study.json as
+     * read from JSON (each null when there is none).
+     */
+    HtmlReport(RunResults results, String title, String config, Map<String, Object> study) {
         this.r = results;
         this.title = title;
         this.config = config;
+        this.study = study;
         MarginalColumns columns = MarginalColumns.of(results.positions());
         this.units = columns.units();
         for (String u : columns.units()) {
@@ -63,6 +68,7 @@ final class HtmlReport {
         h.append("<section><h2>Sampled strategies</h2>")
                 .append(SvgCharts.histogram(r.strategies(), r.named(), unitClass)).append("</section>\n");
         strips(h);
+        study(h);
         dropRates(h);
         curves(h);
         provenance(h);
@@ -163,6 +169,41 @@ final class HtmlReport {
             h.append("</td></tr>");
         }
         h.append("</tbody></table></div></section>\n");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void study(StringBuilder h) {
+        if (study == null || !(study.get("rows") instanceof List<?> rows)) {
+            return;
+        }
+        h.append("<section><h2>Trained from scratch (the paper's Table 2)</h2><p>Each network trained alone with the same "
+                + "budget (").append(Html.escape(String.valueOf(study.get("epochs")))).append(" epochs), beside its score "
+                + "with the template's weights.</p><table><thead><tr><th>network</th><th>parameters</th><th>GMACs per clip</th>"
+                + "<th>top-1 from scratch</th><th>top-1 in the template</th></tr></thead><tbody>");
+        for (Object o : rows) {
+            Map<String, Object> row = (Map<String, Object>) o;
+            h.append("<tr><th>").append(Html.escape(String.valueOf(row.get("name")))).append("</th><td>")
+                    .append(String.format("%,d", (long) number(row.get("parameters")))).append("</td><td>")
+                    .append(Html.number(number(row.get("macsPerClip")) / 1e9, 3)).append("</td><td>")
+                    .append(Html.percent(number(row.get("top1")))).append("</td><td>")
+                    .append(row.get("templateTop1") == null ? "" : Html.percent(number(row.get("templateTop1"))))
+                    .append("</td></tr>");
+        }
+        h.append("</tbody></table>");
+        if (study.get("rankCheck") instanceof List<?> points && !points.isEmpty()) {
+            List<double[]> xy = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (Object o : points) {
+                Map<String, Object> p = (Map<String, Object>) o;
+                xy.add(new double[] {number(p.get("templateTop1")), number(p.get("standaloneTop1"))});
+                ids.add(String.valueOf(p.get("id")));
+            }
+            Object tau = study.get("kendallTau");
+            h.append("<p>Rank check: ").append(points.size()).append(" sampled strategies scored in the template and trained "
+                    + "alone; Kendall's tau ").append(tau instanceof Number n ? Html.number(n.doubleValue(), 3)
+                    : "undefined (ties)").append(".</p>").append(SvgCharts.scatter(ids, xy));
+        }
+        h.append("</section>\n");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,9 +1,11 @@
 package org.stfusion.reporters;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.api.report.Reporter;
@@ -17,6 +19,8 @@ final class HtmlReporter implements Reporter {
     static final String FIG4_SVG = "fig4.svg";
     /** The merged configuration core keeps in every run directory. */
     private static final String CONFIG_YAML = "config.yaml";
+    /** What {@code stfusion study} writes: Table 2 from scratch and the rank check. */
+    private static final String STUDY_JSON = "study.json";
 
     private static final Logger LOG = LogManager.getLogger(HtmlReporter.class);
 
@@ -37,12 +41,20 @@ final class HtmlReporter implements Reporter {
     public void close() {
     }
 
+    /** "stfusion: " and the run directory's name. */
+    static String title(Path runDir) {
+        Path name = runDir.toAbsolutePath().normalize().getFileName();
+        return "stfusion: " + (name == null ? "run" : name.toString());
+    }
+
     private void write(RunResults results) throws IOException {
         Path configFile = runDir.resolve(CONFIG_YAML);
         String config = Files.isRegularFile(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : null;
-        Path name = runDir.toAbsolutePath().normalize().getFileName();
-        String title = "stfusion: " + (name == null ? "run" : name.toString());
-        HtmlReport report = new HtmlReport(results, title, config);
+        String title = title(runDir);
+        Path studyFile = runDir.resolve(STUDY_JSON);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> study = Files.isRegularFile(studyFile) ? new ObjectMapper().readValue(studyFile.toFile(), Map.class) : null;
+        HtmlReport report = new HtmlReport(results, title, config, study);
         AtomicFiles.write(runDir.resolve(FIG4_SVG), report.fig4Svg().getBytes(StandardCharsets.UTF_8));
         Path out = runDir.resolve(REPORT_HTML);
         AtomicFiles.write(out, report.render().getBytes(StandardCharsets.UTF_8));

@@ -174,6 +174,35 @@ final class SvgCharts {
         return svg.close();
     }
 
+    /** Template top-1 (x) against standalone top-1 (y) of the rank check's strategies. */
+    static String scatter(List<String> ids, List<double[]> xy) {
+        int size = 240;
+        double lo = 1;
+        for (double[] p : xy) {
+            lo = Math.min(lo, Math.min(p[0], p[1]));
+        }
+        lo = Math.max(0, Math.floor(lo * 10) / 10 - 0.05);
+        double span = 1 - lo;
+        Svg svg = new Svg(LEFT + size + 16, TOP + size + 36, "rank-check",
+                "Rank check: each sampled strategy's top-1 in the template against its top-1 trained alone");
+        svg.add("<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", LEFT, TOP, LEFT, TOP + size);
+        svg.add("<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", LEFT, TOP + size, LEFT + size, TOP + size);
+        svg.add("<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">100 %%</text>", LEFT - 4, TOP + 4);
+        svg.add("<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", LEFT - 4, TOP + size, Html.percent(lo));
+        svg.add("<text class=\"axis-label\" transform=\"translate(12,%d) rotate(-90)\">trained alone</text>", TOP + size / 2 + 30);
+        svg.add("<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", LEFT, TOP + size, LEFT + size, TOP);
+        for (int i = 0; i < xy.size(); i++) {
+            double x = LEFT + size * (xy.get(i)[0] - lo) / span;
+            double y = TOP + size - size * (xy.get(i)[1] - lo) / span;
+            svg.add("<circle class=\"u0\" cx=\"%s\" cy=\"%s\" r=\"4\"><title>%s: template %s, alone %s</title></circle>",
+                    num(x), num(y), Html.escape(ids.get(i)), Html.percent(xy.get(i)[0]), Html.percent(xy.get(i)[1]));
+        }
+        svg.add("<text class=\"tick\" x=\"%d\" y=\"%d\">%s</text>", LEFT, TOP + size + 14, Html.percent(lo));
+        svg.add("<text class=\"tick\" x=\"%d\" y=\"%d\">100 %%</text>", LEFT + size - 30, TOP + size + 14);
+        svg.add("<text class=\"axis-label\" x=\"%d\" y=\"%d\">in the template</text>", LEFT + size / 2 - 30, TOP + size + 30);
+        return svg.close();
+    }
+
     /** The block a position belongs to: its name up to the first dot (B2.L3 → B2; a transition T1 is its own). */
     static String block(String position) {
         int dot = position.indexOf('.');

@@ -36,7 +36,7 @@ class ServiceDeclarationsTest {
                 .collect(Collectors.toSet());
 
         assertEquals(Set.of(ConsoleReporterProvider.class.getName(), JsonReporterProvider.class.getName(),
-                HtmlReporterProvider.class.getName()), provided);
+                HtmlReporterProvider.class.getName(), MarkdownReporterProvider.class.getName()), provided);
         assertEquals(provided, listed);
     }
 
@@ -45,9 +45,10 @@ class ServiceDeclarationsTest {
         Map<String, ReporterProvider> byName = ServiceLoader.load(ReporterProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .collect(Collectors.toMap(ReporterProvider::name, Function.identity()));
-        assertEquals(Set.of("console", "json", "html"), byName.keySet());
+        assertEquals(Set.of("console", "json", "html", "markdown"), byName.keySet());
         assertTrue(byName.get("console") instanceof ConsoleReporterProvider);
         assertTrue(byName.get("json") instanceof JsonReporterProvider);
         assertTrue(byName.get("html") instanceof HtmlReporterProvider);
+        assertTrue(byName.get("markdown") instanceof MarkdownReporterProvider);
     }
 }
