@@ -8,12 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.stfusion.api.report.Reporter;
-import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 
 /** Writes {@code report.html} and {@code fig4.svg} once the run has finished; ignores every other event. */
-final class HtmlReporter implements Reporter {
+final class HtmlReporter extends FilesReporter {
     static final String REPORT_HTML = "report.html";
     /** The marginals chart alone, for slides and papers. */
     static final String FIG4_SVG = "fig4.svg";
@@ -24,21 +22,8 @@ final class HtmlReporter implements Reporter {
 
     private static final Logger LOG = LogManager.getLogger(HtmlReporter.class);
 
-    private final Path runDir;
-
     HtmlReporter(Path runDir) {
-        this.runDir = runDir;
-    }
-
-    @Override
-    public void onEvent(RunEvent event) throws IOException {
-        if (event instanceof RunEvent.RunFinished finished) {
-            write(finished.results());
-        }
-    }
-
-    @Override
-    public void close() {
+        super(runDir);
     }
 
     /** "stfusion: " and the run directory's name. */
@@ -47,7 +32,8 @@ final class HtmlReporter implements Reporter {
         return "stfusion: " + (name == null ? "run" : name.toString());
     }
 
-    private void write(RunResults results) throws IOException {
+    @Override
+    void write(RunResults results) throws IOException {
         Path configFile = runDir.resolve(CONFIG_YAML);
         String config = Files.isRegularFile(configFile) ? Files.readString(configFile, StandardCharsets.UTF_8) : null;
         String title = title(runDir);

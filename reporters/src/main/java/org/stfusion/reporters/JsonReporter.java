@@ -5,39 +5,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.stfusion.api.report.Reporter;
-import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 
 /** Writes the run's results as files once the run has finished; ignores every other event. */
-final class JsonReporter implements Reporter {
+final class JsonReporter extends FilesReporter {
     static final String RESULTS_JSON = "results.json";
     static final String STRATEGIES_CSV = "strategies.csv";
     static final String MARGINALS_CSV = "marginals.csv";
 
     private static final Logger LOG = LogManager.getLogger(JsonReporter.class);
 
-    private final Path runDir;
     private final ResultsJson json;
 
     JsonReporter(Path runDir, boolean pretty) {
-        this.runDir = runDir;
+        super(runDir);
         this.json = new ResultsJson(pretty);
     }
 
     @Override
-    public void onEvent(RunEvent event) throws IOException {
-        if (event instanceof RunEvent.RunFinished finished) {
-            write(finished.results());
-        }
-    }
-
-    /** Holds nothing open between events; narrows {@code throws Exception} for callers. */
-    @Override
-    public void close() {
-    }
-
-    private void write(RunResults results) throws IOException {
+    void write(RunResults results) throws IOException {
         AtomicFiles.write(runDir.resolve(STRATEGIES_CSV), CsvTables.strategies(results).getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(runDir.resolve(MARGINALS_CSV), CsvTables.marginals(results).getBytes(StandardCharsets.UTF_8));
         // Last, so that a results.json on disk means the CSV files beside it are complete too.

@@ -5,34 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.stfusion.api.report.Reporter;
-import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 
 /** Writes {@code summary.md} and the chart it shows, {@code fig4.svg}, once the run has finished. */
-final class MarkdownReporter implements Reporter {
+final class MarkdownReporter extends FilesReporter {
     static final String SUMMARY_MD = "summary.md";
 
     private static final Logger LOG = LogManager.getLogger(MarkdownReporter.class);
 
-    private final Path runDir;
-
     MarkdownReporter(Path runDir) {
-        this.runDir = runDir;
+        super(runDir);
     }
 
     @Override
-    public void onEvent(RunEvent event) throws IOException {
-        if (event instanceof RunEvent.RunFinished finished) {
-            write(finished.results());
-        }
-    }
-
-    @Override
-    public void close() {
-    }
-
-    private void write(RunResults results) throws IOException {
+    void write(RunResults results) throws IOException {
         String title = HtmlReporter.title(runDir);
         AtomicFiles.write(runDir.resolve(HtmlReporter.FIG4_SVG),
                 new HtmlReport(results, title, null, null).fig4Svg().getBytes(StandardCharsets.UTF_8));
