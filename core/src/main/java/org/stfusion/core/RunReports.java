@@ -18,8 +18,9 @@ import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.UserException;
 
 /**
- * Reports of a finished run made again from its {@code results.json} alone: no checkpoint, no training, no
- * scoring. Results written by earlier versions are read as far as they go (fields they lack stay empty).
+ * Reports of finished runs made again from their {@code results.json} alone (no checkpoint, no training, no
+ * scoring), one run at a time or several compared. Results written by earlier versions are read as far as they
+ * go (fields they lack stay empty).
  */
 public final class RunReports {
     public static final String RESULTS_JSON = "results.json";
@@ -45,12 +46,35 @@ public final class RunReports {
     /** Runs the reporters named {@code reporters} (e.g. html, json) on the run's results; any failure is an error. */
     public static void render(PluginCatalog plugins, Path runDir, List<String> reporters, PrintStream console) {
         RunResults results = read(runDir);
-        ReporterContext context = new ReporterContext(runDir, console);
+        send(plugins, new ReporterContext(runDir, console), reporters, new RunEvent.RunFinished(results, runDir.toString(), 0));
+    }
+
+    /**
+     * Sends the results of {@code runDirs} to the reporters named {@code reporters} as one comparison; those that
+     * compare runs write into {@code outDir}.
+     */
+    public static void compare(PluginCatalog plugins, List<Path> runDirs, Path outDir, List<String> reporters,
+                               PrintStream console) {
+        List<RunResults> runs = runDirs.stream().map(RunReports::read).toList();
+        List<String> names = runDirs.stream().map(d -> {
+            Path name = d.toAbsolutePath().normalize().getFileName();
+            return name == null ? d.toString() : name.toString();
+        }).toList();
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new UserException("cannot create " + outDir + ": " + e.getMessage(), e);
+        }
+        send(plugins, new ReporterContext(outDir, console), reporters, new RunEvent.RunsCompared(runs, names));
+    }
+
+    private static void send(PluginCatalog plugins, ReporterContext context, List<String> reporters, RunEvent event) {
+        Path runDir = context.runDir();
         for (int i = 0; i < reporters.size(); i++) {
             String key = "--reporters[" + i + "]";
             ReporterProvider provider = plugins.reporters().get(key, reporters.get(i));
             try (Reporter reporter = provider.create(new PluginConfig(key, Map.of("name", provider.name())), context)) {
-                reporter.onEvent(new RunEvent.RunFinished(results, runDir.toString(), 0));
+                reporter.onEvent(event);
             } catch (UserException e) {
                 throw e;
             } catch (Exception e) {

@@ -9,26 +9,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code stfusion report RUNDIR}: the reports of a finished run again, from its results.json alone. */
+/**
+ * {@code stfusion report RUNDIR}: the reports of a finished run again, from its results.json alone; with several
+ * run directories, their marginals compared on one page.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Render the reports of a finished run again from its results.json (no training, no scoring), "
+        description = {"Render the reports of a finished run again from its results.json (no training, no scoring), "
                 + "e.g. the HTML report of a run made without it.",
+                "With several run directories: comparison.html, every unit's marginals per position with a bar per run."},
         footer = {"", "Example: stfusion report runs/my-run --reporters html,json"})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;
 
-    @Parameters(index = "0", paramLabel = "RUNDIR", description = "Run directory holding results.json.")
-    Path runDir;
+    @Parameters(arity = "1..*", paramLabel = "RUNDIR", description = "Run directories holding results.json.")
+    List<Path> runDirs;
 
     @Option(names = "--reporters", split = ",", paramLabel = "NAME",
             description = "Reporters to run (default: html). See 'stfusion plugins'.")
     List<String> reporters = List.of("html");
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "With several run directories: where the comparison goes (default: the current directory).")
+    Path out = Path.of(".");
+
     @Override
     public Integer call() {
-        RunReports.render(cli.plugins(), runDir, reporters, cli.out);
-        cli.out.println("Reports: " + reporters + " in " + runDir);
+        if (runDirs.size() == 1) {
+            RunReports.render(cli.plugins(), runDirs.get(0), reporters, cli.out);
+            cli.out.println("Reports: " + reporters + " in " + runDirs.get(0));
+        } else {
+            RunReports.compare(cli.plugins(), runDirs, out, reporters, cli.out);
+            cli.out.println("Comparison of " + runDirs.size() + " runs: " + out.resolve("comparison.html"));
+        }
         return StfusionCli.EXIT_OK;
     }
 }

@@ -52,6 +52,22 @@ class ReportCommandTest {
     }
 
     @Test
+    void severalRunsAreComparedOnOnePage() throws Exception {
+        Path first = previousVersionRun();
+        Path second = Files.move(first, tmp.resolve("second"));
+        Path firstAgain = previousVersionRun();
+        Path out = tmp.resolve("compared");
+        StfusionCliTest.Result r = StfusionCliTest.run("report", firstAgain.toString(), second.toString(), "--out", out.toString());
+        assertEquals(StfusionCli.EXIT_OK, r.code(), r.toString());
+        String html = Files.readString(out.resolve("comparison.html"), StandardCharsets.UTF_8);
+        assertEquals(3 * 8, Pattern.compile("<g class=\"position\"").matcher(html).results().count(),
+                "a chart per unit (S, ST, S+ST), a group per position");
+        assertEquals(3 * 8 * 2, Pattern.compile("<rect class=\"bar u[01]\" data-run=").matcher(html).results().count(),
+                "a bar per run in every group");
+        assertTrue(html.contains("data-run=\"second\"") && html.contains("data-run=\"old-run\""), "runs named by directory");
+    }
+
+    @Test
     void mistakesAreOneLine() throws Exception {
         String missing = StfusionCliTest.userError(StfusionCliTest.run("report", tmp.toString()));
         assertTrue(missing.contains("no results.json in " + tmp), missing);

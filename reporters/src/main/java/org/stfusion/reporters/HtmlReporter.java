@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 
 /** Writes {@code report.html} and {@code fig4.svg} once the run has finished; ignores every other event. */
@@ -15,6 +16,8 @@ final class HtmlReporter extends FilesReporter {
     static final String REPORT_HTML = "report.html";
     /** The marginals chart alone, for slides and papers. */
     static final String FIG4_SVG = "fig4.svg";
+    /** Where {@code stfusion report RUN1 RUN2 ...} puts the comparison. */
+    static final String COMPARISON_HTML = "comparison.html";
     /** The merged configuration core keeps in every run directory. */
     private static final String CONFIG_YAML = "config.yaml";
     /** What {@code stfusion study} writes: Table 2 from scratch and the rank check. */
@@ -24,6 +27,13 @@ final class HtmlReporter extends FilesReporter {
 
     HtmlReporter(Path runDir) {
         super(runDir);
+    }
+
+    @Override
+    void compare(RunEvent.RunsCompared compared) throws IOException {
+        Path out = runDir.resolve(COMPARISON_HTML);
+        AtomicFiles.write(out, new ComparisonReport(compared.runs(), compared.names()).render().getBytes(StandardCharsets.UTF_8));
+        LOG.info("wrote {}", out);
     }
 
     /** "stfusion: " and the run directory's name. */

@@ -87,6 +87,47 @@ final class SvgCharts {
         return svg.close();
     }
 
+    /**
+     * One unit's marginal at every position for several runs: per position a group with a bar per run (absent
+     * where a run has no such position), block boundaries as in {@link #marginals}.
+     */
+    static String compared(String id, String unit, List<String> positions, List<String> runs,
+                           List<Map<String, Double>> valueByPosition) {
+        int group = Math.max(runs.size() * 5 + 6, Math.min(72, 1100 / Math.max(1, positions.size())));
+        int bar = Math.max(3, (group - 6) / Math.max(1, runs.size()));
+        int height = 160;
+        int labelsY = TOP + height + 12;
+        Svg svg = new Svg(LEFT + positions.size() * group + 8, labelsY + 60, id,
+                "Marginal of " + unit + " at every fusion position, one bar per run");
+        svg.yAxis(height, 1.0, "P(" + unit + ")");
+        String previousBlock = null;
+        for (int i = 0; i < positions.size(); i++) {
+            String position = positions.get(i);
+            int x0 = LEFT + i * group;
+            String block = block(position);
+            if (previousBlock != null && !block.equals(previousBlock)) {
+                svg.add("<line class=\"block\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", x0 - 1, TOP, x0 - 1, labelsY);
+            }
+            previousBlock = block;
+            svg.add("<g class=\"position\" data-position=\"%s\">", Html.escape(position));
+            for (int r = 0; r < runs.size(); r++) {
+                Double v = valueByPosition.get(r).get(position);
+                if (v == null) {
+                    continue;
+                }
+                double h = v * height;
+                svg.add("<rect class=\"bar u%d\" data-run=\"%s\" data-value=\"%s\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\">"
+                                + "<title>%s %s, %s: %s</title></rect>", r % 7, Html.escape(runs.get(r)), exact(v), x0 + 3 + r * bar,
+                        num(TOP + height - h), bar - 1, num(h), Html.escape(position), Html.escape(unit), Html.escape(runs.get(r)),
+                        Html.number(v, 3));
+            }
+            svg.add("</g>");
+            svg.add("<text class=\"tick\" text-anchor=\"end\" transform=\"translate(%s,%d) rotate(-50)\">%s</text>",
+                    num(x0 + group / 2.0 + 3), labelsY, Html.escape(position));
+        }
+        return svg.close();
+    }
+
     /** Lines over epochs: {@code series} by name, each a y per x; {@code cls} gives each series its class. */
     static String lines(String id, String description, List<Integer> xs, Map<String, List<Double>> series,
                         Map<String, String> cls, double yMax, String yLabel, Integer stageBoundary) {

@@ -34,4 +34,18 @@ public sealed interface RunEvent {
     /** The run is complete; {@code runDir} holds the files. */
     record RunFinished(RunResults results, String runDir, double seconds) implements RunEvent {
     }
+
+    /**
+     * Finished runs to be compared ({@code stfusion report RUN1 RUN2 ...}), named by their run directories; a
+     * reporter that can compare writes into its context's directory, others ignore it.
+     */
+    record RunsCompared(java.util.List<RunResults> runs, java.util.List<String> names) implements RunEvent {
+        public RunsCompared {
+            runs = java.util.List.copyOf(runs);
+            names = java.util.List.copyOf(names);
+            if (runs.size() != names.size()) {
+                throw new IllegalArgumentException(runs.size() + " runs, " + names.size() + " names");
+            }
+        }
+    }
 }
