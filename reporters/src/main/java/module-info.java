@@ -3,9 +3,11 @@ module org.stfusion.reporters {
     requires org.stfusion.api;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
+    requires com.github.weisj.jsvg;
     provides org.stfusion.api.report.ReporterProvider with
             org.stfusion.reporters.ConsoleReporterProvider,
             org.stfusion.reporters.JsonReporterProvider,
             org.stfusion.reporters.HtmlReporterProvider,
-            org.stfusion.reporters.MarkdownReporterProvider;
+            org.stfusion.reporters.MarkdownReporterProvider,
+            org.stfusion.reporters.Fig4ReporterProvider;
 }

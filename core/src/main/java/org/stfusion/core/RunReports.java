@@ -43,8 +43,11 @@ public final class RunReports {
         }
     }
 
-    /** Runs the reporters named {@code reporters} (e.g. html, json) on the run's results; any failure is an error. */
-    public static void render(PluginCatalog plugins, Path runDir, List<String> reporters, PrintStream console) {
+    /**
+     * Runs {@code reporters} on the run's results, each given as its configuration section ({@code name} and its
+     * keys, as in an experiment file's {@code reporters:} list); any failure is an error.
+     */
+    public static void render(PluginCatalog plugins, Path runDir, List<Map<String, Object>> reporters, PrintStream console) {
         RunResults results = read(runDir);
         send(plugins, new ReporterContext(runDir, console), reporters, new RunEvent.RunFinished(results, runDir.toString(), 0));
     }
@@ -53,7 +56,7 @@ public final class RunReports {
      * Sends the results of {@code runDirs} to the reporters named {@code reporters} as one comparison; those that
      * compare runs write into {@code outDir}.
      */
-    public static void compare(PluginCatalog plugins, List<Path> runDirs, Path outDir, List<String> reporters,
+    public static void compare(PluginCatalog plugins, List<Path> runDirs, Path outDir, List<Map<String, Object>> reporters,
                                PrintStream console) {
         List<RunResults> runs = runDirs.stream().map(RunReports::read).toList();
         List<String> names = runDirs.stream().map(d -> {
@@ -68,12 +71,18 @@ public final class RunReports {
         send(plugins, new ReporterContext(outDir, console), reporters, new RunEvent.RunsCompared(runs, names));
     }
 
-    private static void send(PluginCatalog plugins, ReporterContext context, List<String> reporters, RunEvent event) {
+    /** {@code name} alone, for {@link #render}. */
+    public static List<Map<String, Object>> named(List<String> names) {
+        return names.stream().map(n -> Map.<String, Object>of("name", n)).toList();
+    }
+
+    private static void send(PluginCatalog plugins, ReporterContext context, List<Map<String, Object>> reporters,
+                             RunEvent event) {
         Path runDir = context.runDir();
         for (int i = 0; i < reporters.size(); i++) {
             String key = "--reporters[" + i + "]";
-            ReporterProvider provider = plugins.reporters().get(key, reporters.get(i));
-            try (Reporter reporter = provider.create(new PluginConfig(key, Map.of("name", provider.name())), context)) {
+            ReporterProvider provider = plugins.reporters().get(key + ".name", String.valueOf(reporters.get(i).get("name")));
+            try (Reporter reporter = provider.create(new PluginConfig(key, reporters.get(i)), context)) {
                 reporter.onEvent(event);
             } catch (UserException e) {
                 throw e;

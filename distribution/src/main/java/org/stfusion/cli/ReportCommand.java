@@ -1,7 +1,9 @@
 package org.stfusion.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stfusion.core.RunReports;
 import picocli.CommandLine.Command;
@@ -17,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
         description = {"Render the reports of a finished run again from its results.json (no training, no scoring), "
                 + "e.g. the HTML report of a run made without it.",
                 "With several run directories: comparison.html, every unit's marginals per position with a bar per run."},
-        footer = {"", "Example: stfusion report runs/my-run --reporters html,json"})
+        footer = {"", "Example: stfusion report runs/my-run --format png"})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;
@@ -29,17 +31,25 @@ final class ReportCommand implements Callable<Integer> {
             description = "Reporters to run (default: html). See 'stfusion plugins'.")
     List<String> reporters = List.of("html");
 
+    @Option(names = "--format", paramLabel = "svg|png",
+            description = "Also export the marginals chart alone as fig4.svg or fig4.png (the fig4 reporter).")
+    String format;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "With several run directories: where the comparison goes (default: the current directory).")
     Path out = Path.of(".");
 
     @Override
     public Integer call() {
+        List<Map<String, Object>> sections = new ArrayList<>(RunReports.named(reporters));
+        if (format != null) {
+            sections.add(Map.of("name", "fig4", "format", format));
+        }
         if (runDirs.size() == 1) {
-            RunReports.render(cli.plugins(), runDirs.get(0), reporters, cli.out);
-            cli.out.println("Reports: " + reporters + " in " + runDirs.get(0));
+            RunReports.render(cli.plugins(), runDirs.get(0), sections, cli.out);
+            cli.out.println("Reports: " + sections.stream().map(s -> s.get("name")).toList() + " in " + runDirs.get(0));
         } else {
-            RunReports.compare(cli.plugins(), runDirs, out, reporters, cli.out);
+            RunReports.compare(cli.plugins(), runDirs, out, sections, cli.out);
             cli.out.println("Comparison of " + runDirs.size() + " runs: " + out.resolve("comparison.html"));
         }
         return StfusionCli.EXIT_OK;

@@ -33,7 +33,7 @@ final class StudyCommand extends ConfigCommand {
                     study.rankCheck().size());
         }
         if (Files.isRegularFile(runDir.resolve("report.html"))) {
-            RunReports.render(cli.plugins(), runDir, List.of("html"), cli.out); // the report gains the study
+            RunReports.render(cli.plugins(), runDir, RunReports.named(List.of("html")), cli.out); // the report gains the study
         }
         cli.out.println("Study: " + runDir.resolve(RunDirectory.STUDY));
     }

@@ -150,6 +150,14 @@ class DistributionSmokeIT {
         String results = Files.readString(run.resolve("results.json"));
         assertTrue(results.contains("\"tiny-c3d\""), results);
         assertTrue(Files.readString(run.resolve("marginals.csv")).lines().anyMatch(l -> l.startsWith("F2,")));
+
+        // The reports of that run through the launcher: the HTML page, and the chart rendered to PNG (JSVG on the
+        // module path, headless AWT).
+        Result report = launch("--plugins", jar.getParent().toString(), "report", run.toString(), "--format", "png");
+        assertEquals(0, report.code(), report.toString());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("data-position=\"F2\""));
+        var png = javax.imageio.ImageIO.read(run.resolve("fig4.png").toFile());
+        assertTrue(png != null && png.getWidth() > 100, "fig4.png is an image");
     }
 
     /**

@@ -10,7 +10,7 @@ final class ReportStyle {
 
     /** For the chart as a file of its own (slides, papers): fixed light colours, as tools other than browsers lack CSS variables. */
     static final String STANDALONE_SVG_CSS = """
-            svg { font: 10px sans-serif; background: #ffffff; } text { fill: #1b1b1b; } .tick, .axis-label { fill: #5a5a5a; }
+            svg { font-size: 10px; font-family: sans-serif; background: #ffffff; } text { fill: #1b1b1b; } .tick, .axis-label { fill: #5a5a5a; }
             .axis { stroke: #5a5a5a; } .grid { stroke: #e3e3e3; } .block { stroke: #5a5a5a; stroke-dasharray: 3 3; }
             .ink { stroke: rgba(0,0,0,.55); fill: rgba(0,0,0,.55); stroke-width: 1.2; }
             .marker-label { text-anchor: middle; font-size: 8px; fill: #ffffff; }

@@ -36,7 +36,8 @@ class ServiceDeclarationsTest {
                 .collect(Collectors.toSet());
 
         assertEquals(Set.of(ConsoleReporterProvider.class.getName(), JsonReporterProvider.class.getName(),
-                HtmlReporterProvider.class.getName(), MarkdownReporterProvider.class.getName()), provided);
+                HtmlReporterProvider.class.getName(), MarkdownReporterProvider.class.getName(),
+                Fig4ReporterProvider.class.getName()), provided);
         assertEquals(provided, listed);
     }
 
@@ -45,7 +46,7 @@ class ServiceDeclarationsTest {
         Map<String, ReporterProvider> byName = ServiceLoader.load(ReporterProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .collect(Collectors.toMap(ReporterProvider::name, Function.identity()));
-        assertEquals(Set.of("console", "json", "html", "markdown"), byName.keySet());
+        assertEquals(Set.of("console", "json", "html", "markdown", "fig4"), byName.keySet());
         assertTrue(byName.get("console") instanceof ConsoleReporterProvider);
         assertTrue(byName.get("json") instanceof JsonReporterProvider);
         assertTrue(byName.get("html") instanceof HtmlReporterProvider);
