@@ -1,11 +1,13 @@
 package org.stfusion.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stfusion.core.RunReports;
+import org.stfusion.core.config.ExperimentConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,8 +30,9 @@ final class ReportCommand implements Callable<Integer> {
     List<Path> runDirs;
 
     @Option(names = "--reporters", split = ",", paramLabel = "NAME",
-            description = "Reporters to run (default: html). See 'stfusion plugins'.")
-    List<String> reporters = List.of("html");
+            description = "Reporters to run (default: the run's own, from its config.yaml, and html; html alone for "
+                    + "several runs). See 'stfusion plugins'.")
+    List<String> reporters;
 
     @Option(names = "--format", paramLabel = "svg|png",
             description = "Also export the marginals chart alone as fig4.svg or fig4.png (the fig4 reporter).")
@@ -41,7 +44,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Map<String, Object>> sections = new ArrayList<>(RunReports.named(reporters));
+        List<Map<String, Object>> sections = new ArrayList<>(reporters != null ? RunReports.named(reporters)
+                : runDirs.size() == 1 ? runReporters(runDirs.get(0)) : RunReports.named(List.of("html")));
         if (format != null) {
             sections.add(Map.of("name", "fig4", "format", format));
         }
@@ -53,5 +57,17 @@ final class ReportCommand implements Callable<Integer> {
             cli.out.println("Comparison of " + runDirs.size() + " runs: " + out.resolve("comparison.html"));
         }
         return StfusionCli.EXIT_OK;
+    }
+
+    /** The reporters the run was made with, as its config.yaml lists them, and html (runs made before it existed). */
+    private static List<Map<String, Object>> runReporters(Path runDir) {
+        List<Map<String, Object>> sections = new ArrayList<>();
+        if (Files.isRegularFile(runDir.resolve(ExperimentConfig.FILE_NAME))) {
+            ExperimentConfig.loadRunDir(runDir).reporters().forEach(r -> sections.add(r.asMap()));
+        }
+        if (sections.stream().noneMatch(r -> "html".equals(r.get("name")))) {
+            sections.addAll(RunReports.named(List.of("html")));
+        }
+        return sections;
     }
 }

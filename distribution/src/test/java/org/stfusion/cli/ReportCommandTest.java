@@ -31,6 +31,8 @@ class ReportCommandTest {
         Path dir = previousVersionRun();
         StfusionCliTest.Result r = StfusionCliTest.run("report", dir.toString());
         assertEquals(StfusionCli.EXIT_OK, r.code(), r.toString());
+        assertTrue(r.out().contains("Reports: [console, json, html]"), "the run's own reporters, and html: " + r.out());
+        assertTrue(r.out().contains("Opt ") && Files.isRegularFile(dir.resolve("marginals.csv")), r.out());
         String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
         assertEquals(8, Pattern.compile("<g class=\"position\"").matcher(html).results().count(), "one group per position");
         assertTrue(html.contains("the template's batch-norm statistics (the paper's protocol)"),
