@@ -27,11 +27,7 @@ final class ComparisonReport {
     String render() {
         String title = "stfusion: " + runs.size() + " runs compared";
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<meta name=\"color-scheme\" content=\"light dark\">")
-                .append("<title>").append(Html.escape(title)).append("</title><style>").append(ReportStyle.CSS)
-                .append("</style></head><body>\n<header><h1>").append(Html.escape(title)).append("</h1><p>")
+        h.append(Html.pageStart(title)).append("<header><h1>").append(Html.escape(title)).append("</h1><p>")
                 .append(Html.escape(String.join(", ", names))).append("</p></header>\n<main>\n");
         summary(h);
         List<String> positions = new ArrayList<>();

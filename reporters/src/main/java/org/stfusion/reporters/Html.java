@@ -24,6 +24,14 @@ final class Html {
         return out.toString();
     }
 
+    /** The start of a report page up to its open {@code <body>}: metadata, title and the style sheet. */
+    static String pageStart(String title) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<meta name=\"color-scheme\" content=\"light dark\">"
+                + "<title>" + escape(title) + "</title><style>" + ReportStyle.CSS + "</style></head><body>\n";
+    }
+
     static String number(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }

@@ -57,11 +57,7 @@ final class HtmlReport {
 
     String render() {
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<meta name=\"color-scheme\" content=\"light dark\">")
-                .append("<title>").append(Html.escape(title)).append("</title><style>").append(ReportStyle.CSS)
-                .append("</style></head><body>\n");
+        h.append(Html.pageStart(title));
         h.append("<header><h1>").append(Html.escape(title)).append("</h1><p>").append(summary()).append("</p></header>\n<main>\n");
         fig4(h);
         named(h);
