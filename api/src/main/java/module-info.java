@@ -8,4 +8,5 @@ module org.stfusion.api {
     exports org.stfusion.api.model;
     exports org.stfusion.api.data;
     exports org.stfusion.api.report;
+    exports org.stfusion.api.io;
 }

@@ -49,6 +49,7 @@ import org.stfusion.core.study.MarginalTransfer;
 import org.stfusion.core.study.Study;
 import org.stfusion.core.study.StudyResults;
 import org.stfusion.core.train.Checkpoint;
+import org.stfusion.core.train.CheckpointStore;
 import org.stfusion.core.train.Trainer;
 
 /**
@@ -128,29 +129,42 @@ public final class Experiment implements AutoCloseable {
         return sample();
     }
 
-    /** Trains the template; with {@code resume}, continues from the run's last checkpoint. */
+    /** Trains the template; with {@code resume}, continues from the run's newest good checkpoint. */
     public void train(boolean resume) {
-        Path last = runDir.checkpoints().resolve(Trainer.LAST);
-        boolean continuing = Files.exists(last);
-        if (continuing && !resume) {
-            throw new UserException(runDir.root() + " already holds a training run; pass --resume to continue it, "
-                    + "or choose another output directory");
-        }
-        if (continuing) {
-            requireCompatible(Checkpoint.readManifest(last).plugins(), last, true);
-        }
+        checkCanTrain(resume);
         TemplateNetwork net = network();
         runDir.prepare(config);
         reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), backboneRef.name(), datasetProvider.name(),
                 net.positions().size(), net.store().parameterCount(), net.template().macs()));
         Trainer trainer = new Trainer(net, dataset, loader(), config.training(), config.seed() + 1, runDir.checkpoints(),
                 provenance, reporters, scorer());
-        if (!continuing || !trainer.resume()) {
+        if (!trainer.resume()) {
             LOG.info("no checkpoint in {}: starting from scratch", runDir.checkpoints());
         }
         trainer.train();
         history = trainer.history();
         trained = true;
+    }
+
+    /** Refuses {@code --out} onto a run that has trained already unless resuming; cheap, nothing is opened. */
+    public static void refuseRetraining(RunDirectory dir, boolean resume) {
+        if (!resume && new CheckpointStore(dir.checkpoints(), 1).exists()) {
+            throw new UserException(dir.root() + " already holds a training run; pass --resume to continue it, "
+                    + "or choose another output directory");
+        }
+    }
+
+    /**
+     * Refuses, before anything is written, to train over a run that has trained already (unless resuming), or
+     * to resume one whose checkpoint was made for another network or other data.
+     */
+    public void checkCanTrain(boolean resume) {
+        refuseRetraining(runDir, resume);
+        CheckpointStore checkpoints = checkpoints();
+        if (!checkpoints.exists()) {
+            return;
+        }
+        requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
     }
 
     /** Samples strategies from the trained template, scores them and the named ones, then analyzes. */
@@ -171,6 +185,7 @@ public final class Experiment implements AutoCloseable {
                 backbone.settings(), net.store().parameterCount(), net.template().macs(), Marginals.compute(net),
                 scores.strategies(), scores.named(), scores.best(), scores.protocol(), trainingSummary(net, scores));
         reporters.accept(new RunEvent.RunFinished(results, runDir.root().toString(), (System.nanoTime() - started) / 1e9));
+        reporters.requireNoFailure(runDir.root(), runDir.scores());
         return results;
     }
 
@@ -279,9 +294,9 @@ public final class Experiment implements AutoCloseable {
     private TemplateNetwork trainedNetwork() {
         TemplateNetwork net = network();
         if (!trained) {
-            Path last = runDir.checkpoints().resolve(Trainer.LAST);
-            Checkpoint.Manifest m = Checkpoint.read(last, net.store(), new java.util.HashMap<>());
-            requireCompatible(m.plugins(), last, false);
+            CheckpointStore.Loaded loaded = checkpoints().loadNewest(net.store(), new java.util.HashMap<>(), LOG::warn);
+            Checkpoint.Manifest m = loaded.manifest();
+            requireCompatible(m.plugins(), loaded.file(), false);
             if (!"done".equals(m.stage())) {
                 throw new UserException("training in " + runDir.root() + " is not finished (warm-up " + m.warmupEpochsDone()
                         + "/" + config.training().warmupEpochs() + ", v-DropPath " + m.vdpEpochsDone() + "/"
@@ -292,6 +307,10 @@ public final class Experiment implements AutoCloseable {
             trained = true;
         }
         return net;
+    }
+
+    private CheckpointStore checkpoints() {
+        return new CheckpointStore(runDir.checkpoints(), config.training().recovery().keepCheckpoints());
     }
 
     private void requireCompatible(Provenance saved, Path file, boolean continuingTraining) {

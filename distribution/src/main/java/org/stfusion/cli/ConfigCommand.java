@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.stfusion.core.Experiment;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.run.RunDirectory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,11 +41,20 @@ abstract class ConfigCommand implements Callable<Integer> {
         if (resume && out == null) {
             throw new ParameterException(spec.commandLine(), "--resume needs --out DIR, the run directory to continue");
         }
-        Path runDir = out != null ? out : Path.of("runs", experimentConfig.defaultRunName());
+        RunDirectory dir;
+        if (out != null) {
+            dir = new RunDirectory(out);
+            dir.requireNewEmptyOrRun();
+            Experiment.refuseRetraining(dir, resume);
+        } else {
+            dir = RunDirectory.createDefault(Path.of("runs"), experimentConfig.name());
+        }
         var plugins = cli.plugins();
-        cli.startRunLog(runDir, spec.commandLine().getParseResult().originalArgs());
-        try (Experiment experiment = Experiment.open(plugins, experimentConfig, runDir, cli.console())) {
-            execute(experiment, runDir);
+        try (var lock = cli.claimRunFolder(dir, out == null, spec.commandLine().getParseResult().originalArgs());
+             Experiment experiment = Experiment.open(plugins, experimentConfig, dir.root(), cli.console())) {
+            experiment.checkCanTrain(resume);
+            cli.commitRunLog(dir.root());
+            execute(experiment, dir.root());
         }
         return StfusionCli.EXIT_OK;
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.stfusion.core.Experiment;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.run.RunDirectory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -23,13 +24,21 @@ abstract class RunDirCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        RunDirectory dir = new RunDirectory(runDir);
+        dir.requireRun();
         ExperimentConfig config = ExperimentConfig.loadRunDir(runDir);
         var plugins = cli.plugins();
-        cli.startRunLog(runDir, spec.commandLine().getParseResult().originalArgs());
-        try (Experiment experiment = Experiment.open(plugins, config, runDir, cli.console())) {
+        try (var lock = cli.claimRunFolder(dir, false, spec.commandLine().getParseResult().originalArgs());
+             Experiment experiment = Experiment.open(plugins, config, runDir, cli.console())) {
+            check(experiment);
+            cli.commitRunLog(runDir);
             cli.out.println(execute(experiment));
         }
         return StfusionCli.EXIT_OK;
+    }
+
+    /** Refuses, before anything is written, what this command must not do to the run; nothing by default. */
+    void check(Experiment experiment) {
     }
 
     /** Does the work and returns the closing line. */

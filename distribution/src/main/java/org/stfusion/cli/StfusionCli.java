@@ -14,6 +14,9 @@ import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.data.DataException;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.run.OutputException;
+import org.stfusion.core.run.RunDirectory;
+import org.stfusion.core.run.RunLock;
 import org.stfusion.core.run.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -27,9 +30,10 @@ import picocli.CommandLine;
 
 /**
  * {@code stfusion}: the command line. Exit codes: 0 success; 2 a mistake the user can fix (bad arguments,
- * configuration, data, run directory, plugin jar), shown as one line {@code stfusion: <message>}; 1 an internal
- * error, shown as one line pointing at the log file that holds the stack trace, or a failed {@code doctor} check;
- * 3 {@code validate-data} found bad items.
+ * configuration, data, run directory, plugin jar, a training that diverged), shown as one line
+ * {@code stfusion: <message>}; 1 an internal error, shown as one line pointing at the log file that holds the
+ * stack trace, or a failed {@code doctor} check; 3 {@code validate-data} found bad items; 4 a file the user asked
+ * for could not be written (full disk, permissions), named with its cause.
  */
 @Command(name = "stfusion", mixinStandardHelpOptions = true, versionProvider = StfusionCli.Version.class,
         usageHelpAutoWidth = true,
@@ -44,6 +48,10 @@ public final class StfusionCli implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     /** {@code validate-data} found bad items (the report lists them). */
     public static final int EXIT_BAD_DATA = 3;
+    /** Results, a checkpoint or a report could not be written; what was written before stays valid. */
+    public static final int EXIT_OUTPUT = 4;
+    /** What a run folder holds when a command stopped before writing anything of its own into it. */
+    private static final java.util.Set<String> BOOKKEEPING = java.util.Set.of("run.log", RunDirectory.MARKER, RunLock.FILE);
 
     /** Not under {@code org.stfusion}, so that it reaches the log file and never the console. */
     private static final Logger FILE_ONLY = LogManager.getLogger("stfusion.cli");
@@ -68,6 +76,8 @@ public final class StfusionCli implements Callable<Integer> {
     final PrintStream err;
     /** The run directory this command created, if any: removed again if a user error stops it empty. */
     private Path createdRunDir;
+    /** The log file used until the run folder has passed every check (see {@link #commitRunLog}). */
+    private Path pendingLog;
 
     StfusionCli(PrintStream out, PrintStream err) {
         this.out = out;
@@ -165,19 +175,46 @@ public final class StfusionCli implements Callable<Integer> {
         return PluginCatalog.discover(StfusionCli.class.getClassLoader(), pluginsDir());
     }
 
-    /** Creates {@code runDir} if needed and sends the log to {@code runDir/run.log}. */
-    void startRunLog(Path runDir, List<String> commandLine) {
-        try {
-            if (!Files.exists(runDir)) {
-                createdRunDir = runDir;
-            }
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UserException("cannot create run directory " + runDir + ": " + e.getMessage(), e);
+    /**
+     * Takes the run folder for this command: its lock (refused while another process holds it), and a log file of
+     * its own in the temporary folder until {@link #commitRunLog}, so that a command refused by a later check
+     * leaves the run's files as they were. {@code createdHere}: the folder is new, and removed again if the
+     * command stops before writing into it.
+     */
+    RunLock claimRunFolder(RunDirectory dir, boolean createdHere, List<String> commandLine) {
+        boolean isNew = createdHere || !Files.exists(dir.root());
+        RunLock lock = dir.lock("stfusion " + String.join(" ", commandLine));
+        if (isNew) {
+            createdRunDir = dir.root();
         }
-        RunLog.attach(runDir.resolve("run.log"));
+        try {
+            pendingLog = Files.createTempFile("stfusion-", ".log");
+        } catch (IOException e) {
+            lock.close();
+            throw new OutputException("cannot create a log file in " + System.getProperty("java.io.tmpdir") + ": "
+                    + e.getMessage(), e);
+        }
+        RunLog.attach(pendingLog);
         LOG.info("stfusion {} {}", Version.text(), String.join(" ", commandLine));
         LOG.info("java {} ({}), plugins folder: {}", Runtime.version(), System.getProperty("java.vm.name"), pluginsDir());
+        return lock;
+    }
+
+    /** Every check has passed: the log continues in {@code runDir/run.log}, starting with what it held so far. */
+    void commitRunLog(Path runDir) {
+        Path runLog = runDir.resolve("run.log");
+        RunLog.detach();
+        try {
+            if (pendingLog != null) {
+                Files.write(runLog, Files.readAllBytes(pendingLog), java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                Files.delete(pendingLog);
+                pendingLog = null;
+            }
+        } catch (IOException e) {
+            throw new OutputException("cannot write " + runLog + ": " + e.getMessage(), e);
+        }
+        RunLog.attach(runLog);
     }
 
     int usageError(ParameterException e) {
@@ -201,8 +238,9 @@ public final class StfusionCli implements Callable<Integer> {
                     FILE_ONLY.warn("stopped: {}", msg, t);
                 }
                 err.println("stfusion: " + msg);
+                dropPendingLog();
                 removeEmptyRunDir();
-                return EXIT_USAGE;
+                return t instanceof OutputException ? EXIT_OUTPUT : EXIT_USAGE;
             }
         }
         if (RunLog.current().isEmpty()) {
@@ -225,14 +263,26 @@ public final class StfusionCli implements Callable<Integer> {
         return line.length() <= 300 ? line : line.substring(0, 297) + "...";
     }
 
-    /** A mistake caught before anything was written should not leave a run directory holding only run.log. */
+    /** A refused command's log: the one line on stderr says it all. */
+    private void dropPendingLog() {
+        if (pendingLog != null && RunLog.current().filter(pendingLog::equals).isPresent()) {
+            RunLog.detach();
+            try {
+                Files.deleteIfExists(pendingLog);
+            } catch (IOException ignored) {
+                // a leftover in the temporary folder
+            }
+        }
+    }
+
+    /** A mistake caught before anything was written should not leave a run directory holding only bookkeeping. */
     private void removeEmptyRunDir() {
         if (createdRunDir == null) {
             return;
         }
         try (var files = Files.list(createdRunDir)) {
             List<Path> left = files.toList();
-            if (left.stream().allMatch(p -> p.getFileName().toString().equals("run.log"))) {
+            if (left.stream().allMatch(p -> BOOKKEEPING.contains(p.getFileName().toString()))) {
                 RunLog.detach();
                 for (Path p : left) {
                     Files.delete(p);

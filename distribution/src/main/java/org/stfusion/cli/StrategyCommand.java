@@ -3,10 +3,11 @@ package org.stfusion.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.core.Experiment;
-import org.stfusion.core.run.UserException;
+import org.stfusion.core.run.OutputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,12 +31,12 @@ final class StrategyCommand extends RunDirCommand {
             if (out == null) {
                 return json;
             }
-            Files.writeString(out, json + System.lineSeparator());
+            AtomicFile.write(out, (json + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
             return "Strategy: " + out;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
-            throw new UserException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new OutputException(e.getMessage(), e);
         }
     }
 }

@@ -13,6 +13,11 @@ final class TrainCommand extends RunDirCommand {
     boolean resume;
 
     @Override
+    void check(Experiment experiment) {
+        experiment.checkCanTrain(resume);
+    }
+
+    @Override
     String execute(Experiment experiment) {
         experiment.train(resume);
         return "Trained: " + runDir;

@@ -2,14 +2,17 @@ package org.stfusion.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.core.Experiment;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.run.OutputException;
 import org.stfusion.core.run.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +74,11 @@ final class TransferCommand implements Callable<Integer> {
         if (out == null) {
             cli.out.println(strategy);
         } else {
-            Files.writeString(out, strategy + System.lineSeparator());
+            try {
+                AtomicFile.write(out, (strategy + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new OutputException(e.getMessage(), e);
+            }
             cli.out.println("Strategy: " + out);
         }
         return StfusionCli.EXIT_OK;

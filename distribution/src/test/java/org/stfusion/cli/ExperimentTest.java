@@ -85,7 +85,8 @@ class ExperimentTest {
     void runWritesResultsAndStagesRepeatFromTheRunDirectory() throws Exception {
         Path dir = tmp.resolve("run");
         RunResults r = run(catalog(), config(List.of()), dir, false);
-        for (String f : List.of("config.yaml", "checkpoints/last.zip", "checkpoints/warmup.zip", "scores.json",
+        assertTrue(Files.isRegularFile(newestCheckpoint(dir)));
+        for (String f : List.of("config.yaml", ".stfusion-run", "checkpoints/warmup.zip", "scores.json",
                 "results.json", "strategies.csv", "marginals.csv")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " is missing");
         }
@@ -317,7 +318,7 @@ class ExperimentTest {
         RunResults r = run(PluginCatalog.of(providers), config(List.of("fusion.paths=[temporal, long, spatial]",
                 "sampling.count=4")), dir, false);
         Map<String, Double> theta = new HashMap<>();
-        try (var zip = new java.util.zip.ZipFile(dir.resolve("checkpoints/last.zip").toFile())) {
+        try (var zip = new java.util.zip.ZipFile(newestCheckpoint(dir).toFile())) {
             for (var entry : java.util.Collections.list(zip.entries())) {
                 if (entry.getName().startsWith("trainable/") && entry.getName().endsWith(".theta")) {
                     try (var in = new java.io.DataInputStream(zip.getInputStream(entry))) {
@@ -418,13 +419,15 @@ class ExperimentTest {
     void divergingTrainingStopsWithAUserErrorAndKeepsTheLastCheckpoint() throws Exception {
         Path dir = tmp.resolve("diverge");
         run(catalog(), config(List.of("sampling.count=0", "training.vdpEpochs=1")), dir, false);
-        byte[] before = Files.readAllBytes(dir.resolve("checkpoints/last.zip"));
+        Path last = newestCheckpoint(dir);
+        byte[] before = Files.readAllBytes(last);
         // A second warm-up epoch at the highest learning rate the config allows blows the unnormalised classifier up.
         UserException e = assertThrows(UserException.class, () -> run(catalog(), config(List.of("sampling.count=0",
                 "training.vdpEpochs=1", "training.warmupEpochs=2", "training.warmupLr=100")), dir, true));
         assertTrue(e.getMessage().contains("lower training.warmupLr"), e.getMessage());
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("checkpoints/last.zip"))),
-                "the last good checkpoint is untouched");
+        assertEquals(last, newestCheckpoint(dir), "no checkpoint after the fault");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(last)), "the last good checkpoint is untouched");
+        assertTrue(e.getMessage().contains("the last good checkpoint is " + last), e.getMessage());
     }
 
     @Test
@@ -457,6 +460,14 @@ class ExperimentTest {
         // Resuming a finished study retrains nothing and gives the same table.
         try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
             assertEquals(study, e.study(true));
+        }
+    }
+
+    /** The checkpoint a resumed run would start from: the highest-numbered epoch-NNNN.zip. */
+    static Path newestCheckpoint(Path runDir) throws java.io.IOException {
+        try (var files = Files.list(runDir.resolve("checkpoints"))) {
+            return files.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.zip")).max(java.util.Comparator.naturalOrder())
+                    .orElseThrow(() -> new AssertionError("no epoch checkpoint in " + runDir));
         }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.api.report.RunResults;
 
 /**
@@ -38,7 +39,7 @@ final class Fig4Reporter extends FilesReporter {
     void write(RunResults results) throws IOException {
         String svg = new HtmlReport(results, HtmlReporter.title(runDir), null, null).fig4Svg();
         Path out = runDir.resolve(png ? FIG4_PNG : HtmlReporter.FIG4_SVG);
-        AtomicFiles.write(out, png ? png(svg, scale) : svg.getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(out, png ? png(svg, scale) : svg.getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {}", out);
     }
 

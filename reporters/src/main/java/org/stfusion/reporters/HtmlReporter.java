@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 
@@ -32,7 +33,7 @@ final class HtmlReporter extends FilesReporter {
     @Override
     void compare(RunEvent.RunsCompared compared) throws IOException {
         Path out = runDir.resolve(COMPARISON_HTML);
-        AtomicFiles.write(out, new ComparisonReport(compared.runs(), compared.names()).render().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(out, new ComparisonReport(compared.runs(), compared.names()).render().getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {}", out);
     }
 
@@ -51,9 +52,9 @@ final class HtmlReporter extends FilesReporter {
         @SuppressWarnings("unchecked")
         Map<String, Object> study = Files.isRegularFile(studyFile) ? new ObjectMapper().readValue(studyFile.toFile(), Map.class) : null;
         HtmlReport report = new HtmlReport(results, title, config, study);
-        AtomicFiles.write(runDir.resolve(FIG4_SVG), report.fig4Svg().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(runDir.resolve(FIG4_SVG), report.fig4Svg().getBytes(StandardCharsets.UTF_8));
         Path out = runDir.resolve(REPORT_HTML);
-        AtomicFiles.write(out, report.render().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(out, report.render().getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {} and {}", out, FIG4_SVG);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.api.report.RunResults;
 
 /** Writes the run's results as files once the run has finished; ignores every other event. */
@@ -24,10 +25,10 @@ final class JsonReporter extends FilesReporter {
 
     @Override
     void write(RunResults results) throws IOException {
-        AtomicFiles.write(runDir.resolve(STRATEGIES_CSV), CsvTables.strategies(results).getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(runDir.resolve(MARGINALS_CSV), CsvTables.marginals(results).getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(runDir.resolve(STRATEGIES_CSV), CsvTables.strategies(results).getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(runDir.resolve(MARGINALS_CSV), CsvTables.marginals(results).getBytes(StandardCharsets.UTF_8));
         // Last, so that a results.json on disk means the CSV files beside it are complete too.
-        AtomicFiles.write(runDir.resolve(RESULTS_JSON), json.write(results));
+        AtomicFile.write(runDir.resolve(RESULTS_JSON), json.write(results));
         LOG.info("wrote {}, {} and {} to {}", RESULTS_JSON, STRATEGIES_CSV, MARGINALS_CSV, runDir);
     }
 }

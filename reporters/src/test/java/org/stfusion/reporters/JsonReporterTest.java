@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.api.report.Reporter;
 import org.stfusion.api.report.ReporterContext;
 import org.stfusion.api.report.RunEvent;
@@ -166,7 +167,7 @@ class JsonReporterTest {
         Path blocked = runDir.resolve("results.json");
         Files.createDirectories(blocked.resolve("occupied"));
 
-        assertThrows(IOException.class, () -> AtomicFiles.write(blocked, new byte[] {1, 2, 3}));
+        assertThrows(IOException.class, () -> AtomicFile.write(blocked, new byte[] {1, 2, 3}));
 
         assertEquals(Set.of("results.json"), fileNames());
         assertTrue(Files.isDirectory(blocked.resolve("occupied")), "the existing target is untouched");

@@ -17,7 +17,7 @@ public record RunResults(String format, PluginRef backbone, DatasetSummary datas
                          Map<String, StrategyResult> named, StrategyResult best, ScoringProtocol scoring,
                          Map<String, Object> training) {
     /** The current layout of results.json. */
-    public static final String FORMAT = "stfusion-results/3";
+    public static final String FORMAT = "stfusion-results/4";
 
     /** How the strategies were scored; the template's statistics for files that do not say. */
     public ScoringProtocol scoringProtocol() {

@@ -13,28 +13,45 @@ import java.util.Map;
  * the whole validation set, and the number of validation clips otherwise (successive halving stopped it
  * early; its top-1 is then on that slice). {@code top1ByProtocol}, for the named strategies and the best sampled
  * one, holds top-1 under both {@link ScoringProtocol}s by protocol name ({@code top1} is the run's); absent
- * otherwise.
+ * otherwise. {@code nonFiniteItems} is present when some validation clips gave non-finite logits (the network is
+ * broken there, e.g. a NaN weight in a kept path): such a strategy scores 0 and must not be trusted.
  */
 public record StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
-                             Integer scoredItems, Map<String, Double> top1ByProtocol) {
+                             Integer scoredItems, Map<String, Double> top1ByProtocol, Long nonFiniteItems) {
     public StrategyResult {
         units = List.copyOf(units);
         top1ByProtocol = top1ByProtocol == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(top1ByProtocol));
     }
 
     public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
+                          Integer scoredItems, Map<String, Double> top1ByProtocol) {
+        this(id, seed, units, top1, top5, macsPerClip, scoredItems, top1ByProtocol, null);
+    }
+
+    public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
                           Integer scoredItems) {
-        this(id, seed, units, top1, top5, macsPerClip, scoredItems, null);
+        this(id, seed, units, top1, top5, macsPerClip, scoredItems, null, null);
     }
 
     /** A strategy scored on the whole validation set. */
     public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip) {
-        this(id, seed, units, top1, top5, macsPerClip, null, null);
+        this(id, seed, units, top1, top5, macsPerClip, null, null, null);
     }
 
     /** This result with its top-1 under both protocols. */
     public StrategyResult withTop1ByProtocol(Map<String, Double> byProtocol) {
-        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, byProtocol);
+        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, byProtocol, nonFiniteItems);
+    }
+
+    /** This result flagged: {@code items} validation clips gave non-finite logits (none: not flagged). */
+    public StrategyResult withNonFiniteItems(long items) {
+        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, top1ByProtocol,
+                items > 0 ? items : null);
+    }
+
+    /** Whether its network gave non-finite logits, so its score says nothing. */
+    public boolean nonFinite() {
+        return nonFiniteItems != null && nonFiniteItems > 0;
     }
 
     /** Top-1 under {@code protocol} (a {@link ScoringProtocol} name), or null if not scored that way. */

@@ -20,7 +20,21 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
                                double warmupWeightDecay, int vdpEpochs, double lr, List<Integer> lrSteps,
                                double lrDecay, double momentum, double pInit, double temperature,
                                double lengthScale, long trainingSize, VdpSettings.Regulariser regulariser,
-                               Precision precision, boolean layerGate, DropRatesPer dropRatePer) {
+                               Precision precision, boolean layerGate, DropRatesPer dropRatePer, Recovery recovery) {
+
+    /**
+     * How training survives kills and numeric faults: the newest {@code keepCheckpoints} epoch checkpoints stay
+     * (a damaged newest one falls back to the one before); on a non-finite loss, gradient or weight the run stops
+     * ({@code onNumericFault: stop}) or reloads the last good checkpoint and goes on with the learning rates
+     * multiplied by {@code faultLrFactor}, at most {@code faultRetries} times ({@code retry}).
+     */
+    public record Recovery(int keepCheckpoints, boolean retryOnNumericFault, int faultRetries, double faultLrFactor) {
+        static Recovery read(PluginConfig c) {
+            return new Recovery(c.getInt("keepCheckpoints", 3, 1, 1000),
+                    c.getChoice("onNumericFault", "stop", "stop", "retry").equals("retry"),
+                    c.getInt("faultRetries", 3, 1, 100), c.getDouble("faultLrFactor", 0.5, 1e-6, 1 - 1e-6));
+        }
+    }
 
     /** How many drop rates a path learns: one ({@code path}, the paper's sharing) or one per source layer. */
     public enum DropRatesPer {
@@ -52,7 +66,8 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
         return new TrainingSettings(batch, warmupEpochs, warmupLr, warmupSteps,
                 c.getDouble("warmupWeightDecay", 5e-4, 0, 1), vdpEpochs, lr, steps, c.getDouble("lrDecay", 0.1, 0, 1),
                 c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, precision,
-                c.getBoolean("layerGate", false), DropRatesPer.valueOf(choice(c, "dropRatePer", "path", "source")));
+                c.getBoolean("layerGate", false), DropRatesPer.valueOf(choice(c, "dropRatePer", "path", "source")),
+                Recovery.read(c));
     }
 
     /** The first choice is the default; the value becomes an enum constant's name. */

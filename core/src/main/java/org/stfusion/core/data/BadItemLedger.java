@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import org.apache.logging.log4j.Logger;
 import org.stfusion.api.data.BadItem;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
+import org.stfusion.api.io.AtomicFile;
 import org.stfusion.core.run.UserException;
 
 /**
@@ -129,12 +129,9 @@ public final class BadItemLedger {
             doc.put(split.label(), bad.get(split).values());
         }
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), doc);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, JSON.writeValueAsBytes(doc));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 

@@ -89,8 +89,15 @@ public final class Scorer implements AutoCloseable {
         return bytes <= DEFAULT_CACHE_BYTES;
     }
 
-    /** Top-1 (and top-5 when there are more than 5 classes) of a result. */
-    public record Score(double top1, Double top5) {
+    /**
+     * Top-1 (and top-5 when there are more than 5 classes) of a result. {@code nonFiniteItems} counts the clips
+     * whose logits held a NaN or an infinity: a network that produces them is broken, so its score is 0 rather
+     * than whatever the comparisons of NaNs happen to give.
+     */
+    public record Score(double top1, Double top5, long nonFiniteItems) {
+        public Score(double top1, Double top5) {
+            this(top1, top5, 0);
+        }
     }
 
     /** Scores the template with hard masks: 0/1 per path gate, 0/1 per classifier feature. */
@@ -177,6 +184,7 @@ public final class Scorer implements AutoCloseable {
         long top1 = 0;
         long top5 = 0;
         long n = 0;
+        long nonFinite = 0;
         boolean withTop5 = dataset.inputSpec().classes() > 5;
         Iterator<ClipBatches.Batch> batches = batches();
         while (batches.hasNext() && n < items) {
@@ -185,6 +193,7 @@ public final class Scorer implements AutoCloseable {
                 batch = batch.first((int) (items - n));
             }
             INDArray logits = averageOverViews(graph.executor().logits(batch.clips(), masks), batch);
+            nonFinite += nonFiniteRows(logits);
             top1 += topKCorrect(logits, batch.labels(), 1);
             if (withTop5) {
                 top5 += topKCorrect(logits, batch.labels(), 5);
@@ -194,7 +203,23 @@ public final class Scorer implements AutoCloseable {
         if (n == 0) {
             return new Score(Double.NaN, null);
         }
+        if (nonFinite > 0) {
+            return new Score(0, withTop5 ? 0.0 : null, nonFinite);
+        }
         return new Score(top1 / (double) n, withTop5 ? top5 / (double) n : null);
+    }
+
+    private static long nonFiniteRows(INDArray logits) {
+        long rows = 0;
+        for (int i = 0; i < logits.rows(); i++) {
+            for (int c = 0; c < logits.columns(); c++) {
+                if (!Double.isFinite(logits.getDouble(i, c))) {
+                    rows++;
+                    break;
+                }
+            }
+        }
+        return rows;
     }
 
     private Iterator<ClipBatches.Batch> batches() {
@@ -236,13 +261,16 @@ public final class Scorer implements AutoCloseable {
         for (int i = 0; i < labels.length; i++) {
             double target = logits.getDouble(i, labels[i]);
             int higher = 0;
+            boolean finite = true;
             for (int c = 0; c < classes; c++) {
                 double v = logits.getDouble(i, c);
+                finite &= Double.isFinite(v);
                 if (v > target || (v == target && c < labels[i])) {
                     higher++;
                 }
             }
-            if (higher < k) {
+            // Every comparison with a NaN is false: without the check a NaN row would count as correct.
+            if (finite && higher < k) {
                 correct++;
             }
         }

@@ -17,6 +17,7 @@ import org.stfusion.core.config.SamplingSettings;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.Provenance;
+import org.stfusion.core.train.NumericChecks;
 
 /**
  * Scores sampled strategies and the named ones (the same unit at every position: all-S, all-ST, all-S+ST with
@@ -52,6 +53,14 @@ public final class StrategyScoring {
 
     /** Scores {@code drawn} and the named strategies; the sampled ones come back best first. */
     public Scores score(List<StrategySampler.Drawn> drawn, Provenance provenance) {
+        String broken = NumericChecks.firstNonFinite(net.store().trainable());
+        if (broken == null) {
+            broken = NumericChecks.firstNonFinite(net.store().state());
+        }
+        if (broken != null) {
+            LOG.warn("the template's '{}' holds NaN or infinite values: every strategy keeping it gives non-finite "
+                    + "logits, scores 0 and is flagged (nonFiniteItems)", broken);
+        }
         Scores scores;
         try (var shared = scorer.sharingUngatedPrefix()) {
             scores = scoreAll(drawn, provenance);
@@ -105,7 +114,8 @@ public final class StrategyScoring {
             Scorer.Score s = scores.computeIfAbsent(d.key(), x -> scorer.score(d.pathKeep(), d.featureKeep()));
             int items = scoredOn.getOrDefault(d.key(), validationItems);
             StrategyResult r = new StrategyResult(d.id(), d.seed(), StrategySampler.units(net, d.pathKeep()), s.top1(),
-                    s.top5(), net.template().macsWith(d.pathKeep()), items < validationItems ? items : null);
+                    s.top5(), net.template().macsWith(d.pathKeep()), items < validationItems ? items : null)
+                    .withNonFiniteItems(s.nonFiniteItems());
             sampled.add(r);
             events.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
         }
@@ -116,9 +126,15 @@ public final class StrategyScoring {
             boolean[] keep = e.getValue();
             Scorer.Score s = scorer.score(keep, allFeatures);
             StrategyResult r = new StrategyResult(unit, null, StrategySampler.units(net, keep), s.top1(), s.top5(),
-                    net.template().macsWith(keep));
+                    net.template().macsWith(keep)).withNonFiniteItems(s.nonFiniteItems());
             named.put(unit, r);
             events.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
+        }
+        long flagged = sampled.stream().filter(StrategyResult::nonFinite).count()
+                + named.values().stream().filter(StrategyResult::nonFinite).count();
+        if (flagged > 0) {
+            LOG.warn("{} of {} strategies gave non-finite logits on some validation clips; they score 0 and are flagged "
+                    + "(nonFiniteItems in the results)", flagged, total);
         }
         // Strategies scored on the whole set rank first (successive halving stopped the others early).
         sampled.sort(Comparator.comparingInt((StrategyResult r) -> r.scoredItems() == null ? Integer.MAX_VALUE : r.scoredItems())

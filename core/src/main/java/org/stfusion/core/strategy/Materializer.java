@@ -1,6 +1,5 @@
 package org.stfusion.core.strategy;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -147,7 +146,7 @@ public final class Materializer {
         StrategyDescriptor back = describe(network, strategy);
         if (out != null) {
             Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("format", "stfusion-network/1");
+            manifest.put("format", "stfusion-network/2");
             manifest.put("plugins", RunDirectory.asJsonValue(provenance));
             manifest.put("strategy", RunDirectory.asJsonValue(back));
             manifest.put("weights", copyWeights ? "template" : "initialised");
@@ -157,11 +156,7 @@ public final class Materializer {
             manifest.put("parameters", network.parameterCount());
             manifest.put("macsPerClip", network.macsPerClip());
             manifest.put("top1", score.top1());
-            try {
-                Checkpoint.writeNetwork(out, manifest, network.store());
-            } catch (IOException e) {
-                throw new UserException("cannot write " + out + ": " + e.getMessage(), e);
-            }
+            Checkpoint.writeNetwork(out, manifest, network.store());
         }
         return new Materialized(back, network.parameterCount(), network.macsPerClip(), score.top1(), score.top5());
     }

@@ -12,7 +12,7 @@ import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.run.UserException;
-import org.stfusion.core.train.Divergence;
+import org.stfusion.core.train.NumericChecks;
 import org.stfusion.core.train.SgdMomentum;
 
 /** Trains a fixed-strategy network from scratch: SGD with momentum and weight decay, step learning rate. */
@@ -62,9 +62,10 @@ public final class FixedNetworkTrainer {
                 }
                 GraphExecutor.Step step = net.training().executor().trainStep(batch.clips(),
                         batch.oneHot(), Map.of());
-                if (Divergence.diverged(step)) {
-                    throw new UserException(stage + " epoch " + epoch + ": the loss is " + step.loss()
-                            + "; lower study.lr (now " + lr + ")");
+                String fault = NumericChecks.fault(step);
+                if (fault != null) {
+                    throw new UserException(stage + " epoch " + epoch + " step " + (b + 1) + ": " + fault
+                            + "; lower study.lr (now " + lr + ") and run the study again with --resume");
                 }
                 sgd.step(net.store().trainable(), step.gradients(), lr, settings.weightDecay());
                 lossSum += step.loss() * batch.size();

@@ -1,7 +1,5 @@
 package org.stfusion.core.train;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,17 +28,18 @@ import org.stfusion.core.run.UserException;
 /**
  * Trains the template in two stages (as the paper and the authors' scripts do): a warm-up of the all-paths
  * network without gates (weight decay on), then Variational DropPath, where weights and drop-rate logits learn
- * together with no weight decay. After every epoch it writes {@code checkpoints/last.zip}; {@link #resume}
- * continues a killed run from there with the same RNG stream.
+ * together with no weight decay. It checkpoints the initial weights and every epoch ({@link CheckpointStore});
+ * {@link #resume} continues a killed run from the newest good checkpoint with the same RNG stream. A step whose
+ * loss or gradients are not finite changes nothing (weights, velocities, BN statistics) and stops the run or,
+ * with {@code training.onNumericFault: retry}, reloads the last good checkpoint with lower learning rates.
  */
 public final class Trainer {
-    public static final String LAST = "last.zip";
     private static final Logger LOG = LogManager.getLogger(Trainer.class);
 
     private final TemplateNetwork net;
     private final Dataset dataset;
     private final TrainingSettings settings;
-    private final Path checkpoints;
+    private final CheckpointStore checkpoints;
     private final Provenance provenance;
     private final Consumer<RunEvent> events;
     private final Scorer scorer;
@@ -48,8 +47,13 @@ public final class Trainer {
     private final SgdMomentum optimizer;
     private final RunRandom random;
     private final List<Map<String, Object>> history = new ArrayList<>();
+    private final StatisticsSnapshot statistics;
     private int warmupDone;
     private int vdpDone;
+    /** Multiplies the configured learning rates; lowered by each retry after a numeric fault. */
+    private double lrScale = 1;
+    private int faultRetries;
+    private Path lastCheckpoint;
 
     public Trainer(TemplateNetwork net, Dataset dataset, ClipBatches loader, TrainingSettings settings, long seed,
                    Path checkpoints, Provenance provenance, Consumer<RunEvent> events, Scorer scorer) {
@@ -57,29 +61,37 @@ public final class Trainer {
         this.loader = loader;
         this.dataset = dataset;
         this.settings = settings;
-        this.checkpoints = checkpoints;
+        this.checkpoints = new CheckpointStore(checkpoints, settings.recovery().keepCheckpoints());
         this.provenance = provenance;
         this.events = events;
         this.scorer = scorer;
         this.optimizer = new SgdMomentum(settings.momentum());
         this.random = new RunRandom(seed);
+        this.statistics = new StatisticsSnapshot(net.store().state());
     }
 
-    /** Restores weights, optimizer, RNG and progress from {@code checkpoints/last.zip}; false if there is none. */
+    /** Restores weights, optimizer, RNG and progress from the newest good checkpoint; false if there is none. */
     public boolean resume() {
-        Path last = checkpoints.resolve(LAST);
-        if (!last.toFile().isFile()) {
+        if (!checkpoints.exists()) {
             return false;
         }
-        Checkpoint.Manifest m = Checkpoint.read(last, net.store(), optimizer.state());
+        CheckpointStore.Loaded loaded = checkpoints.loadNewest(net.store(), optimizer.state(), LOG::warn);
+        restore(loaded);
+        LOG.info("resumed from {}: warm-up {}/{} epochs, v-DropPath {}/{} epochs{}", loaded.file(), warmupDone,
+                settings.warmupEpochs(), vdpDone, settings.vdpEpochs(), lrScale == 1 ? "" : ", learning rates x" + lrScale);
+        return true;
+    }
+
+    private void restore(CheckpointStore.Loaded loaded) {
+        Checkpoint.Manifest m = loaded.manifest();
         random.restore(m.rngState());
         warmupDone = m.warmupEpochsDone();
         vdpDone = m.vdpEpochsDone();
+        lrScale = m.lrScale();
+        faultRetries = Math.max(faultRetries, m.faultRetries());
         history.clear();
         history.addAll(m.history());
-        LOG.info("resumed from {}: warm-up {}/{} epochs, v-DropPath {}/{} epochs", last, warmupDone,
-                settings.warmupEpochs(), vdpDone, settings.vdpEpochs());
-        return true;
+        lastCheckpoint = loaded.file();
     }
 
     public boolean finished() {
@@ -90,14 +102,44 @@ public final class Trainer {
         return history;
     }
 
-    /** Runs the remaining epochs of both stages. */
+    /**
+     * Runs the remaining epochs of both stages. A numeric fault stops it with the last good checkpoint kept, or
+     * (with retries configured and left) continues from that checkpoint with lower learning rates.
+     */
     public void train() {
+        if (!checkpoints.exists()) {
+            saveCheckpoint(false); // the initial weights: a fault in the first epoch can retry from here
+        }
+        while (true) {
+            try {
+                trainRemaining();
+                return;
+            } catch (NumericFault fault) {
+                var recovery = settings.recovery();
+                if (!recovery.retryOnNumericFault() || faultRetries >= recovery.faultRetries()) {
+                    throw new UserException(fault.getMessage() + "; nothing of it was saved, the last good checkpoint is "
+                            + lastCheckpoint + "; " + (recovery.retryOnNumericFault()
+                            ? "all " + recovery.faultRetries() + " retries (training.faultRetries) are used up; " : "")
+                            + "lower " + fault.lrKey + " (now " + fault.lr + ") and continue with --resume"
+                            + (recovery.retryOnNumericFault() ? "" : ", or set training.onNumericFault: retry"));
+                }
+                double scale = lrScale * recovery.faultLrFactor();
+                restore(checkpoints.loadNewest(net.store(), optimizer.state(), LOG::warn));
+                faultRetries++;
+                lrScale = scale;
+                LOG.warn("{}; retry {}/{} from {} with the learning rates x{}", fault.getMessage(), faultRetries,
+                        recovery.faultRetries(), lastCheckpoint, fmtScale(lrScale));
+            }
+        }
+    }
+
+    private void trainRemaining() {
         int batches = (dataset.size(Split.TRAIN) + settings.batchSize() - 1) / settings.batchSize();
         if (warmupDone < settings.warmupEpochs()) {
             BuiltGraph warmup = net.fixedGraph(BnMode.BATCH, all());
             events.accept(new RunEvent.StageStarted("warmup", warmupDone + 1, settings.warmupEpochs(), batches));
             while (warmupDone < settings.warmupEpochs()) {
-                epoch("warmup", warmup, ++warmupDone, settings.warmupEpochs(), true);
+                epoch("warmup", warmup, warmupDone + 1, settings.warmupEpochs(), true);
             }
         }
         if (vdpDone < settings.vdpEpochs()) {
@@ -106,14 +148,14 @@ public final class Trainer {
             }
             events.accept(new RunEvent.StageStarted("vdp", vdpDone + 1, settings.vdpEpochs(), batches));
             while (vdpDone < settings.vdpEpochs()) {
-                epoch("vdp", net.template(), ++vdpDone, settings.vdpEpochs(), false);
+                epoch("vdp", net.template(), vdpDone + 1, settings.vdpEpochs(), false);
             }
         }
     }
 
     private void epoch(String stage, BuiltGraph graph, int epoch, int epochs, boolean warmup) {
         long start = System.nanoTime();
-        double lr = settings.learningRate(warmup, epoch);
+        double lr = settings.learningRate(warmup, epoch) * lrScale;
         double weightDecay = warmup ? settings.warmupWeightDecay() : 0;
         int[] order = new int[dataset.size(Split.TRAIN)];
         for (int i = 0; i < order.length; i++) {
@@ -133,11 +175,12 @@ public final class Trainer {
                 continue; // batch statistics of a single clip are degenerate
             }
             Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
+            statistics.save();
             GraphExecutor.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
-            if (Divergence.diverged(step)) {
-                throw new UserException(stage + " epoch " + epoch + " batch " + (b + 1) + ": the loss is "
-                        + step.loss() + "; lower training." + (warmup ? "warmupLr" : "lr") + " (now " + lr
-                        + ") and resume from the last checkpoint with --resume");
+            String fault = NumericChecks.fault(step);
+            if (fault != null) {
+                statistics.restore(); // the step changed the running statistics already; nothing else yet
+                throw new NumericFault(stage + " epoch " + epoch + " step " + (b + 1) + ": " + fault, warmup, lr);
             }
             optimizer.step(net.store().trainable(), step.gradients(), lr, weightDecay);
             lossSum += step.loss() * batch.size();
@@ -161,12 +204,24 @@ public final class Trainer {
         if (!warmup) {
             row.put("drop", dropRatesByPosition());
         }
-        history.add(row);
         LOG.info("{} epoch {}/{}: loss {} train top-1 {} val top-1 {} mean p {} ({} s: waiting for data {} s, "
                 + "training compute {} s{})", stage, epoch, epochs, finished.trainLoss(), finished.trainTop1(), valTop1,
                 meanDrop, fmt(seconds), fmt(dataSeconds), fmt(trainSeconds - dataSeconds),
                 it.skipped() > 0 ? ", " + it.skipped() + " bad items skipped" : "");
-        saveCheckpoint(warmup && epoch == epochs ? "warmup.zip" : null);
+        String weights = NumericChecks.firstNonFinite(net.store().trainable());
+        String stats = NumericChecks.firstNonFinite(net.store().state());
+        if (weights != null || stats != null) {
+            throw new NumericFault(stage + " epoch " + epoch + ": after its updates " + (weights != null
+                    ? "the weights '" + weights + "'" : "the running statistics '" + stats + "'") + " are not finite",
+                    warmup, lr);
+        }
+        if (warmup) {
+            warmupDone = epoch;
+        } else {
+            vdpDone = epoch;
+        }
+        history.add(row);
+        saveCheckpoint(warmup && epoch == epochs);
         events.accept(finished);
     }
 
@@ -188,18 +243,31 @@ public final class Trainer {
         return all;
     }
 
-    private void saveCheckpoint(String copyName) {
-        try {
-            java.nio.file.Files.createDirectories(checkpoints);
-            var manifest = new Checkpoint.Manifest(provenance, finished() ? "done" : warmupDone < settings.warmupEpochs()
-                    ? "warmup" : "vdp", warmupDone, vdpDone, random.state(), net.store().dataType().name(), history);
-            Checkpoint.write(checkpoints.resolve(LAST), manifest, net.store(), optimizer.state());
-            if (copyName != null) {
-                Checkpoint.copy(checkpoints.resolve(LAST), checkpoints.resolve(copyName));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint to " + checkpoints + ": " + e.getMessage(), e);
+    private void saveCheckpoint(boolean endOfWarmup) {
+        var manifest = new Checkpoint.Manifest(provenance, finished() ? "done" : warmupDone < settings.warmupEpochs()
+                ? "warmup" : "vdp", warmupDone, vdpDone, random.state(), net.store().dataType().name(), history,
+                lrScale, faultRetries);
+        lastCheckpoint = checkpoints.save(warmupDone + vdpDone, manifest, net.store(), optimizer.state());
+        if (endOfWarmup) {
+            checkpoints.keepAsWarmup(lastCheckpoint);
         }
+    }
+
+    /** A non-finite loss, gradient or weight, caught before the step or the epoch could be saved. */
+    private static final class NumericFault extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String lrKey;
+        final double lr;
+
+        NumericFault(String message, boolean warmup, double lr) {
+            super(message, null, false, false);
+            this.lrKey = "training." + (warmup ? "warmupLr" : "lr");
+            this.lr = lr;
+        }
+    }
+
+    private static String fmtScale(double scale) {
+        return String.format(java.util.Locale.ROOT, "%.4g", scale);
     }
 
     private static Map<String, Object> record(RunEvent.EpochFinished e) {
