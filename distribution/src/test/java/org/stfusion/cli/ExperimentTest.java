@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -234,7 +235,7 @@ class ExperimentTest {
     }
 
     @Test
-    void aFailingReporterDoesNotStopTheRunOrTheOthers() {
+    void aFailingReporterDoesNotStopTheRunOrTheOthersButFailsTheCommandAtTheEnd() throws Exception {
         List<NamedProvider> providers = new ArrayList<>();
         for (Class<? extends NamedProvider> spi : List.of(BackboneProvider.class, FusionUnitProvider.class,
                 DatasetProvider.class, ReporterProvider.class)) {
@@ -254,10 +255,12 @@ class ExperimentTest {
             }
         });
         Path dir = tmp.resolve("broken");
-        RunResults r = run(PluginCatalog.of(providers), config(List.of("reporters=[broken, json]", "sampling.count=2",
-                "training.vdpEpochs=1", "training.warmupEpochs=0")), dir, false);
-        assertEquals(2, r.strategies().size());
+        var e = assertThrows(org.stfusion.core.run.OutputException.class, () -> run(PluginCatalog.of(providers),
+                config(List.of("reporters=[broken, json]", "sampling.count=2", "training.vdpEpochs=1",
+                        "training.warmupEpochs=0")), dir, false));
+        assertTrue(e.getMessage().startsWith("reporter 'broken' failed: disk full; the scores are safe in "), e.getMessage());
         assertTrue(Files.isRegularFile(dir.resolve("results.json")), "the json reporter still wrote its files");
+        assertEquals(2, new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("strategies").size());
     }
 
     /** D1 and per-source drop rates: sampled strategies skip layers and ignore sources, and still materialise exactly. */
@@ -428,6 +431,30 @@ class ExperimentTest {
         assertEquals(last, newestCheckpoint(dir), "no checkpoint after the fault");
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(last)), "the last good checkpoint is untouched");
         assertTrue(e.getMessage().contains("the last good checkpoint is " + last), e.getMessage());
+    }
+
+    @Test
+    void aNumericFaultRetriesFromTheLastGoodCheckpointWithLowerLearningRates() throws Exception {
+        Path dir = tmp.resolve("retry");
+        run(catalog(), config(List.of("sampling.count=0", "training.vdpEpochs=1")), dir, false);
+        Path good = newestCheckpoint(dir);
+        // As above, the second warm-up epoch at lr 100 blows up; the retry reloads the last good checkpoint at lr 0.05.
+        RunResults r = run(catalog(), config(List.of("sampling.count=0", "training.vdpEpochs=1", "training.warmupEpochs=2",
+                "training.warmupLr=100", "training.onNumericFault=retry", "training.faultLrFactor=0.0005")), dir, true);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> history = (List<Map<String, Object>>) r.training().get("history");
+        Map<String, Object> last = history.get(history.size() - 1);
+        assertEquals("warmup", last.get("stage"));
+        assertEquals(2, ((Number) last.get("epoch")).intValue());
+        assertEquals(0.05, ((Number) last.get("learningRate")).doubleValue(), 1e-12);
+        assertTrue(Double.isFinite(((Number) last.get("trainLoss")).doubleValue()), last.toString());
+        JsonNode manifest;
+        try (var zip = new java.util.zip.ZipFile(newestCheckpoint(dir).toFile())) {
+            manifest = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("manifest.json")));
+        }
+        assertEquals(0.0005, manifest.get("lrScale").asDouble(), 1e-15, "a resumed run keeps the lowered rates");
+        assertEquals(1, manifest.get("faultRetries").asInt());
+        assertTrue(newestCheckpoint(dir).compareTo(good) > 0);
     }
 
     @Test

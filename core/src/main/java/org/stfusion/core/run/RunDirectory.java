@@ -107,11 +107,7 @@ public final class RunDirectory {
     public RunLock lock(String command) {
         try {
             Files.createDirectories(root);
-            Path marker = root.resolve(MARKER);
-            if (!Files.exists(marker)) {
-                AtomicFile.write(marker, ("stfusion run folder, created " + LocalDateTime.now() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-            }
+            writeMarker();
         } catch (IOException e) {
             throw new OutputException("cannot create run folder " + root + ": " + e.getMessage(), e);
         }
@@ -144,9 +140,17 @@ public final class RunDirectory {
     public void prepare(ExperimentConfig config) {
         try {
             Files.createDirectories(checkpoints());
+            writeMarker();
             AtomicFile.write(root.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new OutputException("cannot write to run directory " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeMarker() throws IOException {
+        Path marker = root.resolve(MARKER);
+        if (!Files.exists(marker)) {
+            AtomicFile.write(marker, ("stfusion run folder, created " + LocalDateTime.now() + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 

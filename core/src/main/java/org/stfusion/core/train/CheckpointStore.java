@@ -46,6 +46,7 @@ public final class CheckpointStore {
     /** Writes the checkpoint after {@code epochsDone} epochs (both stages) and drops the ones beyond {@code keep}. */
     public Path save(int epochsDone, Checkpoint.Manifest manifest, ParameterStore store, Map<String, INDArray> velocity) {
         Path file = folder.resolve(String.format(java.util.Locale.ROOT, "epoch-%04d.zip", epochsDone));
+        deleteLeftoverTemporaryFiles();
         Checkpoint.write(file, manifest, store, velocity);
         List<Path> numbered = numbered();
         for (Path old : numbered.subList(Math.min(keep, numbered.size()), numbered.size())) {
@@ -128,6 +129,19 @@ public final class CheckpointStore {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a write cut by a kill left behind: hidden, never read, but worth its disk space back. */
+    private void deleteLeftoverTemporaryFiles() {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".tmp"))
+                    .forEach(CheckpointStore::delete);
+        } catch (IOException e) {
+            // leftovers cost space only
         }
     }
 

@@ -1,0 +1,174 @@
+package org.stfusion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run SIGKILLed again and again, at random moments and while checkpoints are being written, and resumed each
+ * time through the packaged launcher, ends with weights, drop-rate logits, BN statistics, optimizer state and
+ * results bit-identical to a run that was never interrupted; after every kill each checkpoint on disk verifies.
+ */
+class KillAndResumeIT {
+    private static final String HOME_PROPERTY = "stfusion.distribution";
+    private static final Path HOME = Path.of(System.getProperty(HOME_PROPERTY, "target/stfusion"));
+    private static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent().resolve("examples/synthetic-motion.yaml");
+    private static final List<String> SMALL = List.of("backbone.initFeatures=8", "backbone.growth=8",
+            "backbone.blocks=[2,2]", "dataset.classes=2", "dataset.size=16", "dataset.frames=4", "dataset.trainSize=64",
+            "dataset.valSize=32", "training.warmupEpochs=2", "training.vdpEpochs=4", "training.lrSteps=[3]",
+            "sampling.count=8", "reporters=[{name: json}]");
+    private static final int KILLS = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void onlyAfterTheAssembly() {
+        assumeTrue(System.getProperty(HOME_PROPERTY) != null, "runs in the verify phase only");
+    }
+
+    private static Process start(Path out, boolean resume) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/stfusion").toString(), "run", EXAMPLE.toString(),
+                "--out", out.toString(), "-q"));
+        SMALL.forEach(s -> cmd.addAll(List.of("--set", s)));
+        if (resume) {
+            cmd.add("--resume");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolveSibling(out.getFileName() + ".out").toFile());
+        pb.environment().put("STFUSION_HEAP", "768m");
+        return pb.start();
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void aRunKilledAtRandomMomentsEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String context = "random seed " + seed;
+
+        Path reference = tmp.resolve("reference");
+        long t0 = System.nanoTime();
+        Process ref = start(reference, false);
+        assertTrue(ref.waitFor(5, TimeUnit.MINUTES), "the reference run did not finish");
+        assertEquals(0, ref.exitValue(), Files.readString(tmp.resolve("reference.out")));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        Path killed = tmp.resolve("killed");
+        int midWrite = 0;
+        for (int kill = 0; kill < KILLS; kill++) {
+            Process p = start(killed, kill > 0);
+            boolean duringWrite = kill % 3 == 2;
+            if (duringWrite) {
+                waitForTemporaryCheckpoint(killed.resolve("checkpoints"), p, 120);
+            } else {
+                Thread.sleep((long) (1000 * (0.5 + random.nextDouble() * 0.6 * seconds)));
+            }
+            boolean alive = p.isAlive();
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+            p.waitFor(60, TimeUnit.SECONDS);
+            if (duringWrite && alive && hasTemporaryFile(killed.resolve("checkpoints"))) {
+                midWrite++;
+            }
+            int verified = verifyEveryCheckpoint(killed.resolve("checkpoints"), context + ", after kill " + (kill + 1));
+            System.out.printf("kill %d (%s): %d checkpoints verified%n", kill + 1,
+                    duringWrite ? "while a checkpoint was being written" : "at a random moment", verified);
+        }
+        Process last = start(killed, true);
+        assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the resumed run did not finish");
+        assertEquals(0, last.exitValue(), Files.readString(tmp.resolve("killed.out")));
+        System.out.printf("%d kills, %d of them cut a checkpoint write (%s)%n", KILLS, midWrite, context);
+
+        assertEquals(entries(newest(reference)), entries(newest(killed)),
+                "weights, θ, BN statistics and velocities of the final checkpoint, " + context);
+        assertEquals(comparable(reference), comparable(killed), "results.json, " + context);
+    }
+
+    /** Blocks until a checkpoint's temporary file appears (the write is under way) or the process ends. */
+    private static void waitForTemporaryCheckpoint(Path folder, Process p, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (p.isAlive() && System.nanoTime() < deadline && !hasTemporaryFile(folder)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean hasTemporaryFile(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp"));
+        } catch (IOException e) {
+            return false; // the folder changed while listing
+        }
+    }
+
+    /** Every checkpoint on disk opens and matches its manifest, entry by entry; returns how many there are. */
+    private static int verifyEveryCheckpoint(Path folder, String context) throws Exception {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        List<Path> zips;
+        try (Stream<Path> files = Files.list(folder)) {
+            zips = files.filter(f -> f.getFileName().toString().endsWith(".zip")).toList();
+        }
+        for (Path zip : zips) {
+            try (ZipFile z = new ZipFile(zip.toFile())) {
+                JsonNode manifest = JSON.readTree(z.getInputStream(z.getEntry("manifest.json")));
+                for (JsonNode entry : manifest.get("entries")) {
+                    ZipEntry e = z.getEntry(entry.get("name").asText());
+                    assertTrue(e != null, zip + " lacks " + entry + ", " + context);
+                    try (InputStream in = z.getInputStream(e)) {
+                        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+                        assertEquals(entry.get("sha256").asText(), sha, zip + " " + entry.get("name") + ", " + context);
+                    }
+                }
+            } catch (IOException | NullPointerException e) {
+                throw new AssertionError(zip + " is unreadable, " + context, e);
+            }
+        }
+        return zips.size();
+    }
+
+    private static Path newest(Path run) throws IOException {
+        return ExperimentTest.newestCheckpoint(run);
+    }
+
+    private static JsonNode entries(Path checkpoint) throws IOException {
+        try (ZipFile z = new ZipFile(checkpoint.toFile())) {
+            return JSON.readTree(z.getInputStream(z.getEntry("manifest.json"))).get("entries");
+        }
+    }
+
+    /** results.json without what depends on the clock. */
+    private static JsonNode comparable(Path run) throws IOException {
+        JsonNode results = JSON.readTree(run.resolve("results.json").toFile());
+        for (JsonNode row : results.at("/training/history")) {
+            ((ObjectNode) row).remove(List.of("seconds", "dataWaitSeconds"));
+        }
+        ((ObjectNode) results.get("training")).remove("compute");
+        return results;
+    }
+}
