@@ -181,11 +181,13 @@ public final class Checkpoint {
         restore("trainable/", store.trainable(), arrays);
         restore("state/", store.state(), arrays);
         velocity.clear();
-        arrays.forEach((name, a) -> {
-            if (name.startsWith("velocity/")) {
-                velocity.put(name.substring("velocity/".length()), a.castTo(store.dataType()));
+        // In the network's order, as training made them: the next checkpoint then lists them in the same order.
+        for (String name : store.trainable().keySet()) {
+            INDArray v = arrays.get("velocity/" + name);
+            if (v != null) {
+                velocity.put(name, v.castTo(store.dataType()));
             }
-        });
+        }
         return manifest;
     }
 
