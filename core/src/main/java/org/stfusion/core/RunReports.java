@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.report.Reporter;
 import org.stfusion.api.report.ReporterContext;
@@ -15,6 +16,7 @@ import org.stfusion.api.report.ReporterProvider;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.run.OutputException;
 import org.stfusion.core.run.UserException;
 
 /**
@@ -84,8 +86,10 @@ public final class RunReports {
             ReporterProvider provider = plugins.reporters().get(key + ".name", String.valueOf(reporters.get(i).get("name")));
             try (Reporter reporter = provider.create(new PluginConfig(key, reporters.get(i)), context)) {
                 reporter.onEvent(event);
-            } catch (UserException e) {
+            } catch (UserException | ConfigException e) {
                 throw e;
+            } catch (IOException e) {
+                throw new OutputException("reporter '" + provider.name() + "' failed on " + runDir + ": " + e.getMessage(), e);
             } catch (Exception e) {
                 throw new UserException("reporter '" + provider.name() + "' failed on " + runDir + ": " + e, e);
             }

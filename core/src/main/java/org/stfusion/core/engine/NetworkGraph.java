@@ -67,6 +67,19 @@ public record NetworkGraph(GraphVariant variant, VdpSettings vdp, DataType dataT
         return nodes.get(id);
     }
 
+    /**
+     * Per clip, how many values each channel of batch norm {@code bn} normalises (its input's T·H·W): with the
+     * batch size, the n of its variance's n/(n-1) correction, as PyTorch counts it per layer.
+     */
+    public long batchNormVoxels(String bn) {
+        for (Node node : nodes) {
+            if (node.op() instanceof Op.BatchNorm b && b.name().equals(bn)) {
+                return node(node.inputs().get(0)).shape().voxels();
+            }
+        }
+        throw new IllegalArgumentException("no batch norm '" + bn + "' in this graph");
+    }
+
     /** MACs of the gated paths, i.e. what all-kept adds to {@link #macs()}. */
     public long gatedMacs() {
         return gates.stream().mapToLong(GateInfo::macsPerClip).sum();

@@ -30,9 +30,9 @@ final class PreciseBatchNorm {
         int n = 0;
         while (batches.hasNext()) {
             INDArray clips = batches.next();
-            long voxels = clips.length() / clips.size(1);
-            double unbias = voxels > 1 ? (double) voxels / (voxels - 1) : 1.0;
             batchGraph.executor().batchStatistics(clips, gateInputs).forEach((bn, stats) -> {
+                long values = clips.size(0) * batchGraph.graph().batchNormVoxels(bn);
+                double unbias = values > 1 ? (double) values / (values - 1) : 1.0;
                 sums.merge(bn + ".runningMean", stats[0].dup(), INDArray::addi);
                 sums.merge(bn + ".runningVar", stats[1].mul(unbias), INDArray::addi);
             });

@@ -67,10 +67,9 @@ public final class PlannedExecutor implements GraphExecutor {
         double ce = NativeOps.softmaxCrossEntropy(logits, oneHot, dLogits);
         backward(run, dLogits);
         double reg = Regularisers.apply(graph, store, paramGrads.all());
-        long n = clips.length() / clips.size(1);
         for (String bn : graph.batchNorms()) {
             INDArray[] stats = normalization.batchStatistics(bn);
-            RunningStatistics.update(store, bn, stats[0], stats[1], n);
+            RunningStatistics.update(store, bn, stats[0], stats[1], clips.size(0) * graph.batchNormVoxels(bn));
         }
         return new Step(ce + reg, ce, reg, logits.dup(), paramGrads.all());
     }

@@ -242,9 +242,9 @@ public final class SameDiffExecutor implements GraphExecutor {
         OutAndGrad r = sd.calculateGradientsAndOutputs(placeholders(clips, oneHot, gateInputs), outputs,
                 graph.trainableNames());
         Map<String, INDArray> out = r.getOutputs();
-        long n = clips.length() / clips.size(1);
         for (String bn : graph.batchNorms()) {
-            RunningStatistics.update(store, bn, out.get(bn + ".batchMean"), out.get(bn + ".batchVar"), n);
+            RunningStatistics.update(store, bn, out.get(bn + ".batchMean"), out.get(bn + ".batchVar"),
+                    clips.size(0) * graph.batchNormVoxels(bn));
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : graph.trainableNames()) {
