@@ -87,6 +87,9 @@ final class FrameFolderDecoder implements ClipDecoder {
             // Frame extraction writes plain files; a link elsewhere could make the run read any file.
             throw new IOException(file + " is a symbolic link to " + real + ", outside its item's folder");
         }
+        if (Files.size(file) == 0) {
+            throw new IOException(file + ": empty file (0 bytes), expected a JPEG or PNG frame");
+        }
         ImageInputStream input;
         try {
             input = ImageIO.createImageInputStream(file.toFile());

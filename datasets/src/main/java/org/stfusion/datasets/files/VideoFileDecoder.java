@@ -52,6 +52,9 @@ final class VideoFileDecoder implements ClipDecoder {
         if (!Files.isRegularFile(video)) {
             throw new NoSuchFileException(video.toString(), null, "video file not found");
         }
+        if (Files.size(video) == 0) {
+            throw new IOException(video + ": empty file (0 bytes), expected a video");
+        }
         try {
             return decodeFrames(video, frameCountHint, pick);
         } catch (FrameGrabber.Exception e) {

@@ -118,6 +118,10 @@ final class ZipFramesDecoder implements ClipDecoder {
         if (entry == null) {
             throw new NoSuchFileException(archive + "!/" + fileName, null, "frame not in the archive");
         }
+        if (entry.getSize() == 0) {
+            throw new IOException(archive + "!/" + entry.getName() + ": empty entry (0 bytes), expected a JPEG or PNG "
+                    + "frame");
+        }
         // A memory cache: ImageIO would otherwise buffer every stream in a temporary file.
         try (InputStream in = zip.getInputStream(entry);
              ImageInputStream image = new MemoryCacheImageInputStream(in)) {

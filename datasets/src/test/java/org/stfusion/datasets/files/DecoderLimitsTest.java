@@ -101,10 +101,13 @@ class DecoderLimitsTest {
     @Test
     void aZeroByteFileATextFileAndATruncatedVideoAreOneLineErrorsNamingTheFile() throws IOException {
         Path empty = Files.createFile(dir.resolve("empty.mp4"));
+        IOException refused = assertThrows(IOException.class,
+                () -> new VideoFileDecoder().decode(empty, 0, count -> new int[] {0}));
+        assertEquals(empty + ": empty file (0 bytes), expected a video", refused.getMessage());
         Path text = Files.writeString(dir.resolve("notes.mp4"), "these are my holiday notes, not a video\n");
         byte[] whole = Files.readAllBytes(MiniMedia.writeVideo(dir.resolve("whole.mp4"), 20, Color.RED));
         Path cut = Files.write(dir.resolve("cut.mp4"), java.util.Arrays.copyOf(whole, whole.length / 3));
-        for (Path file : List.of(empty, text, cut)) {
+        for (Path file : List.of(text, cut)) {
             IOException e = assertThrows(IOException.class,
                     () -> new VideoFileDecoder().decode(file, 0, count -> new int[] {count - 1}));
             assertTrue(e.getMessage().startsWith(file + ": not a readable video (FFmpeg "), e.getMessage());
@@ -158,15 +161,16 @@ class DecoderLimitsTest {
     }
 
     @Test
-    void zeroByteFramesAreNotImages() throws IOException {
+    void zeroByteFramesAreRefusedAsEmpty() throws IOException {
         Path folder = MiniMedia.writeFrames(dir.resolve("clip"), 2, "img_%05d.jpg", Color.RED);
         Files.write(folder.resolve("img_00002.jpg"), new byte[0]);
         IOException e = assertThrows(IOException.class,
                 () -> new FrameFolderDecoder(PATTERN, 1).decode(folder, 0, n -> new int[] {0, 1}));
-        assertEquals("not a readable image: " + folder.resolve("img_00002.jpg"), e.getMessage());
+        assertEquals(folder.resolve("img_00002.jpg") + ": empty file (0 bytes), expected a JPEG or PNG frame",
+                e.getMessage());
         Path zip = MiniMedia.writeZip(dir.resolve("empty-frame.zip"), Map.of("img_00001.jpg", new byte[0]));
         e = assertThrows(IOException.class, () -> new ZipFramesDecoder(PATTERN, 1).decode(zip, 0, n -> new int[] {0}));
-        assertEquals("not a readable image: " + zip + "!/img_00001.jpg", e.getMessage());
+        assertEquals(zip + "!/img_00001.jpg: empty entry (0 bytes), expected a JPEG or PNG frame", e.getMessage());
     }
 
     @Test
