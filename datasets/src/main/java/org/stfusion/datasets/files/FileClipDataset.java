@@ -125,6 +125,11 @@ final class FileClipDataset implements Dataset {
         return manifestHash;
     }
 
+    /** The items and rejected entries the lists gave. */
+    Manifest manifest() {
+        return manifest;
+    }
+
     private ClipItem item(Split split, int index) {
         List<ClipItem> items = manifest.items(split);
         if (index < 0 || index >= items.size()) {
