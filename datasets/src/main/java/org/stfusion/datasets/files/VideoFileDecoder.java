@@ -67,7 +67,7 @@ final class VideoFileDecoder implements ClipDecoder {
         try (FFmpegFrameGrabber grabber = open(video)) {
             int stated = frameCountHint > 0 ? frameCountHint : grabber.getLengthInVideoFrames();
             if (stated > 0 && stated <= limits.maxItemFrames()) {
-                Attempt first = grab(grabber, stated, pick);
+                Attempt first = grab(grabber, video, stated, pick);
                 if (first.frames() != null) {
                     return first.frames();
                 }
@@ -80,7 +80,7 @@ final class VideoFileDecoder implements ClipDecoder {
             throw new IOException("no decodable video frames in " + video);
         }
         try (FFmpegFrameGrabber grabber = open(video)) {
-            Attempt again = grab(grabber, frameCount, pick);
+            Attempt again = grab(grabber, video, frameCount, pick);
             if (again.frames() == null) {
                 throw new IOException("decoded " + again.decoded() + " frames of " + video + " where " + frameCount
                         + " were decoded before");
@@ -141,13 +141,14 @@ final class VideoFileDecoder implements ClipDecoder {
         while (grabber.grabFrame(false, true, false, false) != null) {
             checkInterrupted(video);
             decoded++;
-            limits.checkItemFrames((long) decoded, "the video holds at least");
+            limits.checkItemFrames(decoded, "the video holds at least");
         }
         return decoded;
     }
 
     /** Decodes frames in order up to the last index {@code pick} chooses from {@code frameCount}. */
-    private Attempt grab(FFmpegFrameGrabber grabber, int frameCount, IntFunction<int[]> pick) throws IOException {
+    private Attempt grab(FFmpegFrameGrabber grabber, Path video, int frameCount, IntFunction<int[]> pick)
+            throws IOException {
         int[] indices = pick.apply(frameCount);
         for (int index : indices) {
             if (index < 0 || index >= frameCount) {
@@ -161,7 +162,7 @@ final class VideoFileDecoder implements ClipDecoder {
         Map<Integer, RgbFrame> kept = new HashMap<>(2 * wanted.length);
         int decoded = 0;
         for (int next = 0; next < wanted.length; decoded++) {
-            checkInterrupted(null);
+            checkInterrupted(video);
             boolean keep = decoded == wanted[next];
             // Skipped frames are decoded (the codec needs them) but not converted to RGB.
             Frame frame = grabber.grabFrame(false, true, keep, false);
@@ -183,7 +184,7 @@ final class VideoFileDecoder implements ClipDecoder {
     private static void checkInterrupted(Path video) throws InterruptedIOException {
         // FFmpeg cannot be interrupted inside a call, but between frames a timed-out decode stops here.
         if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("decoding " + (video == null ? "the video" : video) + " was interrupted");
+            throw new InterruptedIOException("decoding " + video + " was interrupted");
         }
     }
 
