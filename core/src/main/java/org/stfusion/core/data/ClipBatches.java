@@ -26,7 +26,10 @@ import org.stfusion.core.data.BadItemLedger;
  * Turns dataset items into NCDHW batches with one-hot labels. Items are decoded on {@code workers} threads,
  * up to {@code prefetch} batches ahead of the one being trained (a bounded queue: memory stays at a few
  * batches). An item whose media cannot be read is skipped and recorded in the {@link BadItemLedger}, which
- * stops the run once a split has too many; the batch is simply one clip shorter.
+ * stops the run once a split has too many; the batch is simply one clip shorter. Turning every failure of one
+ * item into a {@link BadItemException}, a decode that outlasts its time limit included, is the dataset's part (the
+ * file datasets do, with their {@code decodeTimeoutSeconds}), so a worker always comes back and the batches
+ * waited on here always complete; anything else a worker throws is not about one item and ends the pass.
  */
 public final class ClipBatches implements AutoCloseable {
     private final Dataset dataset;
@@ -144,6 +147,9 @@ public final class ClipBatches implements AutoCloseable {
                 } catch (CompletionException e) {
                     pending.forEach(f -> f.cancel(true));
                     pending.clear();
+                    if (e.getCause() instanceof Error error) {
+                        throw error; // e.g. missing natives: the error itself, not a wrapper
+                    }
                     throw e.getCause() instanceof RuntimeException r ? r : e;
                 } finally {
                     waitNanos += System.nanoTime() - start;

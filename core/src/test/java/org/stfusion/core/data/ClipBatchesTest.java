@@ -74,6 +74,48 @@ class ClipBatchesTest {
     }
 
     @Test
+    void anErrorOfTheEnvironmentEndsThePassAsItselfNotAsAWrapper() {
+        FlakyDataset flaky = new FlakyDataset(4, Set.of(), List.of(), 1);
+        org.stfusion.api.data.Dataset broken = new org.stfusion.api.data.Dataset() {
+            @Override
+            public org.stfusion.api.model.InputSpec inputSpec() {
+                return flaky.inputSpec();
+            }
+
+            @Override
+            public List<String> classNames() {
+                return flaky.classNames();
+            }
+
+            @Override
+            public int size(Split split) {
+                return flaky.size(split);
+            }
+
+            @Override
+            public org.stfusion.api.data.Clip clip(Split split, int index, long seed) {
+                throw new UnsatisfiedLinkError("no jniavcodec in java.library.path");
+            }
+
+            @Override
+            public List<org.stfusion.api.data.BadItem> rejected(Split split) {
+                return flaky.rejected(split);
+            }
+
+            @Override
+            public String manifestHash() {
+                return flaky.manifestHash();
+            }
+        };
+        try (var loader = new ClipBatches(broken, DataType.FLOAT, 2, 1, new BadItemLedger(broken, 1, null))) {
+            var stream = loader.iterate(Split.TRAIN, new int[] {0, 1, 2, 3}, 2, 1);
+            UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, stream::hasNext);
+            assertEquals("no jniavcodec in java.library.path", e.getMessage());
+            assertEquals(0, loader.ledger().count(Split.TRAIN), "not a bad item");
+        }
+    }
+
+    @Test
     void evaluationViewsArriveAsConsecutiveRowsPerItem() {
         FlakyDataset data = new FlakyDataset(4, Set.of(), List.of(), 3);
         try (var loader = new ClipBatches(data, DataType.FLOAT)) {

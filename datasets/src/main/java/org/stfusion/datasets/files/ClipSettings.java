@@ -24,11 +24,14 @@ import org.stfusion.api.config.PluginConfig;
  * <li>{@code testClips} (default 1) × {@code testCrops} (1 or 3, default 1): the views of each validation item
  * the scorer averages (the usual Kinetics protocol is 10 × 3); clips evenly spread in time, crops left, centre,
  * right along the long side.</li>
+ * <li>{@code maxItemFrames} (default 100 000), {@code maxFramePixels} (default 8192 × 8192 = 67 108 864),
+ * {@code maxClipMiB} (decoded RGB per clip, default 1024) and {@code decodeTimeoutSeconds} (default 120): what one
+ * item may cost (see {@link MediaLimits}); an item over a limit is a bad item, skipped and listed.</li>
  * </ul>
  */
 record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFrame, String zipName,
                     ClipSampler sampler, int size, int shortSide, int trainShortSideMin, int trainShortSideMax,
-                    boolean flip, int testClips, int testCrops) {
+                    boolean flip, int testClips, int testCrops, MediaLimits limits) {
 
     static final String DEFAULT_FRAME_PATTERN = "img_{:05d}.jpg";
     private static final int MAX_SIDE = 4096;
@@ -56,7 +59,7 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
         int testClips = config.getInt("testClips", 1, 1, 100);
         int testCrops = Integer.parseInt(config.getChoice("testCrops", "1", "1", "3"));
         return new ClipSettings(format, pattern, firstFrame, zipName, sampler, size, shortSide, jitter.get(0),
-                jitter.get(1), flip, testClips, testCrops);
+                jitter.get(1), flip, testClips, testCrops, MediaLimits.read(config));
     }
 
     private static FramePattern readPattern(PluginConfig config, String defaultPattern) {
@@ -107,9 +110,9 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
 
     ClipDecoder decoder() {
         return switch (format) {
-            case FRAMES -> new FrameFolderDecoder(framePattern, firstFrame);
-            case ZIP -> new ZipFramesDecoder(framePattern, firstFrame);
-            case VIDEO -> new VideoFileDecoder();
+            case FRAMES -> new FrameFolderDecoder(framePattern, firstFrame, limits);
+            case ZIP -> new ZipFramesDecoder(framePattern, firstFrame, limits);
+            case VIDEO -> new VideoFileDecoder(limits);
         };
     }
 

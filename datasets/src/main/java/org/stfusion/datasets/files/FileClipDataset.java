@@ -4,6 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.stfusion.api.data.BadItem;
@@ -17,13 +25,26 @@ import org.stfusion.datasets.ManifestHash;
 /**
  * A dataset of video files, frame folders or frame archives listed in a {@link Manifest}. The lists were checked
  * when the dataset was opened (entries that could not become items are in {@link #rejected}); the media are only
- * read in {@link #clip} and {@link #view}, so a missing, empty, truncated or corrupt video or an unreadable frame
- * surfaces there as a {@link BadItemException} naming the item, its path and the reason (never as a crash).
+ * read in {@link #clip} and {@link #view}, so a missing, empty, truncated or corrupt video, an unreadable frame, an
+ * item over the {@link MediaLimits}, any runtime failure of its decoder (including running out of memory for its
+ * own buffers) and a decode that outlasts {@code decodeTimeoutSeconds} surface there as a {@link BadItemException}
+ * naming the item, its path and the reason (never as a crash or a hang).
  * Training clips draw their start frame, short side, crop and flip from (seed, index); validation clips ignore the
  * seed. Validation items have {@code testClips × testCrops} views. Thread-safe: every call opens its own decoder.
  */
 final class FileClipDataset implements Dataset {
     private static final int CHANNELS = 3;
+
+    private static final AtomicInteger DECODING_THREADS = new AtomicInteger();
+    /**
+     * Each decode runs here while the caller waits with a time limit, so that a stuck one can be given up. A thread
+     * that FFmpeg holds past the limit is left to finish on its own; idle threads end after a minute.
+     */
+    private static final ExecutorService DECODING = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "stfusion-decode-" + DECODING_THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ClipSettings settings;
     private final Manifest manifest;
@@ -33,9 +54,14 @@ final class FileClipDataset implements Dataset {
     private final String manifestHash;
 
     FileClipDataset(ClipSettings settings, Manifest manifest) {
+        this(settings, manifest, settings.decoder());
+    }
+
+    /** With another decoder than the settings' (tests: one that hangs or fails). */
+    FileClipDataset(ClipSettings settings, Manifest manifest, ClipDecoder decoder) {
         this.settings = settings;
         this.manifest = manifest;
-        this.decoder = settings.decoder();
+        this.decoder = decoder;
         this.sampler = settings.sampler();
         this.augmenter = settings.augmenter();
         this.manifestHash = computeManifestHash(manifest);
@@ -99,6 +125,11 @@ final class FileClipDataset implements Dataset {
         return manifestHash;
     }
 
+    /** The items and rejected entries the lists gave. */
+    Manifest manifest() {
+        return manifest;
+    }
+
     private ClipItem item(Split split, int index) {
         List<ClipItem> items = manifest.items(split);
         if (index < 0 || index >= items.size()) {
@@ -108,18 +139,58 @@ final class FileClipDataset implements Dataset {
         return items.get(index);
     }
 
-    /** Decodes the frames {@code pick} chooses and {@code render}s them; unreadable media make a bad item. */
+    /**
+     * Decodes the frames {@code pick} chooses and {@code render}s them, within the time limit; whatever goes wrong
+     * with this one item makes it a bad item.
+     */
     private Clip read(ClipItem item, IntFunction<int[]> pick, Function<List<RgbFrame>, float[]> render) {
+        Future<Clip> decoding = DECODING.submit(() -> new Clip(item.id(),
+                render.apply(decoder.decode(item.path(), item.frameCount(), pick)), item.label()));
+        MediaLimits limits = settings.limits();
         try {
-            return new Clip(item.id(), render.apply(decoder.decode(item.path(), item.frameCount(), pick)),
-                    item.label());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new BadItemException(new BadItem(item.id() + " (" + item.path() + ")", reason(e, item)), e);
+            return decoding.get(limits.decodeTimeoutSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            decoding.cancel(true); // decoders stop between frames when interrupted
+            throw bad(item, "decoding took longer than " + limits.key("decodeTimeoutSeconds") + " "
+                    + limits.decodeTimeoutSeconds() + " s and was given up", null);
+        } catch (ExecutionException e) {
+            throw bad(item, e.getCause());
+        } catch (InterruptedException e) {
+            decoding.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while decoding " + item.id());
         }
     }
 
+    private BadItemException bad(ClipItem item, Throwable failure) {
+        if (failure instanceof OutOfMemoryError) {
+            // Thrown while this item's own buffers were being allocated: they are garbage now, and the next item
+            // gets the memory. A heap exhausted by something else fails every item, and the bad-item limit stops
+            // the run with this reason in its message.
+            return bad(item, "ran out of memory decoding it (" + failure.getMessage() + ", at most "
+                    + MediaLimits.mebibytes(Runtime.getRuntime().maxMemory()) + " of heap); lower "
+                    + settings.limits().key("maxClipMiB") + " or " + settings.limits().key("maxFramePixels")
+                    + ", or give Java more memory", failure);
+        }
+        if (failure instanceof StackOverflowError) {
+            return bad(item, "decoding it overflowed the stack (a malformed file)", failure);
+        }
+        if (failure instanceof Error error) {
+            throw error; // the environment, not this item: missing natives, a broken class path
+        }
+        if (failure instanceof IOException || failure instanceof IllegalArgumentException) {
+            return bad(item, reason(failure, item), failure);
+        }
+        // Not expected from a decoder, so the exception's class is part of the story (overflow, bad index, ...).
+        return bad(item, failure.toString(), failure);
+    }
+
+    private static BadItemException bad(ClipItem item, String reason, Throwable cause) {
+        return new BadItemException(new BadItem(item.id() + " (" + item.path() + ")", reason), cause);
+    }
+
     /** The exception's message without a leading copy of the item path, which the bad item already names. */
-    private static String reason(Exception e, ClipItem item) {
+    private static String reason(Throwable e, ClipItem item) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

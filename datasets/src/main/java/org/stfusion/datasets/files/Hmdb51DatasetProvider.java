@@ -21,8 +21,8 @@ import org.stfusion.api.data.DatasetProvider;
  * <li>{@code split}: 1, 2 or 3 (default 1).</li>
  * </ul>
  * Malformed lines, unknown tags and names leaving the class folder are left out when the dataset is opened and
- * reported by {@code rejected}, naming the file and line; a class folder without its split file makes the dataset
- * unusable.
+ * reported by {@code rejected}, naming the file and line; a class folder without its split file, or one that is a
+ * symbolic link out of {@code root}, makes the dataset unusable.
  */
 public final class Hmdb51DatasetProvider implements DatasetProvider {
     public static final String NAME = "hmdb51";
@@ -79,11 +79,21 @@ public final class Hmdb51DatasetProvider implements DatasetProvider {
         return tag.equals(UNUSED) ? null : new ClipItem(className + "/" + line.field(0), path, 0, label);
     }
 
+    /** The class folders; one linked out of the root is an error, as leaving it out would renumber the classes. */
     private static List<String> classFolders(Path root) {
+        List<Path> folders;
         try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            folders = entries.filter(Files::isDirectory).toList();
+            for (Path folder : folders) {
+                Path real = RealPaths.outside(root, folder);
+                if (real != null) {
+                    throw new DataException("class folder " + folder + " leads out of the dataset root " + root
+                            + " through a symbolic link, to " + real + "; point root at a folder that holds the data");
+                }
+            }
         } catch (IOException e) {
             throw new DataException("cannot list the class folders of " + root + ": " + e);
         }
+        return folders.stream().map(p -> p.getFileName().toString()).sorted().toList();
     }
 }

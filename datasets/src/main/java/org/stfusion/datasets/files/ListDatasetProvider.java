@@ -22,8 +22,8 @@ import org.stfusion.api.data.DatasetProvider;
  * <li>{@code classes}: the number of classes (named "0", "1", ...), or a file (relative to {@code root}) with one
  * class name per line, line order = label.</li>
  * </ul>
- * Malformed lines, labels outside the classes and paths leaving {@code root} are left out when the dataset is
- * opened and reported by {@code rejected}, naming the list file and line.
+ * Malformed lines, labels outside the classes and paths leaving {@code root} (also through a symbolic link) are
+ * left out when the dataset is opened and reported by {@code rejected}, naming the list file and line.
  */
 public final class ListDatasetProvider implements DatasetProvider {
     public static final String NAME = "list";

@@ -73,7 +73,11 @@ record ListLine(Path file, int number, int column, List<String> fields) {
         }
     }
 
-    /** {@code root}/{@code relative}, rejecting absolute paths and paths that climb out of {@code root}. */
+    /**
+     * {@code root}/{@code relative}, rejecting absolute paths, paths that climb out of {@code root} and paths that
+     * lead out of it through a symbolic link (the real path of the item, or of its deepest existing folder, must lie
+     * in the real path of {@code root}).
+     */
     Path inside(Path root, String relative) {
         Path rel;
         try {
@@ -84,6 +88,16 @@ record ListLine(Path file, int number, int column, List<String> fields) {
         Path resolved = root.resolve(rel).normalize();
         if (rel.isAbsolute() || !resolved.startsWith(root.normalize())) {
             throw error("path '" + relative + "' leaves the dataset root " + root);
+        }
+        Path real;
+        try {
+            real = RealPaths.outside(root, resolved);
+        } catch (IOException e) {
+            throw error("cannot follow path '" + relative + "': " + e.getMessage());
+        }
+        if (real != null) {
+            throw error("path '" + relative + "' leads out of the dataset root " + root
+                    + " through a symbolic link, to " + real);
         }
         return resolved;
     }

@@ -1,6 +1,7 @@
 package org.stfusion.datasets.files;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,13 +22,14 @@ import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Reads video files with JavaCV's {@link FFmpegFrameGrabber}. Frames are decoded in order up to the last one needed;
- * only the needed ones are converted to RGB24 (by FFmpeg) and copied. The container's frame count may be wrong
- * (WebM has none, some AVIs overstate it), so if the file ends early the indices are picked again from the real
- * count and the file is read a second time.
+ * only the needed ones are converted to RGB24 (by FFmpeg) and copied. The sampler needs the frame count, which the
+ * container may not state (raw streams such as {@code .h264} and WebM have none) or may get wrong (some AVIs
+ * overstate it, a header may claim anything): an unknown count, or one over {@code maxItemFrames}, is found by
+ * decoding the stream to its end (stopping past the cap), and a file that ends early is read again with its indices
+ * picked from the real count. Storage grows with the frames kept, never with a frame index, and every frame is
+ * checked against the {@link MediaLimits} before it is copied.
  */
 final class VideoFileDecoder implements ClipDecoder {
-    /** Used when the container states no frame count; the real count is then found by decoding to the end. */
-    private static final int UNKNOWN_LENGTH = Integer.MAX_VALUE / 2;
     private static final Pattern FFMPEG_ERROR = Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
 
     static {
@@ -33,36 +37,77 @@ final class VideoFileDecoder implements ClipDecoder {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
+    private final MediaLimits limits;
+
+    VideoFileDecoder() {
+        this(MediaLimits.DEFAULTS);
+    }
+
+    VideoFileDecoder(MediaLimits limits) {
+        this.limits = limits;
+    }
+
     @Override
     public List<RgbFrame> decode(Path video, int frameCountHint, IntFunction<int[]> pick) throws IOException {
         if (!Files.isRegularFile(video)) {
             throw new NoSuchFileException(video.toString(), null, "video file not found");
         }
-        Attempt first = attempt(video, frameCountHint, pick);
-        if (first.frames() != null) {
-            return first.frames();
+        if (Files.size(video) == 0) {
+            throw new IOException(video + ": empty file (0 bytes), expected a video");
         }
-        if (first.decoded() == 0) {
+        try {
+            return decodeFrames(video, frameCountHint, pick);
+        } catch (FrameGrabber.Exception e) {
+            throw new IOException(video + ": " + describe(e), e);
+        }
+    }
+
+    private List<RgbFrame> decodeFrames(Path video, int frameCountHint, IntFunction<int[]> pick) throws IOException {
+        int frameCount;
+        try (FFmpegFrameGrabber grabber = open(video)) {
+            int stated = frameCountHint > 0 ? frameCountHint : grabber.getLengthInVideoFrames();
+            if (stated > 0 && stated <= limits.maxItemFrames()) {
+                Attempt first = grab(grabber, video, stated, pick);
+                if (first.frames() != null) {
+                    return first.frames();
+                }
+                frameCount = first.decoded();
+            } else {
+                frameCount = countFrames(grabber, video);
+            }
+        }
+        if (frameCount == 0) {
             throw new IOException("no decodable video frames in " + video);
         }
-        Attempt second = attempt(video, first.decoded(), pick);
-        if (second.frames() == null) {
-            throw new IOException("decoded " + second.decoded() + " frames of " + video + " where " + first.decoded()
-                    + " were decoded before");
+        try (FFmpegFrameGrabber grabber = open(video)) {
+            Attempt again = grab(grabber, video, frameCount, pick);
+            if (again.frames() == null) {
+                throw new IOException("decoded " + again.decoded() + " frames of " + video + " where " + frameCount
+                        + " were decoded before");
+            }
+            return again.frames();
         }
-        return second.frames();
+    }
+
+    private static FFmpegFrameGrabber open(Path video) throws FrameGrabber.Exception {
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+        grabber.setOption("threads", "1"); // parallelism comes from decoding several clips at once
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            try {
+                grabber.close();
+            } catch (FrameGrabber.Exception | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return grabber;
     }
 
     /** The picked frames, or null frames and the number of frames the file really has if it ended too early. */
     private record Attempt(List<RgbFrame> frames, int decoded) {
-    }
-
-    private static Attempt attempt(Path video, int frameCount, IntFunction<int[]> pick) throws IOException {
-        try {
-            return grabAll(video, frameCount, pick);
-        } catch (FrameGrabber.Exception e) {
-            throw new IOException(video + ": " + describe(e), e);
-        }
     }
 
     /**
@@ -90,60 +135,69 @@ final class VideoFileDecoder implements ClipDecoder {
         return n;
     }
 
-    private static Attempt grabAll(Path video, int frameCount, IntFunction<int[]> pick) throws IOException {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
-            grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
-            grabber.setOption("threads", "1"); // parallelism comes from decoding several clips at once
-            grabber.start();
-            int count = frameCount > 0 ? frameCount : grabber.getLengthInVideoFrames();
-            count = count > 0 ? count : UNKNOWN_LENGTH;
-            int[] indices = pick.apply(count);
-            for (int index : indices) {
-                if (index < 0 || index >= count) {
-                    throw new IllegalArgumentException("frame index " + index + " outside [0, " + count + ")");
-                }
-            }
-            return grab(grabber, indices);
+    /** Decodes the whole stream without converting a frame, to count its frames; past the cap it stops. */
+    private int countFrames(FFmpegFrameGrabber grabber, Path video) throws IOException {
+        int decoded = 0;
+        while (grabber.grabFrame(false, true, false, false) != null) {
+            checkInterrupted(video);
+            decoded++;
+            limits.checkItemFrames(decoded, "the video holds at least");
         }
+        return decoded;
     }
 
-    private static Attempt grab(FFmpegFrameGrabber grabber, int[] indices) throws IOException {
-        int last = Arrays.stream(indices).max().orElse(-1);
-        boolean[] needed = new boolean[last + 1];
+    /** Decodes frames in order up to the last index {@code pick} chooses from {@code frameCount}. */
+    private Attempt grab(FFmpegFrameGrabber grabber, Path video, int frameCount, IntFunction<int[]> pick)
+            throws IOException {
+        int[] indices = pick.apply(frameCount);
         for (int index : indices) {
-            needed[index] = true;
+            if (index < 0 || index >= frameCount) {
+                throw new IllegalArgumentException("frame index " + index + " outside [0, " + frameCount + ")");
+            }
         }
-        RgbFrame[] wanted = new RgbFrame[last + 1];
+        // The distinct indices in order: what to keep, however far into the video they are.
+        int[] wanted = Arrays.stream(indices).distinct().sorted().toArray();
+        MediaLimits.Budget budget = limits.budget();
+        budget.checkClip(wanted.length, grabber.getImageWidth(), grabber.getImageHeight());
+        Map<Integer, RgbFrame> kept = new HashMap<>(2 * wanted.length);
         int decoded = 0;
-        while (decoded <= last) {
+        for (int next = 0; next < wanted.length; decoded++) {
+            checkInterrupted(video);
+            boolean keep = decoded == wanted[next];
             // Skipped frames are decoded (the codec needs them) but not converted to RGB.
-            Frame frame = grabber.grabFrame(false, true, needed[decoded], false);
+            Frame frame = grabber.grabFrame(false, true, keep, false);
             if (frame == null) {
-                break;
+                return new Attempt(null, decoded); // the file ended: decoded is its real frame count
             }
-            if (needed[decoded]) {
-                wanted[decoded] = toRgb(frame); // the grabber reuses its buffer, so copy now
+            if (keep) {
+                kept.put(decoded, toRgb(frame, decoded, budget)); // the grabber reuses its buffer, so copy now
+                next++;
             }
-            decoded++;
-        }
-        if (decoded <= last) {
-            return new Attempt(null, decoded); // the file ended: decoded is its real frame count
         }
         List<RgbFrame> frames = new ArrayList<>(indices.length);
         for (int index : indices) {
-            frames.add(wanted[index]);
+            frames.add(kept.get(index));
         }
         return new Attempt(frames, decoded);
     }
 
-    private static RgbFrame toRgb(Frame frame) {
+    private static void checkInterrupted(Path video) throws InterruptedIOException {
+        // FFmpeg cannot be interrupted inside a call, but between frames a timed-out decode stops here.
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("decoding " + video + " was interrupted");
+        }
+    }
+
+    private static RgbFrame toRgb(Frame frame, int index, MediaLimits.Budget budget) throws IOException {
+        if (frame.image == null || !(frame.image[0] instanceof ByteBuffer buffer)) {
+            throw new IOException("frame " + index + " has no picture");
+        }
         int w = frame.imageWidth;
         int h = frame.imageHeight;
-        int rowBytes = w * 3;
-        ByteBuffer buffer = (ByteBuffer) frame.image[0];
-        byte[] rgb = new byte[h * rowBytes];
+        byte[] rgb = new byte[budget.take(w, h, "frame " + index)];
+        int rowBytes = w * 3; // cannot overflow: the budget checked w × h × 3
         for (int y = 0; y < h; y++) {
-            buffer.get(y * frame.imageStride, rgb, y * rowBytes, rowBytes);
+            buffer.get(Math.multiplyExact(y, frame.imageStride), rgb, y * rowBytes, rowBytes);
         }
         return new RgbFrame(w, h, rgb);
     }

@@ -1,7 +1,7 @@
 package org.stfusion.datasets.files;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
@@ -31,10 +31,16 @@ final class ZipFramesDecoder implements ClipDecoder {
 
     private final FramePattern pattern;
     private final int firstNumber;
+    private final MediaLimits limits;
 
     ZipFramesDecoder(FramePattern pattern, int firstNumber) {
+        this(pattern, firstNumber, MediaLimits.DEFAULTS);
+    }
+
+    ZipFramesDecoder(FramePattern pattern, int firstNumber, MediaLimits limits) {
         this.pattern = pattern;
         this.firstNumber = firstNumber;
+        this.limits = limits;
     }
 
     @Override
@@ -48,12 +54,17 @@ final class ZipFramesDecoder implements ClipDecoder {
             if (frameCount == 0) {
                 throw new IOException("no frames named like " + pattern.fileName(firstNumber) + " in " + archive);
             }
+            limits.checkItemFrames(frameCount, "the list states");
+            MediaLimits.Budget budget = limits.budget();
             Map<Integer, RgbFrame> decoded = new HashMap<>();
             List<RgbFrame> out = new ArrayList<>();
             for (int index : pick.apply(frameCount)) {
                 RgbFrame frame = decoded.get(index);
                 if (frame == null) {
-                    frame = read(zip, frames, pattern.fileName(firstNumber + index), archive);
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("decoding " + archive + " was interrupted");
+                    }
+                    frame = read(zip, frames, pattern.fileName(Math.addExact(firstNumber, index)), archive, budget);
                     decoded.put(index, frame);
                 }
                 out.add(frame);
@@ -83,6 +94,7 @@ final class ZipFramesDecoder implements ClipDecoder {
                 throw new IOException("frame " + fileName + " is in " + archive + " twice: '" + earlier.getName()
                         + "' and '" + name + "'");
             }
+            limits.checkItemFrames(frames.size(), "the archive holds at least");
         }
         return frames;
     }
@@ -100,22 +112,20 @@ final class ZipFramesDecoder implements ClipDecoder {
         return false;
     }
 
-    private static RgbFrame read(ZipFile zip, Map<String, ZipEntry> frames, String fileName, Path archive)
-            throws IOException {
+    private static RgbFrame read(ZipFile zip, Map<String, ZipEntry> frames, String fileName, Path archive,
+                                 MediaLimits.Budget budget) throws IOException {
         ZipEntry entry = frames.get(fileName);
         if (entry == null) {
             throw new NoSuchFileException(archive + "!/" + fileName, null, "frame not in the archive");
         }
-        BufferedImage image;
-        try (InputStream in = zip.getInputStream(entry)) {
-            // A memory cache: ImageIO would otherwise buffer every stream in a temporary file. ImageIO closes it.
-            image = ImageIO.read(new MemoryCacheImageInputStream(in));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(archive + "!/" + entry.getName() + ": " + e.getMessage(), e);
+        if (entry.getSize() == 0) {
+            throw new IOException(archive + "!/" + entry.getName() + ": empty entry (0 bytes), expected a JPEG or PNG "
+                    + "frame");
         }
-        if (image == null) {
-            throw new IOException("not a readable image: " + archive + "!/" + entry.getName());
+        // A memory cache: ImageIO would otherwise buffer every stream in a temporary file.
+        try (InputStream in = zip.getInputStream(entry);
+             ImageInputStream image = new MemoryCacheImageInputStream(in)) {
+            return FrameFolderDecoder.decodeImage(image, archive + "!/" + entry.getName(), budget);
         }
-        return FrameFolderDecoder.toRgb(image);
     }
 }

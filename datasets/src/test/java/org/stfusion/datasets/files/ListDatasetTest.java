@@ -210,7 +210,7 @@ class ListDatasetTest {
         assertEquals("video file not found", reasons.get(0));
         assertEquals("not a readable video (FFmpeg avformat_open_input: Invalid data found when processing input)",
                 reasons.get(1));
-        assertEquals(reasons.get(1), reasons.get(2), "an empty file");
+        assertEquals("empty file (0 bytes), expected a video", reasons.get(2));
         assertEquals(reasons.get(1), reasons.get(3), "a file cut inside its header");
         Files.write(root.resolve("frames/train1/img_00003.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 0});
         Files.delete(root.resolve("frames/train2/img_00020.jpg"));

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
@@ -72,7 +74,10 @@ final class MiniMedia {
         return folder;
     }
 
-    /** A video of {@code count} frames; the container from the file name, VP9 for .webm, else MPEG-4 Part 2. */
+    /**
+     * A video of {@code count} frames; the container from the file name, VP9 for .webm, a raw H.264 stream for
+     * .h264, else MPEG-4 Part 2.
+     */
     static Path writeVideo(Path file, int count, Color colour) throws IOException {
         return writeVideo(file, count, colour, WIDTH, HEIGHT);
     }
@@ -92,7 +97,9 @@ final class MiniMedia {
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(25);
             recorder.setGopSize(8);
-            if (container.equals("webm")) {
+            if (container.equals("h264")) {
+                recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264); // a raw stream: no container, no frame count
+            } else if (container.equals("webm")) {
                 recorder.setVideoCodec(avcodec.AV_CODEC_ID_VP9);
                 recorder.setVideoOption("deadline", "realtime");
                 recorder.setVideoOption("cpu-used", "8");
@@ -142,6 +149,50 @@ final class MiniMedia {
             }
         }
         return archive;
+    }
+
+    /**
+     * A PNG whose header claims {@code width} × {@code height} RGB pixels, followed by a few bytes of picture: what
+     * a reader must refuse before it allocates the frame.
+     */
+    static byte[] pngClaiming(int width, int height) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // 8-bit RGB, not interlaced
+        pngChunk(png, "IHDR", header.array());
+        Deflater deflater = new Deflater();
+        deflater.setInput(new byte[1024]);
+        deflater.finish();
+        byte[] picture = new byte[2048];
+        pngChunk(png, "IDAT", java.util.Arrays.copyOf(picture, deflater.deflate(picture)));
+        pngChunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void pngChunk(ByteArrayOutputStream png, String type, byte[] data) throws IOException {
+        byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        png.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        png.write(typeBytes);
+        png.write(data);
+        png.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A real JPEG of the miniature frame with the size in its SOF0 header replaced by {@code width} × {@code height}. */
+    static byte[] jpegClaiming(int width, int height) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(frame(0, WIDTH, HEIGHT, Color.RED), "jpg", out);
+        byte[] jpeg = out.toByteArray();
+        for (int i = 2; i + 8 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xc0) {
+                ByteBuffer.wrap(jpeg, i + 5, 4).putShort((short) height).putShort((short) width);
+                return jpeg;
+            }
+        }
+        throw new IOException("no SOF0 marker in the JPEG ImageIO wrote");
     }
 
     static Path write(Path file, String text) throws IOException {
