@@ -22,19 +22,20 @@ public record StudySettings(int epochs, double lr, List<Integer> lrSteps, double
         }
         List<Integer> steps = c.getIntList("lrSteps", shifted, 1, 100_000);
         for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i) > epochs) {
-                throw new ConfigException(c.key("lrSteps") + "[" + i + "]", "step at epoch " + steps.get(i)
-                        + " is past the study's " + epochs + " epochs");
+            if (steps.get(i) >= epochs) {
+                throw new ConfigException(c.key("lrSteps") + "[" + i + "]", "a step after " + steps.get(i)
+                        + " finished epochs never takes effect: the study trains " + epochs + " epochs");
             }
         }
         return new StudySettings(epochs, c.getDouble("lr", t.lr(), 0, 100), List.copyOf(steps),
                 c.getDouble("weightDecay", t.warmupWeightDecay(), 0, 1), c.getInt("rankCheck", 0, 0, 10_000));
     }
 
+    /** Learning rate at a 1-based epoch; steps count finished epochs, as the template's do. */
     public double learningRate(int epoch, double decay) {
         double rate = lr;
         for (int step : lrSteps) {
-            if (epoch >= step) {
+            if (epoch > step) {
                 rate *= decay;
             }
         }

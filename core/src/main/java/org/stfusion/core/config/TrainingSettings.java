@@ -10,8 +10,8 @@ import org.stfusion.core.engine.VdpSettings;
 /**
  * The {@code training:} section. Warm-up trains the all-paths network without gates (SGD with momentum and
  * weight decay); the v-DropPath stage trains weights and drop-rate logits together with no weight decay
- * (as in the authors' scripts). Learning-rate steps are 1-based epochs of their stage at which the rate is
- * multiplied by {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items;
+ * (as in the authors' scripts). Learning-rate steps count finished epochs of their stage, as the authors'
+ * {@code adjust_learning_rate} does: after {@code step} epochs the rate is multiplied by {@code lrDecay}. {@code trainingSize} is N of the regulariser, 0 = the dataset's training items;
  * {@code regulariser} is {@code code} (default) or {@code paper} (Eq. 5). {@code layerGate: true} adds the
  * gate "D1" on the input of each layer's 1x3x3 conv (off in the paper's runs); {@code dropRatePer: source}
  * learns one drop rate per (path, source layer) instead of one per path (the paper shares it over sources).
@@ -83,18 +83,18 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
 
     private static void checkSteps(PluginConfig c, String key, List<Integer> steps, int epochs) {
         for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i) > epochs) {
-                throw new ConfigException(c.key(key) + "[" + i + "]", "step at epoch " + steps.get(i)
-                        + " is past the stage's " + epochs + " epochs");
+            if (steps.get(i) >= epochs) {
+                throw new ConfigException(c.key(key) + "[" + i + "]", "a step after " + steps.get(i)
+                        + " finished epochs never takes effect: the stage has " + epochs + " epochs");
             }
         }
     }
 
-    /** Learning rate of a stage at a 1-based epoch. */
+    /** Learning rate of a stage at a 1-based epoch: decayed once for every step it comes after. */
     public double learningRate(boolean warmup, int epoch) {
         double rate = warmup ? warmupLr : lr;
         for (int step : warmup ? warmupLrSteps : lrSteps) {
-            if (epoch >= step) {
+            if (epoch > step) {
                 rate *= lrDecay;
             }
         }
