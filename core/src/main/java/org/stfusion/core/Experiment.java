@@ -33,6 +33,7 @@ import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.data.ClipBatches;
+import org.stfusion.core.eval.HeldOut;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.TemplateNetwork;
@@ -337,6 +338,10 @@ public final class Experiment implements AutoCloseable {
     private Scorer scorer() {
         if (scorer == null) {
             scorer = new Scorer(network(), dataset, loader(), config.sampling().evalBatchSize(), 0);
+            double holdout = config.sampling().holdout();
+            if (holdout > 0) {
+                scorer = scorer.holdingOut(new HeldOut(holdout));
+            }
         }
         return scorer;
     }
@@ -388,6 +393,7 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierDropRate", net.classifierDropRate());
         m.put("samplingSeed", config.sampling().seed());
         m.put("classifierMaskSampled", config.sampling().classifierMask());
+        m.put("holdout", config.sampling().holdout());
         m.put("seed", config.seed());
         m.put("history", history);
         NativeBackend compute = NativeBackend.describe();

@@ -457,6 +457,45 @@ class ExperimentTest {
         assertTrue(newestCheckpoint(dir).compareTo(good) > 0);
     }
 
+    /**
+     * With items held out, every strategy is scored on both parts, and the parts add up to the whole set: the same
+     * clips, the same weights, only counted apart.
+     */
+    @Test
+    void holdoutScoresEveryStrategyOnBothPartsAndThePartsAddUpToTheWholeSet() throws Exception {
+        Path dir = tmp.resolve("holdout");
+        RunResults held = run(catalog(), config(List.of("sampling.holdout=0.3", "sampling.count=6")), dir, false);
+        assertEquals(0.3, ((Number) held.training().get("holdout")).doubleValue());
+        var heldOut = new org.stfusion.core.eval.HeldOut(0.3);
+        int heldItems = 0;
+        int total;
+        Dataset data = catalog().datasets().get("dataset.name", "synthetic").open(config(List.of()).dataset());
+        try {
+            total = data.size(Split.VALIDATION);
+            for (int i = 0; i < total; i++) {
+                heldItems += heldOut.contains(data.view(Split.VALIDATION, i, 0).id()) ? 1 : 0;
+            }
+        } finally {
+            data.close();
+        }
+        assertTrue(heldItems > 0 && heldItems < total, heldItems + " of " + total + " held out");
+
+        RunResults whole;
+        try (Experiment e = Experiment.open(catalog(), config(List.of("sampling.count=6")), dir,
+                new PrintStream(new ByteArrayOutputStream()))) {
+            whole = e.sample();
+        }
+        List<StrategyResult> pairs = new ArrayList<>(held.strategies());
+        pairs.addAll(held.named().values());
+        for (StrategyResult h : pairs) {
+            StrategyResult w = h.seed() == null ? whole.named().get(h.id())
+                    : whole.strategies().stream().filter(s -> s.id().equals(h.id())).findFirst().orElseThrow();
+            assertTrue(h.heldOutTop1() != null && w.heldOutTop1() == null, h.id());
+            double added = (h.top1() * (total - heldItems) + h.heldOutTop1() * heldItems) / total;
+            assertEquals(w.top1(), added, 1e-9, h.id() + ": " + h + " vs " + w);
+        }
+    }
+
     @Test
     void studyTrainsTheNamedNetworksAndOptFromScratchAndMeasuresRankAgreement() {
         Path dir = tmp.resolve("study");

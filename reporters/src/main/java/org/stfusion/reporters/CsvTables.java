@@ -11,7 +11,8 @@ import org.stfusion.api.report.StrategyResult;
 
 /** strategies.csv and marginals.csv: RFC 4180 text, absent or NaN numbers as empty fields. */
 final class CsvTables {
-    static final String STRATEGIES_HEADER = "rank,id,seed,top1,top5,macs_per_clip,units,top1_recalibrated,top1_template";
+    static final String STRATEGIES_HEADER =
+            "rank,id,seed,top1,top5,macs_per_clip,units,top1_recalibrated,top1_template,top1_held_out,non_finite_items";
 
     private static final String ACCURACY = "%.4f";
     private static final String PROBABILITY = "%.6f";
@@ -68,7 +69,8 @@ final class CsvTables {
         row(csv, List.of(rank, id, s.seed() == null ? "" : s.seed().toString(),
                 number(ACCURACY, s.top1()), number(ACCURACY, s.top5()),
                 Long.toString(s.macsPerClip()), String.join(" ", s.units()),
-                number(ACCURACY, s.top1Under(ScoringProtocol.RECALIBRATED)), number(ACCURACY, s.top1Under(ScoringProtocol.TEMPLATE))));
+                number(ACCURACY, s.top1Under(ScoringProtocol.RECALIBRATED)), number(ACCURACY, s.top1Under(ScoringProtocol.TEMPLATE)),
+                number(ACCURACY, s.heldOutTop1()), s.nonFiniteItems() == null ? "" : s.nonFiniteItems().toString()));
     }
 
     private static void row(StringBuilder csv, List<String> fields) {

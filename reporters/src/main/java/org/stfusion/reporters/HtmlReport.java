@@ -125,6 +125,10 @@ final class HtmlReport {
         rows.stream().filter(s -> s.top1ByProtocol() != null).findFirst()
                 .ifPresent(s -> s.top1ByProtocol().keySet().forEach(protocols::add));
         protocols.forEach(p -> h.append("<th>top-1, ").append(Html.escape(p)).append(" BN</th>"));
+        boolean heldOut = rows.stream().anyMatch(s -> s.heldOutTop1() != null);
+        if (heldOut) {
+            h.append("<th title=\"validation items not used to choose the best\">top-1, held-out items</th>");
+        }
         h.append("<th>GMACs per clip</th></tr></thead><tbody>");
         for (StrategyResult s : rows) {
             String name = s == r.best() ? "best: " + s.id() : "all-" + s.id();
@@ -132,6 +136,9 @@ final class HtmlReport {
             for (String p : protocols) {
                 Double v = s.top1Under(p);
                 h.append("<td>").append(v == null ? "" : Html.percent(v)).append("</td>");
+            }
+            if (heldOut) {
+                h.append("<td>").append(s.heldOutTop1() == null ? "" : Html.percent(s.heldOutTop1())).append("</td>");
             }
             h.append("<td>").append(Html.number(s.macsPerClip() / 1e9, 3)).append("</td></tr>");
         }

@@ -105,6 +105,11 @@ final class RunSummary {
         }
         lines.add("");
         lines.add(line);
+        if (allS != null && best.heldOutTop1() != null && allS.heldOutTop1() != null) {
+            lines.add(format("    on the held-out items (not used to choose Opt): %s vs all-S %s: %+.1f points",
+                    percent(best.heldOutTop1()), percent(allS.heldOutTop1()),
+                    100 * (best.heldOutTop1() - allS.heldOutTop1())));
+        }
         String other = otherProtocol(results.scoringProtocol());
         if (allS != null && best.top1Under(other) != null && allS.top1Under(other) != null) {
             double gap = best.top1() - allS.top1();

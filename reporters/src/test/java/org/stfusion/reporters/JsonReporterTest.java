@@ -69,7 +69,8 @@ class JsonReporterTest {
         assertEquals(Set.of("S", "ST"), fieldNames(root.at("/positions/0/drop")));
         assertEquals(0.1, root.at("/positions/0/drop/S").asDouble());
         assertEquals(1 - Math.sqrt(0.2), root.at("/positions/0/kept/ST").asDouble(), 1e-12);
-        assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip", "scoredItems", "top1ByProtocol"),
+        assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip", "scoredItems", "top1ByProtocol",
+                "nonFiniteItems", "heldOutTop1"),
                 fieldNames(root.at("/strategies/0")));
         assertEquals(0.91, root.at("/strategies/0/top1ByProtocol/template").asDouble());
         assertTrue(root.at("/strategies/1/top1ByProtocol").isNull(), "only the best is scored both ways");
@@ -102,15 +103,15 @@ class JsonReporterTest {
 
         List<String> lines = Files.readAllLines(runDir.resolve("strategies.csv"));
         assertEquals(List.of(
-                "rank,id,seed,top1,top5,macs_per_clip,units,top1_recalibrated,top1_template",
-                "1,s0042,42,0.9120,0.9950,123456789,S+ST S+ST ST,0.9120,0.9100",
-                "2,s0007,7,0.9000,0.9900,110000000,S+ST ST ST,,",
-                "3,s0013,13,0.8500,,90000000,S S+ST none,,",
-                "4,s0001,1,0.8125,0.9800,80000000,ST ST S,,",
-                "5,s0099,99,0.7500,0.9700,60000000,S S S,,",
-                ",S,,0.8000,0.9600,60000000,S S S,0.8000,0.5000",
-                ",ST,,0.8500,0.9700,100000000,ST ST ST,0.8500,0.8400",
-                ",S+ST,,0.8750,0.9900,140000000,S+ST S+ST S+ST,0.8750,0.8700"), lines);
+                "rank,id,seed,top1,top5,macs_per_clip,units,top1_recalibrated,top1_template,top1_held_out,non_finite_items",
+                "1,s0042,42,0.9120,0.9950,123456789,S+ST S+ST ST,0.9120,0.9100,,",
+                "2,s0007,7,0.9000,0.9900,110000000,S+ST ST ST,,,,",
+                "3,s0013,13,0.8500,,90000000,S S+ST none,,,,",
+                "4,s0001,1,0.8125,0.9800,80000000,ST ST S,,,,",
+                "5,s0099,99,0.7500,0.9700,60000000,S S S,,,,",
+                ",S,,0.8000,0.9600,60000000,S S S,0.8000,0.5000,,",
+                ",ST,,0.8500,0.9700,100000000,ST ST ST,0.8500,0.8400,,",
+                ",S+ST,,0.8750,0.9900,140000000,S+ST S+ST S+ST,0.8750,0.8700,,"), lines);
     }
 
     @Test
@@ -137,7 +138,7 @@ class JsonReporterTest {
         JsonNode root = new ObjectMapper().readTree(runDir.resolve("results.json").toFile());
         assertTrue(root.at("/strategies/0/top5").isNull());
         assertTrue(root.at("/best/top5").isNull());
-        assertEquals("1,s0005,5,0.5000,,1,S ST S,,", Files.readAllLines(runDir.resolve("strategies.csv")).get(1));
+        assertEquals("1,s0005,5,0.5000,,1,S ST S,,,,", Files.readAllLines(runDir.resolve("strategies.csv")).get(1));
     }
 
     @Test

@@ -14,10 +14,14 @@ import java.util.Map;
  * early; its top-1 is then on that slice). {@code top1ByProtocol}, for the named strategies and the best sampled
  * one, holds top-1 under both {@link ScoringProtocol}s by protocol name ({@code top1} is the run's); absent
  * otherwise. {@code nonFiniteItems} is present when some validation clips gave non-finite logits (the network is
- * broken there, e.g. a NaN weight in a kept path): such a strategy scores 0 and must not be trusted.
+ * broken there, e.g. a NaN weight in a kept path): such a strategy scores 0 and must not be trusted. With
+ * validation items held out from the choice of the best strategy ({@code sampling.holdout}), {@code top1} and
+ * {@code top5} are over the items that rank strategies and {@code heldOutTop1} over the held-out ones; absent
+ * otherwise.
  */
 public record StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
-                             Integer scoredItems, Map<String, Double> top1ByProtocol, Long nonFiniteItems) {
+                             Integer scoredItems, Map<String, Double> top1ByProtocol, Long nonFiniteItems,
+                             Double heldOutTop1) {
     public StrategyResult {
         units = List.copyOf(units);
         top1ByProtocol = top1ByProtocol == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(top1ByProtocol));
@@ -25,28 +29,35 @@ public record StrategyResult(String id, Long seed, List<String> units, double to
 
     public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
                           Integer scoredItems, Map<String, Double> top1ByProtocol) {
-        this(id, seed, units, top1, top5, macsPerClip, scoredItems, top1ByProtocol, null);
+        this(id, seed, units, top1, top5, macsPerClip, scoredItems, top1ByProtocol, null, null);
     }
 
     public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip,
                           Integer scoredItems) {
-        this(id, seed, units, top1, top5, macsPerClip, scoredItems, null, null);
+        this(id, seed, units, top1, top5, macsPerClip, scoredItems, null, null, null);
     }
 
     /** A strategy scored on the whole validation set. */
     public StrategyResult(String id, Long seed, List<String> units, double top1, Double top5, long macsPerClip) {
-        this(id, seed, units, top1, top5, macsPerClip, null, null, null);
+        this(id, seed, units, top1, top5, macsPerClip, null, null, null, null);
     }
 
     /** This result with its top-1 under both protocols. */
     public StrategyResult withTop1ByProtocol(Map<String, Double> byProtocol) {
-        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, byProtocol, nonFiniteItems);
+        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, byProtocol, nonFiniteItems,
+                heldOutTop1);
     }
 
     /** This result flagged: {@code items} validation clips gave non-finite logits (none: not flagged). */
     public StrategyResult withNonFiniteItems(long items) {
         return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, top1ByProtocol,
-                items > 0 ? items : null);
+                items > 0 ? items : null, heldOutTop1);
+    }
+
+    /** This result with its top-1 on the held-out validation items (null: none held out). */
+    public StrategyResult withHeldOutTop1(Double top1OnHeldOut) {
+        return new StrategyResult(id, seed, units, top1, top5, macsPerClip, scoredItems, top1ByProtocol, nonFiniteItems,
+                top1OnHeldOut);
     }
 
     /** Whether its network gave non-finite logits, so its score says nothing. */

@@ -38,7 +38,7 @@ public final class ScoringBenchmark {
     /** {@code strategies} drawn at drop rate {@code drop} and scored on {@code batches} batches of the workload. */
     public Map<String, Object> run(Workload w, int strategies, int batches, double drop) {
         TemplateNetwork net = w.template(plugins, drop, Engine.PLANNED);
-        SamplingSettings sampling = new SamplingSettings(strategies, 7, false, false, 2 * w.batch(), 0, false, 0.125);
+        SamplingSettings sampling = new SamplingSettings(strategies, 7, false, false, 2 * w.batch(), 0, false, 0.125, 0);
         List<StrategySampler.Drawn> drawn = new StrategySampler(net, sampling).drawAll();
         Random r = new Random(3);
         List<INDArray> clips = new ArrayList<>();

@@ -69,7 +69,11 @@ public final class ClipBatches implements AutoCloseable {
      * One batch: clips, one-hot labels and the 0-based labels. With {@code views > 1} (multi-view evaluation)
      * the clips hold {@code views} consecutive rows per item: {@code clips.size(0) == labels.length * views}.
      */
-    public record Batch(INDArray clips, INDArray oneHot, int[] labels, int views) {
+    public record Batch(INDArray clips, INDArray oneHot, int[] labels, int views, String[] ids) {
+        public Batch(INDArray clips, INDArray oneHot, int[] labels, int views) {
+            this(clips, oneHot, labels, views, null);
+        }
+
         public Batch(INDArray clips, INDArray oneHot, int[] labels) {
             this(clips, oneHot, labels, 1);
         }
@@ -83,7 +87,8 @@ public final class ClipBatches implements AutoCloseable {
         public Batch first(int n) {
             var clipRows = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) n * views);
             var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n);
-            return new Batch(clips.get(clipRows).dup(), oneHot.get(rows).dup(), Arrays.copyOf(labels, n), views);
+            return new Batch(clips.get(clipRows).dup(), oneHot.get(rows).dup(), Arrays.copyOf(labels, n), views,
+                    ids == null ? null : Arrays.copyOf(ids, n));
         }
     }
 
@@ -212,7 +217,9 @@ public final class ClipBatches implements AutoCloseable {
             }
             float[] data = new float[n * views * clipLength];
             int[] labels = new int[n];
+            String[] ids = new String[n];
             for (int i = 0; i < n; i++) {
+                ids[i] = good.get(i)[0].id();
                 for (int v = 0; v < views; v++) {
                     Clip clip = good.get(i)[v];
                     if (clip.data().length != clipLength) {
@@ -229,7 +236,7 @@ public final class ClipBatches implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 oneHot.putScalar(i, labels[i], 1);
             }
-            return new Batch(clips.castTo(dataType), oneHot, labels, views);
+            return new Batch(clips.castTo(dataType), oneHot, labels, views, ids);
         }
     }
 

@@ -34,6 +34,8 @@ public final class Scorer implements AutoCloseable {
     private final int batchSize;
     private final int recalibrationBatches;
     private final Clips clips;
+    /** Validation items scored apart, not used to rank strategies; null: every item ranks. */
+    private final HeldOut heldOut;
 
     /** The decoded clips every strategy is scored on, shared by the scorers made with {@link #recalibrating}. */
     private static final class Clips {
@@ -61,25 +63,35 @@ public final class Scorer implements AutoCloseable {
      */
     public Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches) {
         this(net, dataset, batchSize, recalibrationBatches,
-                new Clips(new ClipBatches(dataset, net.store().dataType()), true, fitsCache(net, dataset)));
+                new Clips(new ClipBatches(dataset, net.store().dataType()), true, fitsCache(net, dataset)), null);
     }
 
     /** Reads clips through {@code loader}, which stays open when the scorer closes. */
     public Scorer(TemplateNetwork net, Dataset dataset, ClipBatches loader, int batchSize, int recalibrationBatches) {
-        this(net, dataset, batchSize, recalibrationBatches, new Clips(loader, false, fitsCache(net, dataset)));
+        this(net, dataset, batchSize, recalibrationBatches, new Clips(loader, false, fitsCache(net, dataset)), null);
     }
 
-    private Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches, Clips clips) {
+    private Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches, Clips clips,
+                   HeldOut heldOut) {
         this.net = net;
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.recalibrationBatches = recalibrationBatches;
         this.clips = clips;
+        this.heldOut = heldOut;
     }
 
     /** This scorer with another recalibration setting, sharing its decoded clips. */
     public Scorer recalibrating(int batches) {
-        return batches == recalibrationBatches ? this : new Scorer(net, dataset, batchSize, batches, clips);
+        return batches == recalibrationBatches ? this : new Scorer(net, dataset, batchSize, batches, clips, heldOut);
+    }
+
+    /**
+     * This scorer with {@code part} of the validation items held out: {@link Score#top1()} and top-5 are then over
+     * the other items only, and {@link Score#heldOutTop1()} over the held-out ones. Null: none held out.
+     */
+    public Scorer holdingOut(HeldOut part) {
+        return new Scorer(net, dataset, batchSize, recalibrationBatches, clips, part);
     }
 
     private static boolean fitsCache(TemplateNetwork net, Dataset dataset) {
@@ -90,13 +102,14 @@ public final class Scorer implements AutoCloseable {
     }
 
     /**
-     * Top-1 (and top-5 when there are more than 5 classes) of a result. {@code nonFiniteItems} counts the clips
-     * whose logits held a NaN or an infinity: a network that produces them is broken, so its score is 0 rather
-     * than whatever the comparisons of NaNs happen to give.
+     * Top-1 (and top-5 when there are more than 5 classes) of a result; with items held out, over the others, and
+     * {@code heldOutTop1} over the held-out ones (else null). {@code nonFiniteItems} counts the clips whose logits
+     * held a NaN or an infinity: a network that produces them is broken, so its score is 0 rather than whatever
+     * the comparisons of NaNs happen to give.
      */
-    public record Score(double top1, Double top5, long nonFiniteItems) {
+    public record Score(double top1, Double top5, long nonFiniteItems, Double heldOutTop1) {
         public Score(double top1, Double top5) {
-            this(top1, top5, 0);
+            this(top1, top5, 0, null);
         }
     }
 
@@ -181,32 +194,37 @@ public final class Scorer implements AutoCloseable {
     }
 
     private Score evaluate(BuiltGraph graph, Map<String, INDArray> masks, int items) {
-        long top1 = 0;
-        long top5 = 0;
-        long n = 0;
+        long[] top1 = new long[2];
+        long[] top5 = new long[2];
+        long[] n = new long[2];
         long nonFinite = 0;
         boolean withTop5 = dataset.inputSpec().classes() > 5;
         Iterator<ClipBatches.Batch> batches = batches();
-        while (batches.hasNext() && n < items) {
+        while (batches.hasNext() && n[0] + n[1] < items) {
             ClipBatches.Batch batch = batches.next();
-            if (n + batch.size() > items) {
-                batch = batch.first((int) (items - n));
+            if (n[0] + n[1] + batch.size() > items) {
+                batch = batch.first((int) (items - n[0] - n[1]));
             }
             INDArray logits = averageOverViews(graph.executor().logits(batch.clips(), masks), batch);
             nonFinite += nonFiniteRows(logits);
-            top1 += topKCorrect(logits, batch.labels(), 1);
-            if (withTop5) {
-                top5 += topKCorrect(logits, batch.labels(), 5);
+            boolean[] hit1 = topKHits(logits, batch.labels(), 1);
+            boolean[] hit5 = withTop5 ? topKHits(logits, batch.labels(), 5) : null;
+            for (int i = 0; i < batch.size(); i++) {
+                int part = heldOut != null && heldOut.contains(batch.ids()[i]) ? 1 : 0;
+                n[part]++;
+                top1[part] += hit1[i] ? 1 : 0;
+                top5[part] += withTop5 && hit5[i] ? 1 : 0;
             }
-            n += batch.size();
         }
-        if (n == 0) {
+        if (n[0] + n[1] == 0) {
             return new Score(Double.NaN, null);
         }
+        Double heldOutTop1 = heldOut == null ? null : n[1] == 0 ? Double.NaN : top1[1] / (double) n[1];
         if (nonFinite > 0) {
-            return new Score(0, withTop5 ? 0.0 : null, nonFinite);
+            return new Score(0, withTop5 ? 0.0 : null, nonFinite, heldOut == null ? null : 0.0);
         }
-        return new Score(top1 / (double) n, withTop5 ? top5 / (double) n : null);
+        double ranked = n[0] == 0 ? Double.NaN : top1[0] / (double) n[0];
+        return new Score(ranked, withTop5 ? top5[0] / (double) Math.max(1, n[0]) : null, 0, heldOutTop1);
     }
 
     private static long nonFiniteRows(INDArray logits) {
@@ -257,6 +275,15 @@ public final class Scorer implements AutoCloseable {
     /** How many rows have their label among the k highest logits (ties count against the label). */
     public static long topKCorrect(INDArray logits, int[] labels, int k) {
         long correct = 0;
+        for (boolean hit : topKHits(logits, labels, k)) {
+            correct += hit ? 1 : 0;
+        }
+        return correct;
+    }
+
+    /** Per row, whether its label is among the k highest logits; a row with a non-finite logit never is. */
+    static boolean[] topKHits(INDArray logits, int[] labels, int k) {
+        boolean[] hits = new boolean[labels.length];
         int classes = (int) logits.size(1);
         for (int i = 0; i < labels.length; i++) {
             double target = logits.getDouble(i, labels[i]);
@@ -270,11 +297,9 @@ public final class Scorer implements AutoCloseable {
                 }
             }
             // Every comparison with a NaN is false: without the check a NaN row would count as correct.
-            if (finite && higher < k) {
-                correct++;
-            }
+            hits[i] = finite && higher < k;
         }
-        return correct;
+        return hits;
     }
 
     @Override

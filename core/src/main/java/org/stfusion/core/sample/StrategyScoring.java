@@ -115,7 +115,7 @@ public final class StrategyScoring {
             int items = scoredOn.getOrDefault(d.key(), validationItems);
             StrategyResult r = new StrategyResult(d.id(), d.seed(), StrategySampler.units(net, d.pathKeep()), s.top1(),
                     s.top5(), net.template().macsWith(d.pathKeep()), items < validationItems ? items : null)
-                    .withNonFiniteItems(s.nonFiniteItems());
+                    .withNonFiniteItems(s.nonFiniteItems()).withHeldOutTop1(s.heldOutTop1());
             sampled.add(r);
             events.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
         }
@@ -126,7 +126,7 @@ public final class StrategyScoring {
             boolean[] keep = e.getValue();
             Scorer.Score s = scorer.score(keep, allFeatures);
             StrategyResult r = new StrategyResult(unit, null, StrategySampler.units(net, keep), s.top1(), s.top5(),
-                    net.template().macsWith(keep)).withNonFiniteItems(s.nonFiniteItems());
+                    net.template().macsWith(keep)).withNonFiniteItems(s.nonFiniteItems()).withHeldOutTop1(s.heldOutTop1());
             named.put(unit, r);
             events.accept(new RunEvent.StrategyScored(r, ++done, total, (System.nanoTime() - start) / 1e9));
         }

@@ -208,7 +208,7 @@ class GateLayoutTest {
         PositionInfo b1l1 = net.positions().get(0);
         // D1 of B1.L1 almost surely dropped: every sampled strategy skips that layer.
         net.store().trainable().get(net.gates().get(b1l1.layerGate()).thetaName()).putScalar(0, 30);
-        var sampler = new StrategySampler(net, new SamplingSettings(20, 3, false, false, 8, 0, false, 0.5));
+        var sampler = new StrategySampler(net, new SamplingSettings(20, 3, false, false, 8, 0, false, 0.5, 0));
         for (var d : sampler.drawAll()) {
             assertEquals(StrategyDescriptor.SKIP, StrategySampler.units(net, d.pathKeep()).get(0));
         }
