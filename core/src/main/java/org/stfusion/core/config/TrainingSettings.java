@@ -15,12 +15,15 @@ import org.stfusion.core.engine.VdpSettings;
  * {@code regulariser} is {@code code} (default) or {@code paper} (Eq. 5). {@code layerGate: true} adds the
  * gate "D1" on the input of each layer's 1x3x3 conv (off in the paper's runs); {@code dropRatePer: source}
  * learns one drop rate per (path, source layer) instead of one per path (the paper shares it over sources).
+ * {@code warmupDropout} is the dropout rate before the classifier in the warm-up (0.5, as the authors' warm-up;
+ * the v-DropPath stage has the classifier's own gate instead).
  */
 public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr, List<Integer> warmupLrSteps,
                                double warmupWeightDecay, int vdpEpochs, double lr, List<Integer> lrSteps,
                                double lrDecay, double momentum, double pInit, double temperature,
                                double lengthScale, long trainingSize, VdpSettings.Regulariser regulariser,
-                               Precision precision, boolean layerGate, DropRatesPer dropRatePer, Recovery recovery) {
+                               Precision precision, boolean layerGate, DropRatesPer dropRatePer, Recovery recovery,
+                               double warmupDropout) {
 
     /**
      * How training survives kills and numeric faults: the newest {@code keepCheckpoints} epoch checkpoints stay
@@ -67,7 +70,7 @@ public record TrainingSettings(int batchSize, int warmupEpochs, double warmupLr,
                 c.getDouble("warmupWeightDecay", 5e-4, 0, 1), vdpEpochs, lr, steps, c.getDouble("lrDecay", 0.1, 0, 1),
                 c.getDouble("momentum", 0.9, 0, 0.999999), pInit, temperature, k, n, regulariser, precision,
                 c.getBoolean("layerGate", false), DropRatesPer.valueOf(choice(c, "dropRatePer", "path", "source")),
-                Recovery.read(c));
+                Recovery.read(c), c.getDouble("warmupDropout", 0.5, 0, 0.95));
     }
 
     /** The first choice is the default; the value becomes an enum constant's name. */

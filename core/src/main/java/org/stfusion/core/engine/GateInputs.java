@@ -9,6 +9,8 @@ public final class GateInputs {
     public static final String FC_NOISE = "fcNoise";
     public static final String PATH_KEEP = "pathKeep";
     public static final String FC_KEEP = "fcKeep";
+    /** Dropout's [batch, features] mask of 0 and 1/(1 − p) for graphs with {@link GraphVariant#classifierDropout()}. */
+    public static final String FC_DROPOUT = "fcDropout";
 
     private GateInputs() {
     }

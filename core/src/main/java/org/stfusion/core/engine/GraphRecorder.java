@@ -389,6 +389,9 @@ public final class GraphRecorder implements NetworkBuilder {
                 regularisers.add(new NetworkGraph.Regulariser(classifierTheta, List.of(NetworkGraph.WeightSlice.whole(w)), c));
             }
         }
+        if (variant.classifierDropout()) {
+            x = add(new Op.Dropout(), List.of(id(x)), in);
+        }
         macs += (long) c * classes;
         return add(new Op.Linear(w, b), List.of(id(x)), Shape.vector(classes));
     }

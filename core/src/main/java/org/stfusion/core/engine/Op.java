@@ -77,4 +77,12 @@ public sealed interface Op {
     /** The classifier's gate: one keep value per sample and feature, from θ {@code theta}. */
     record FeatureGate(String theta) implements Op {
     }
+
+    /**
+     * Dropout before the classifier in training: the features times a [batch, features] mask of 0 and 1/(1 − p)
+     * given as the graph input {@link GateInputs#FC_DROPOUT} (drawn by the trainer, so that a resumed run draws
+     * the same).
+     */
+    record Dropout() implements Op {
+    }
 }

@@ -106,6 +106,12 @@ public final class TemplateNetwork {
         return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixed(bn, pos -> pathsEverywhere)));
     }
 
+    /** The same network trained with dropout before its classifier (the warm-up): needs {@code fcDropout} masks. */
+    public BuiltGraph fixedGraphWithDropout(BitSet pathsEverywhere) {
+        Object key = List.of("fixed-dropout", pathsEverywhere);
+        return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixedWithDropout(pos -> pathsEverywhere)));
+    }
+
     /** A fixed network with a path set (and possibly layer and source choices) per position. */
     public BuiltGraph fixedGraph(BnMode bn, FixedStrategy strategy) {
         return build(GraphVariant.fixed(bn, strategy));

@@ -136,7 +136,7 @@ public final class Trainer {
     private void trainRemaining() {
         int batches = (dataset.size(Split.TRAIN) + settings.batchSize() - 1) / settings.batchSize();
         if (warmupDone < settings.warmupEpochs()) {
-            BuiltGraph warmup = net.fixedGraph(BnMode.BATCH, all());
+            BuiltGraph warmup = settings.warmupDropout() > 0 ? net.fixedGraphWithDropout(all()) : net.fixedGraph(BnMode.BATCH, all());
             events.accept(new RunEvent.StageStarted("warmup", warmupDone + 1, settings.warmupEpochs(), batches));
             while (warmupDone < settings.warmupEpochs()) {
                 epoch("warmup", warmup, warmupDone + 1, settings.warmupEpochs(), true);
@@ -174,7 +174,9 @@ public final class Trainer {
             if (batch.size() < 2) {
                 continue; // batch statistics of a single clip are degenerate
             }
-            Map<String, INDArray> noise = warmup ? Map.of() : GateNoise.draw(net, random, batch.size());
+            Map<String, INDArray> noise = !warmup ? GateNoise.draw(net, random, batch.size())
+                    : graph.variant().classifierDropout() ? GateNoise.dropout(net, random, batch.size(), settings.warmupDropout())
+                    : Map.of();
             statistics.save();
             GraphExecutor.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
             String fault = NumericChecks.fault(step);

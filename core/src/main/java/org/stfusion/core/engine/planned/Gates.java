@@ -24,6 +24,8 @@ final class Gates {
     private final double[][] featureKeep;
     private final double[][] featureSigmoid;
     private final double[][] dFeatureKeep;
+    /** Dropout's [batch, features] mask when the graph has dropout, else null. */
+    private final INDArray dropoutMask;
 
     Gates(NetworkGraph graph, ParameterStore store, Map<String, INDArray> inputs, int batch) {
         this.graph = graph;
@@ -33,6 +35,11 @@ final class Gates {
         int f = graph.classifierFeatures();
         keep = new double[batch][g];
         featureKeep = new double[batch][f];
+        dropoutMask = graph.variant().classifierDropout() ? required(inputs, GateInputs.FC_DROPOUT) : null;
+        if (dropoutMask != null && (dropoutMask.size(0) != batch || dropoutMask.size(1) != f)) {
+            throw new IllegalArgumentException("dropout mask " + java.util.Arrays.toString(dropoutMask.shape())
+                    + " does not fit a batch of " + batch + " with " + f + " features");
+        }
         if (mode == GateMode.RELAXED) {
             sigmoid = new double[batch][g];
             featureSigmoid = new double[batch][f];
@@ -91,6 +98,11 @@ final class Gates {
 
     double keep(int n, int gate) {
         return keep[n][gate];
+    }
+
+    /** Dropout's mask, [batch, features]. */
+    INDArray dropoutMask() {
+        return dropoutMask;
     }
 
     double featureKeep(int n, int feature) {

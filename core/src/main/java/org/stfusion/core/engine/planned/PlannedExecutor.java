@@ -216,6 +216,8 @@ public final class PlannedExecutor implements GraphExecutor {
             INDArray scale = scratch.get(Scratch.Role.WEIGHT, run.b, node.shape().channels());
             run.gates.fillFeatureScale(scale);
             Elementwise.mulChannels(x, scale, run.value[id]);
+        } else if (op instanceof Op.Dropout) {
+            Elementwise.mulChannels(x, run.gates.dropoutMask(), run.value[id]);
         } else if (op instanceof Op.Linear l) {
             NativeOps.linear(x, store.trainable().get(l.weight()), store.trainable().get(l.bias()), run.value[id]);
         } else {
@@ -374,6 +376,8 @@ public final class PlannedExecutor implements GraphExecutor {
             run.gates.fillFeatureScale(scale);
             run.gates.addFeatureScaleGradient(dy.mul(x));
             run.addTo(node.input(), Elementwise.mulChannels(dy, scale, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
+        } else if (op instanceof Op.Dropout) {
+            run.addTo(node.input(), Elementwise.mulChannels(dy, run.gates.dropoutMask(), scratch.like(Scratch.Role.GRAD_INPUT, dy)));
         } else if (op instanceof Op.Linear l) {
             INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, x);
             NativeOps.linearBackward(x, store.trainable().get(l.weight()), dy, dx, paramGrads.written(l.weight()),

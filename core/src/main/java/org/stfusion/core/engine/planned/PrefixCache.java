@@ -29,7 +29,7 @@ final class PrefixCache {
         prefix = new boolean[n];
         boolean[] gated = new boolean[n];
         for (Node node : graph.nodes()) {
-            boolean g = node.op() instanceof Op.Gate || node.op() instanceof Op.FeatureGate;
+            boolean g = node.op() instanceof Op.Gate || node.op() instanceof Op.FeatureGate || node.op() instanceof Op.Dropout;
             for (int in : node.inputs()) {
                 g |= gated[in];
             }

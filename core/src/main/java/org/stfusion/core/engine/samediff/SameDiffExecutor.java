@@ -111,6 +111,8 @@ public final class SameDiffExecutor implements GraphExecutor {
             return x.mean(true, 1).mul(0).add(sd.constant(Nd4j.zeros(dt, 1, s.channels(), 1, 1, 1)));
         } else if (op instanceof Op.FeatureGate f) {
             return x.mul(featureKeep(f, s.channels()));
+        } else if (op instanceof Op.Dropout) {
+            return x.mul(sd.placeHolder(GateInputs.FC_DROPOUT, dt, -1, s.channels()));
         } else if (op instanceof Op.Linear l) {
             return x.mmul(sd.getVariable(l.weight())).add(sd.getVariable(l.bias()));
         }
