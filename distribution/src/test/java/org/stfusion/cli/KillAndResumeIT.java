@@ -117,6 +117,38 @@ class KillAndResumeIT {
         assertEquals(comparable(reference), comparable(killed), "results.json, " + context);
     }
 
+    /**
+     * Two processes on one run folder: the second is refused by the operating-system lock, naming the first (that a
+     * refusal changes no file is shown in-process by RunFolderSafetyTest).
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aSecondProcessOnTheSameFolderIsRefusedWhileTheFirstRuns() throws Exception {
+        Path run = tmp.resolve("shared");
+        Process first = start(run, false);
+        try {
+            Path lock = run.resolve(".stfusion-lock");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (first.isAlive() && System.nanoTime() < deadline
+                    && !(Files.isRegularFile(lock) && Files.size(lock) > 0 && Files.isDirectory(run.resolve("checkpoints")))) {
+                Thread.sleep(20);
+            }
+            assertTrue(first.isAlive(), "the first run ended before the second started");
+            Path second = tmp.resolve("second.out");
+            List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/stfusion").toString(), "run", EXAMPLE.toString(),
+                    "--out", run.toString(), "--resume"));
+            SMALL.forEach(x -> cmd.addAll(List.of("--set", x)));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(second.toFile()).start();
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+            String out = Files.readString(second);
+            assertEquals(2, p.exitValue(), out);
+            assertTrue(out.contains("is in use by another stfusion process (pid " + first.pid()), out);
+        } finally {
+            first.destroyForcibly();
+            first.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     /** Blocks until a checkpoint's temporary file appears (the write is under way) or the process ends. */
     private static void waitForTemporaryCheckpoint(Path folder, Process p, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
