@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                         + "and batch-norm statistics as the run scored it. From a MODEL.safetensors written by `stfusion "
                         + "export` (its sidecar MODEL.json beside it): the network it holds, the template with every "
                         + "path kept or a strategy. Videos and frame folders are not decoded yet: extract clips first."},
-        footer = {"", "Example: stfusion predict runs/my-run --input clips.npy --top 3 --out scores.json"})
+        footer = {"", "Example: stfusion predict runs/my-run --input clips.npy --out top.json"})
 final class PredictCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(PredictCommand.class);
 
