@@ -135,8 +135,11 @@ public final class ModelFile {
         own.put("backbone", info.backbone());
         own.put("backboneSettings", info.backboneSettings());
         own.put("fusionUnits", info.fusionUnits());
-        own.put("dataset", Map.of("name", info.dataset().name(), "version", info.dataset().version(),
-                "trainItems", info.trainItems()));
+        Map<String, Object> dataset = new LinkedHashMap<>();
+        dataset.put("name", info.dataset().name());
+        dataset.put("version", info.dataset().version());
+        dataset.put("trainItems", info.trainItems());
+        own.put("dataset", dataset);
         own.put("tensorLayout", "PyTorch's: conv [out, in/groups, kT, kH, kW], linear [out, in], batch norm [C], "
                 + "theta 0-d");
         own.put("config", info.config());
