@@ -1,5 +1,6 @@
 package org.stfusion.reporters;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,7 +18,14 @@ final class ResultsJson {
     private final ObjectMapper mapper;
 
     ResultsJson(boolean pretty) {
-        mapper = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, pretty);
+        mapper = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, pretty)
+                .addMixIn(StrategyResult.class, NonFiniteOnlyWhenFlagged.class);
+    }
+
+    /** {@code nonFiniteItems} is documented as present only on a flagged strategy, so it is left out when null. */
+    private abstract static class NonFiniteOnlyWhenFlagged {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract Long nonFiniteItems();
     }
 
     byte[] write(RunResults results) throws JsonProcessingException {
