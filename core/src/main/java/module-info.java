@@ -27,6 +27,8 @@ module org.stfusion.core {
     exports org.stfusion.core.strategy;
     exports org.stfusion.core.bench;
     exports org.stfusion.core.study;
+    exports org.stfusion.core.export;
+    exports org.stfusion.core.predict;
     // The networks are core's own business; the test kit builds them to check a plugin against the engine.
     exports org.stfusion.core.engine to org.stfusion.testkit;
     exports org.stfusion.core.network to org.stfusion.testkit, org.stfusion.cli;

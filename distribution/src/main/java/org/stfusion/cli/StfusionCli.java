@@ -39,7 +39,7 @@ import picocli.CommandLine;
         usageHelpAutoWidth = true,
         description = "Spatiotemporal fusion analysis of 3D CNNs with Variational DropPath (Zhou et al., CVPR 2020).",
         subcommands = {PluginsCommand.class, RunCommand.class, TrainCommand.class, SampleCommand.class, StudyCommand.class, StrategyCommand.class,
-                MaterializeCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
+                MaterializeCommand.class, ExportCommand.class, PredictCommand.class, RetrainCommand.class, BenchCommand.class, BenchDataCommand.class, ValidateDataCommand.class, TransferCommand.class,
                 AnalyzeCommand.class, ReportCommand.class, ShowConfigCommand.class, DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Example: stfusion run examples/synthetic-motion.yaml --set sampling.count=20"})
 public final class StfusionCli implements Callable<Integer> {

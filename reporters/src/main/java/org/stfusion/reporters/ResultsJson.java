@@ -1,5 +1,6 @@
 package org.stfusion.reporters;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,7 +18,20 @@ final class ResultsJson {
     private final ObjectMapper mapper;
 
     ResultsJson(boolean pretty) {
-        mapper = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, pretty);
+        mapper = new ObjectMapper().configure(SerializationFeature.INDENT_OUTPUT, pretty)
+                .addMixIn(StrategyResult.class, OptionalFieldsOnlyWhenSet.class);
+    }
+
+    /**
+     * {@code nonFiniteItems} (a flagged strategy) and {@code heldOutTop1} (items held out) are documented as present
+     * only when they apply, so they are left out when null.
+     */
+    private abstract static class OptionalFieldsOnlyWhenSet {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract Long nonFiniteItems();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract Double heldOutTop1();
     }
 
     byte[] write(RunResults results) throws JsonProcessingException {
@@ -45,6 +59,6 @@ final class ResultsJson {
             return s;
         }
         return new StrategyResult(s.id(), s.seed(), s.units(), s.top1(), null, s.macsPerClip(), s.scoredItems(),
-                s.top1ByProtocol());
+                s.top1ByProtocol(), s.nonFiniteItems(), s.heldOutTop1());
     }
 }

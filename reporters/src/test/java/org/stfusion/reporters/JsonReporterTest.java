@@ -69,8 +69,7 @@ class JsonReporterTest {
         assertEquals(Set.of("S", "ST"), fieldNames(root.at("/positions/0/drop")));
         assertEquals(0.1, root.at("/positions/0/drop/S").asDouble());
         assertEquals(1 - Math.sqrt(0.2), root.at("/positions/0/kept/ST").asDouble(), 1e-12);
-        assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip", "scoredItems", "top1ByProtocol",
-                "nonFiniteItems", "heldOutTop1"),
+        assertEquals(Set.of("id", "seed", "units", "top1", "top5", "macsPerClip", "scoredItems", "top1ByProtocol"),
                 fieldNames(root.at("/strategies/0")));
         assertEquals(0.91, root.at("/strategies/0/top1ByProtocol/template").asDouble());
         assertTrue(root.at("/strategies/1/top1ByProtocol").isNull(), "only the best is scored both ways");

@@ -94,6 +94,11 @@ public final class ExperimentConfig {
         return new ExperimentConfig(tree);
     }
 
+    /** A merged configuration tree as {@link #tree()} gives it (e.g. kept in a model file's sidecar). */
+    public static ExperimentConfig of(Map<String, Object> tree) {
+        return new ExperimentConfig(tree);
+    }
+
     /** The configuration saved in a run directory. */
     public static ExperimentConfig loadRunDir(Path runDir) {
         Path file = runDir.resolve(FILE_NAME);

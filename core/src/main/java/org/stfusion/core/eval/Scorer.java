@@ -133,6 +133,26 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
+    /**
+     * The logits {@link #score} ranks, for {@code clips} [N, C, T, H, W]: the template's hard-mask graph under the
+     * strategy's masks, with this scorer's batch-norm statistics (re-estimated for the strategy first when it
+     * recalibrates; the template's own are restored afterwards).
+     */
+    public INDArray logits(boolean[] pathKeep, boolean[] featureKeep, INDArray clips) {
+        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
+        Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
+        INDArray input = clips.castTo(net.store().dataType());
+        if (recalibrationBatches == 0) {
+            return g.executor().logits(input, masks).dup();
+        }
+        Map<String, INDArray> templateStatistics = net.recalibrate(recalibrationClips().iterator(), masks);
+        try {
+            return g.executor().logits(input, masks).dup();
+        } finally {
+            net.restoreStatistics(templateStatistics);
+        }
+    }
+
     /** Recalibrates {@code network}'s batch norms on this scorer's batches (no change without recalibration). */
     public void recalibrate(StandaloneNetwork network) {
         if (recalibrationBatches > 0) {

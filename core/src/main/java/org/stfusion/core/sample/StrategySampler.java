@@ -63,6 +63,25 @@ public final class StrategySampler {
         return keep;
     }
 
+    /**
+     * The hard mask of the template's path and layer gates that {@code strategy} keeps: the inverse of {@link #units}
+     * and {@link #keptSources}.
+     */
+    public static boolean[] pathKeep(TemplateNetwork net, StrategyDescriptor strategy) {
+        boolean[] keep = new boolean[net.gates().size()];
+        for (GateInfo g : net.gates()) {
+            String unit = strategy.unitAt(g.position());
+            if (g.layerGate()) {
+                keep[g.index()] = !unit.equals(StrategyDescriptor.SKIP);
+                continue;
+            }
+            List<Integer> sources = strategy.sourcesOf(g.position(), g.unitName());
+            keep[g.index()] = List.of(unit.split("\\+")).contains(g.unitName())
+                    && (sources == null || sources.contains(g.source()));
+        }
+        return keep;
+    }
+
     /** Every classifier feature kept. */
     public static boolean[] allFeatures(TemplateNetwork net) {
         boolean[] features = new boolean[net.template().classifierFeatures()];

@@ -105,6 +105,17 @@ public final class Materializer {
         network.store().state().forEach((name, v) -> v.assign(template.store().state().get(name)));
     }
 
+    /**
+     * The standalone network of {@code strategy} with the template's weights, and batch-norm statistics recalibrated
+     * as {@code scorer} recalibrates the template's strategies (the template's own when it does not).
+     */
+    public StandaloneNetwork inherited(StrategyDescriptor strategy, long seed, Scorer scorer) {
+        StandaloneNetwork network = build(strategy, seed);
+        copyTemplateWeights(network);
+        scorer.recalibrate(network);
+        return network;
+    }
+
     /** Reads the strategy back from a built network: which paths (and sources) exist at each position. */
     public StrategyDescriptor describe(StandaloneNetwork network, StrategyDescriptor from) {
         List<String> units = new ArrayList<>();
@@ -137,11 +148,7 @@ public final class Materializer {
      */
     public Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out, long seed, Scorer scorer,
                                     Provenance provenance) {
-        StandaloneNetwork network = build(strategy, seed);
-        if (copyWeights) {
-            copyTemplateWeights(network);
-            scorer.recalibrate(network);
-        }
+        StandaloneNetwork network = copyWeights ? inherited(strategy, seed, scorer) : build(strategy, seed);
         Scorer.Score score = scorer.evaluate(network.evaluation(), Map.of());
         StrategyDescriptor back = describe(network, strategy);
         if (out != null) {

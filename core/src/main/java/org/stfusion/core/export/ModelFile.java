@@ -1,0 +1,411 @@
+package org.stfusion.core.export;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.api.PluginRef;
+import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.io.AtomicFile;
+import org.stfusion.api.model.Backbone;
+import org.stfusion.api.model.BackboneProvider;
+import org.stfusion.api.model.FusionPath;
+import org.stfusion.api.model.InputSpec;
+import org.stfusion.api.model.StrategyDescriptor;
+import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.engine.ParameterStore;
+import org.stfusion.core.engine.PositionInfo;
+import org.stfusion.core.network.StandaloneNetwork;
+import org.stfusion.core.network.TemplateNetwork;
+import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.predict.ClipClassifier;
+import org.stfusion.core.run.OutputException;
+import org.stfusion.core.run.UserException;
+import org.stfusion.core.strategy.Materializer;
+
+/**
+ * A network as a PyTorch user takes it: the weights and batch-norm running statistics (and, in the template, the
+ * drop-rate logits θ) as safetensors in PyTorch's layouts ({@link TorchLayout}), plus a JSON sidecar
+ * ({@code NAME.json} beside {@code NAME.safetensors}) with what it takes to build the network again. A
+ * {@code densenet3d} network with the S and ST paths is named as the PyTorch peer's {@code FusionDenseNet3D}
+ * state_dict ({@link PeerNames}); any other network keeps stfusion's own names (the sidecar says why).
+ */
+public final class ModelFile {
+    public static final String FORMAT = "stfusion-model/1";
+    public static final String PEER_NAMING = "pytorch-peer";
+    public static final String OWN_NAMING = "stfusion";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The built-in datasets that read files normalise with the ImageNet mean and deviation (datasets' ClipAugmenter). */
+    private static final Set<String> IMAGENET_NORMALISED = Set.of("ucf101", "hmdb51", "kinetics", "ssv1", "ssv2", "list");
+    private static final int PEER_STEM_KERNEL = 5;
+    private static final int PEER_STEM_POOL_KERNEL = 3;
+    private static final int PEER_TEMPORAL_KERNEL = 3;
+
+    private ModelFile() {
+    }
+
+    /** What was written, and under which names; {@code whyNotPeer} is null when the peer's names were used. */
+    public record Written(Path weights, Path sidecar, String naming, String whyNotPeer, List<String> differences,
+                          int tensors) {
+    }
+
+    /**
+     * A model file read back: the network ready to classify clips, what it is (the strategy, or null for the
+     * template), and its arrays under stfusion's names in stfusion's layouts.
+     */
+    public record Loaded(ClipClassifier classifier, StrategyDescriptor strategy, String naming,
+                         Map<String, INDArray> arrays) {
+    }
+
+    /** {@code NAME.json} beside {@code NAME.safetensors}. */
+    public static Path sidecarOf(Path weights) {
+        String name = weights.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return weights.resolveSibling(stem + ".json");
+    }
+
+    /**
+     * Writes the network whose arrays are {@code store} (positions in network order) to {@code weights} and its
+     * sidecar: the template when {@code strategy} is null, else that strategy's standalone network, whose batch-norm
+     * statistics {@code bnStatistics} describes.
+     */
+    public static Written write(Path weights, ModelInfo info, ParameterStore store, List<String> positions,
+                                StrategyDescriptor strategy, String bnStatistics) {
+        Map<String, INDArray> arrays = new LinkedHashMap<>(store.trainable());
+        arrays.putAll(store.state());
+        String whyNotPeer = peerRefusal(info, strategy);
+        Map<String, String> peerNames = null;
+        if (whyNotPeer == null) {
+            try {
+                peerNames = PeerNames.map(arrays.keySet(), positions);
+            } catch (PeerNames.NoPeerName e) {
+                whyNotPeer = e.getMessage();
+            }
+        }
+        boolean peer = peerNames != null;
+        Map<String, String> names = peer ? peerNames : identity(arrays.keySet());
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        for (var e : arrays.entrySet()) {
+            tensors.put(names.get(e.getKey()), TorchLayout.toTorch(e.getKey(), e.getValue()));
+        }
+        if (peer) {
+            // PyTorch counts the batches each batch norm saw; only momentum=None reads it, so 0 (not counted) is safe.
+            for (String counter : PeerNames.counters(names.values())) {
+                tensors.put(counter, SafeTensors.Tensor.ofLongs(new long[0], new long[] {0}));
+            }
+        }
+        List<String> differences = peer ? differences(info, arrays) : List.of();
+        String network = strategy == null ? "template" : strategy.id();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("stfusion", FORMAT);
+        metadata.put("naming", peer ? PEER_NAMING : OWN_NAMING);
+        metadata.put("network", network);
+        SafeTensors.write(weights, metadata, tensors);
+
+        Map<String, Object> side = new LinkedHashMap<>();
+        side.put("format", FORMAT);
+        side.put("weights", weights.getFileName().toString());
+        side.put("network", strategy == null ? "template" : "strategy");
+        if (strategy != null) {
+            side.put("strategy", strategy);
+        }
+        side.put("bnStatistics", bnStatistics);
+        side.put("naming", peer ? PEER_NAMING : OWN_NAMING);
+        if (!peer) {
+            side.put("whyNotPeer", whyNotPeer);
+        }
+        side.put("classes", info.classNames());
+        side.put("input", input(info));
+        if (peer) {
+            side.put("pytorch", pytorch(info, positions, strategy, differences, pathTemporalKernel(arrays)));
+        }
+        Map<String, Object> own = new LinkedHashMap<>();
+        own.put("backbone", info.backbone());
+        own.put("backboneSettings", info.backboneSettings());
+        own.put("fusionUnits", info.fusionUnits());
+        Map<String, Object> dataset = new LinkedHashMap<>();
+        dataset.put("name", info.dataset().name());
+        dataset.put("version", info.dataset().version());
+        dataset.put("trainItems", info.trainItems());
+        own.put("dataset", dataset);
+        own.put("tensorLayout", "PyTorch's: conv [out, in/groups, kT, kH, kW], linear [out, in], batch norm [C], "
+                + "theta 0-d");
+        own.put("config", info.config());
+        side.put("stfusion", own);
+        Path sidecar = sidecarOf(weights);
+        try {
+            AtomicFile.write(sidecar, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(side));
+        } catch (IOException e) {
+            throw new OutputException(e.getMessage(), e);
+        }
+        return new Written(weights, sidecar, peer ? PEER_NAMING : OWN_NAMING, whyNotPeer, differences, tensors.size());
+    }
+
+    /** Why the peer cannot hold this network whatever its array names, or null. */
+    private static String peerRefusal(ModelInfo info, StrategyDescriptor strategy) {
+        if (!info.backbone().name().equals(PeerNames.BACKBONE)) {
+            return "backbone '" + info.backbone().name() + "' has no PyTorch peer (only " + PeerNames.BACKBONE + " has)";
+        }
+        List<String> plugins = info.fusionUnits().stream().map(PluginRef::name).toList();
+        if (!new HashSet<>(plugins).equals(Set.of("spatial", "temporal"))
+                || !new HashSet<>(info.unitNames()).equals(Set.of("S", "ST"))) {
+            return "fusion paths " + plugins + " are not the peer's S (spatial) and ST (temporal) paths";
+        }
+        if (strategy != null && strategy.units().contains(StrategyDescriptor.SKIP)) {
+            return "strategy " + strategy.id() + " skips layers (layer gate D1), which the peer cannot";
+        }
+        if (strategy != null && !strategy.sources().isEmpty()) {
+            return "strategy " + strategy.id() + " has paths that read only some of their sources, which the peer's cannot";
+        }
+        return null;
+    }
+
+    /** Where the network differs from the peer's fixed kernel sizes; the names map, the shapes then do not. */
+    private static List<String> differences(ModelInfo info, Map<String, INDArray> arrays) {
+        List<String> out = new ArrayList<>();
+        int stem = intSetting(info, "stemTemporalKernel", PEER_STEM_KERNEL);
+        if (stem != PEER_STEM_KERNEL) {
+            out.add("stem_conv is " + stem + "x7x7 with temporal padding " + stem / 2 + " (the peer's: 5x7x7, padding 2)");
+        }
+        int pool = intSetting(info, "stemPoolTemporalKernel", PEER_STEM_POOL_KERNEL);
+        if (pool != PEER_STEM_POOL_KERNEL) {
+            out.add("the stem max-pool is " + pool + "x3x3 with temporal padding " + pool / 2
+                    + " (the peer's: 3x3x3, padding 1)");
+        }
+        int k = pathTemporalKernel(arrays);
+        if (k != PEER_TEMPORAL_KERNEL) {
+            out.add("t_path convs are " + k + "x1x1 with temporal padding " + k / 2 + " (the peer's: 3x1x1, padding 1)");
+        }
+        return out;
+    }
+
+    /** The temporal kernel of the ST paths (from their weights, [kT, 1, 1, in, out]); the peer's when none is kept. */
+    private static int pathTemporalKernel(Map<String, INDArray> arrays) {
+        return arrays.entrySet().stream().filter(e -> e.getKey().endsWith(".ST.conv.weight"))
+                .map(e -> (int) e.getValue().size(0)).findFirst().orElse(PEER_TEMPORAL_KERNEL);
+    }
+
+    private static int intSetting(ModelInfo info, String key, int fallback) {
+        Object v = info.backboneSettings().get(key);
+        return v instanceof Number n ? n.intValue() : fallback;
+    }
+
+    private static Map<String, Object> input(ModelInfo info) {
+        InputSpec in = info.input();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("layout", "NCTHW");
+        m.put("dtype", "float32");
+        m.put("channels", in.channels());
+        m.put("frames", in.frames());
+        m.put("height", in.height());
+        m.put("width", in.width());
+        m.put("normalisation", normalisation(info.dataset().name()));
+        return m;
+    }
+
+    private static Object normalisation(String dataset) {
+        if (IMAGENET_NORMALISED.contains(dataset)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("values", "RGB 0..255, frames resized and centre-cropped as the run's dataset section says");
+            m.put("mean", List.of(123.675, 116.28, 103.53));
+            m.put("std", List.of(58.395, 57.12, 57.375));
+            m.put("formula", "(value - mean) / std per channel");
+            return m;
+        }
+        if (dataset.equals("synthetic")) {
+            return "none: the synthetic dataset's rendered clips are used as they are";
+        }
+        return "unknown: clips as the dataset plugin '" + dataset + "' produces them";
+    }
+
+    /** How the peer builds and loads this network. */
+    private static Map<String, Object> pytorch(ModelInfo info, List<String> positions, StrategyDescriptor strategy,
+                                               List<String> differences, int pathTemporalKernel) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("init_features", info.backboneSettings().get("initFeatures"));
+        config.put("growth", info.backboneSettings().get("growth"));
+        config.put("bn_size", info.backboneSettings().get("bnSize"));
+        config.put("blocks", info.backboneSettings().get("blocks"));
+        config.put("frames", info.input().frames());
+        config.put("size", info.input().height());
+        config.put("classes", info.input().classes());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("module", "FusionDenseNet3D of bench/peer_pytorch.py");
+        m.put("config", config);
+        List<String> remove = new ArrayList<>();
+        if (strategy == null) {
+            m.put("strategy", "template");
+            m.put("usage", "model = FusionDenseNet3D(Config(**config), 'template'); "
+                    + "model.load_state_dict(load_file(weights), strict=True); model.eval(); model.set_mode('sample') "
+                    + "(every path kept; set_strategy_masks(path_keep) for a strategy)");
+        } else {
+            List<String> units = new ArrayList<>();
+            Set<String> kinds = new HashSet<>();
+            for (int i = 0; i < positions.size(); i++) {
+                List<String> kept = List.of(strategy.unitAt(positions.get(i)).split("\\+"));
+                String unit = kept.contains("S") && kept.contains("ST") ? "S+ST" : kept.contains("S") ? "S"
+                        : kept.contains("ST") ? "ST" : StrategyDescriptor.NONE;
+                units.add(unit);
+                kinds.add(unit);
+                if (!kept.contains("S")) {
+                    remove.add("stages." + i + ".s_path");
+                }
+                if (!kept.contains("ST")) {
+                    remove.add("stages." + i + ".t_path");
+                }
+            }
+            boolean uniform = kinds.size() == 1 && !kinds.contains(StrategyDescriptor.NONE);
+            m.put("strategy", uniform ? units.get(0) : "S+ST");
+            m.put("units", units);
+            if (uniform) {
+                remove.clear();
+            }
+            m.put("remove", remove);
+            m.put("usage", "model = FusionDenseNet3D(Config(**config), strategy); set every module in remove to None "
+                    + "(stages.4.t_path: model.stages[4].t_path = None); "
+                    + "model.load_state_dict(load_file(weights), strict=True); model.eval()");
+        }
+        Map<String, Object> kernels = new LinkedHashMap<>();
+        kernels.put("stemTemporal", intSetting(info, "stemTemporalKernel", PEER_STEM_KERNEL));
+        kernels.put("stemPoolTemporal", intSetting(info, "stemPoolTemporalKernel", PEER_STEM_POOL_KERNEL));
+        kernels.put("pathTemporal", pathTemporalKernel);
+        m.put("temporalKernels", kernels);
+        m.put("differences", differences);
+        return m;
+    }
+
+    /**
+     * Reads {@code weights} and its sidecar and builds the network they describe with {@code plugins}: the template
+     * (every path kept) or the strategy's standalone network, with every array loaded. A missing or foreign file, a
+     * tensor missing or of the wrong shape, or one the network has no place for is a {@link UserException}.
+     */
+    public static Loaded load(Path weights, PluginCatalog plugins, Consumer<String> warn) {
+        if (!Files.isRegularFile(weights)) {
+            throw new UserException(weights + " does not exist");
+        }
+        Path sidecarFile = sidecarOf(weights);
+        if (!Files.isRegularFile(sidecarFile)) {
+            throw new UserException(sidecarFile + " is missing: a model file needs the JSON sidecar `stfusion export` "
+                    + "writes beside it, which says how to build the network");
+        }
+        JsonNode side;
+        try {
+            side = JSON.readTree(sidecarFile.toFile());
+        } catch (IOException e) {
+            throw new UserException(sidecarFile + " is not valid JSON: " + oneLine(e), e);
+        }
+        if (side == null || !FORMAT.equals(side.path("format").asText())) {
+            throw new UserException(sidecarFile + " is not a " + FORMAT + " sidecar (format: "
+                    + (side == null ? "none" : side.path("format").asText("none")) + ")");
+        }
+        SafeTensors.Contents contents = SafeTensors.read(weights);
+        try {
+            return build(weights, sidecarFile, side, contents, plugins, warn);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new UserException(sidecarFile + " does not describe a network: " + oneLine(e), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Loaded build(Path weights, Path sidecarFile, JsonNode side, SafeTensors.Contents contents,
+                                PluginCatalog plugins, Consumer<String> warn) throws JsonProcessingException {
+        JsonNode own = side.path("stfusion");
+        ExperimentConfig config = ExperimentConfig.of(JSON.treeToValue(own.path("config"), Map.class));
+        JsonNode in = side.path("input");
+        List<String> classes = JSON.treeToValue(side.path("classes"), List.class);
+        InputSpec input = new InputSpec(in.path("channels").asInt(), in.path("frames").asInt(), in.path("height").asInt(),
+                in.path("width").asInt(), classes == null ? 0 : classes.size());
+        PluginConfig section = config.backbone();
+        BackboneProvider provider = plugins.backbones().get(section.key("name"), section.getString("name", null));
+        String savedVersion = own.path("backbone").path("version").asText(provider.version());
+        if (!savedVersion.equals(provider.version())) {
+            warn.accept(sidecarFile + " was written with backbone " + provider.name() + " " + savedVersion + ", this is "
+                    + provider.version());
+        }
+        Backbone backbone = provider.create(section, input);
+        section.rejectUnknownKeys();
+        List<FusionPath> paths = new ArrayList<>();
+        for (String name : config.fusionPaths()) {
+            PluginConfig pathSection = config.fusionPath(name);
+            paths.add(plugins.fusionUnits().get("fusion.paths", name).create(pathSection));
+            pathSection.rejectUnknownKeys();
+        }
+        var training = config.training();
+        TemplateNetwork template = new TemplateNetwork(backbone, input, paths,
+                training.vdp(Math.max(1, own.path("dataset").path("trainItems").asLong(1))),
+                training.precision().dataType(), config.seed(), config.engine());
+        int batch = config.sampling().evalBatchSize();
+        StrategyDescriptor strategy = side.has("strategy") ? JSON.treeToValue(side.get("strategy"), StrategyDescriptor.class)
+                : null;
+        ParameterStore store;
+        List<String> positions;
+        ClipClassifier classifier;
+        if (strategy == null) {
+            store = template.store();
+            positions = template.positions().stream().map(PositionInfo::name).toList();
+            classifier = ClipClassifier.allKept(template, classes, "the template in " + weights, batch);
+        } else {
+            StandaloneNetwork network = new Materializer(backbone, PluginRef.of(PluginCatalog.BACKBONE, provider), input,
+                    paths, template).build(strategy, config.seed());
+            store = network.store();
+            positions = network.evaluation().positions().stream().map(PositionInfo::name).toList();
+            classifier = ClipClassifier.of(network, input, classes, "strategy " + strategy.id() + " in " + weights, batch);
+        }
+        String naming = side.path("naming").asText();
+        Map<String, INDArray> arrays = new LinkedHashMap<>(store.trainable());
+        arrays.putAll(store.state());
+        Map<String, String> names;
+        if (naming.equals(PEER_NAMING)) {
+            try {
+                names = PeerNames.map(arrays.keySet(), positions);
+            } catch (PeerNames.NoPeerName e) {
+                throw new UserException(sidecarFile + " says the tensors have the peer's names, but " + e.getMessage());
+            }
+        } else if (naming.equals(OWN_NAMING)) {
+            names = identity(arrays.keySet());
+        } else {
+            throw new UserException(sidecarFile + ": unknown naming '" + naming + "'");
+        }
+        Set<String> used = new HashSet<>();
+        for (var e : arrays.entrySet()) {
+            String fileName = names.get(e.getKey());
+            SafeTensors.Tensor t = contents.tensors().get(fileName);
+            if (t == null) {
+                throw new UserException(weights + " has no tensor '" + fileName + "', which the network needs");
+            }
+            TorchLayout.assign(weights.toString(), fileName, t, e.getKey(), e.getValue());
+            used.add(fileName);
+        }
+        for (String name : contents.tensors().keySet()) {
+            boolean counter = naming.equals(PEER_NAMING) && name.endsWith(".num_batches_tracked");
+            if (!used.contains(name) && !counter) {
+                throw new UserException(weights + " holds tensor '" + name + "', which the network described by "
+                        + sidecarFile.getFileName() + " does not have");
+            }
+        }
+        return new Loaded(classifier, strategy, naming, Collections.unmodifiableMap(arrays));
+    }
+
+    private static Map<String, String> identity(Set<String> names) {
+        Map<String, String> m = new LinkedHashMap<>();
+        names.forEach(n -> m.put(n, n));
+        return m;
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+}
