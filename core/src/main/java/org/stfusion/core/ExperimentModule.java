@@ -21,7 +21,9 @@ import org.stfusion.api.model.FusionUnitProvider;
 import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.report.ReporterContext;
 import org.stfusion.api.report.ReporterProvider;
+import org.stfusion.core.config.BatchLimits;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.network.NetworkSize;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunDirectory;
@@ -62,6 +64,8 @@ final class ExperimentModule extends AbstractModule {
         PluginConfig section = config.dataset();
         Dataset dataset = provider.open(section);
         section.rejectUnknownKeys();
+        // the batches must fit before anything is built or trained
+        BatchLimits.check(config, dataset, Runtime.getRuntime().maxMemory());
         return dataset;
     }
 
@@ -73,10 +77,12 @@ final class ExperimentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Backbone backbone(BackboneProvider provider, Dataset dataset) {
+    Backbone backbone(BackboneProvider provider, Dataset dataset, List<FusionPath> paths) {
         PluginConfig section = config.backbone();
         Backbone backbone = provider.create(section, dataset.inputSpec());
         section.rejectUnknownKeys();
+        // widths that multiply past an array or the heap are refused now, not when training builds the network
+        NetworkSize.check(section.path(), backbone, dataset.inputSpec(), paths, Runtime.getRuntime().maxMemory());
         return backbone;
     }
 
