@@ -12,6 +12,7 @@ module org.stfusion.core {
     requires jdk.management;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml; // LoaderOptions: the limits of the YAML parser (config.YamlTrees)
     requires org.apache.commons.rng.simple;
     requires org.apache.commons.rng.core;
     requires org.apache.commons.rng.api;

@@ -21,7 +21,10 @@ import org.stfusion.api.model.FusionUnitProvider;
 import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.report.ReporterContext;
 import org.stfusion.api.report.ReporterProvider;
+import org.stfusion.core.config.BatchLimits;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.network.NetworkSize;
+import org.stfusion.core.plugins.PluginCalls;
 import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunDirectory;
@@ -60,8 +63,11 @@ final class ExperimentModule extends AbstractModule {
     @Singleton
     Dataset dataset(DatasetProvider provider) {
         PluginConfig section = config.dataset();
-        Dataset dataset = provider.open(section);
+        Dataset dataset = PluginCalls.call(plugins, PluginCatalog.DATASET, provider, "opening the dataset",
+                () -> provider.open(section));
         section.rejectUnknownKeys();
+        // the batches must fit before anything is built or trained
+        BatchLimits.check(config, dataset, Runtime.getRuntime().maxMemory());
         return dataset;
     }
 
@@ -73,10 +79,16 @@ final class ExperimentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Backbone backbone(BackboneProvider provider, Dataset dataset) {
+    Backbone backbone(BackboneProvider provider, Dataset dataset, List<FusionPath> paths) {
         PluginConfig section = config.backbone();
-        Backbone backbone = provider.create(section, dataset.inputSpec());
+        Backbone backbone = PluginCalls.call(plugins, PluginCatalog.BACKBONE, provider, "creating the backbone",
+                () -> provider.create(section, dataset.inputSpec()));
         section.rejectUnknownKeys();
+        // widths that multiply past an array or the heap are refused now, not when training builds the network
+        PluginCalls.call(plugins, PluginCatalog.BACKBONE, provider, "declaring the network", () -> {
+            NetworkSize.check(section.path(), backbone, dataset.inputSpec(), paths, Runtime.getRuntime().maxMemory());
+            return null;
+        });
         return backbone;
     }
 
@@ -98,7 +110,8 @@ final class ExperimentModule extends AbstractModule {
         for (String name : config.fusionPaths()) {
             FusionUnitProvider provider = plugins.fusionUnits().get("fusion.paths", name);
             PluginConfig section = config.fusionPath(name);
-            paths.add(provider.create(section));
+            paths.add(PluginCalls.call(plugins, PluginCatalog.FUSION_UNIT, provider, "creating the fusion path",
+                    () -> provider.create(section)));
             section.rejectUnknownKeys();
         }
         if (paths.stream().map(FusionPath::unitName).distinct().count() != paths.size()) {
@@ -142,7 +155,8 @@ final class ExperimentModule extends AbstractModule {
         ReporterContext context = new ReporterContext(runDir, console);
         for (PluginConfig section : config.reporters()) {
             ReporterProvider provider = plugins.reporters().get(section.key("name"), section.getString("name", null));
-            hub.add(provider.name(), provider.create(section, context));
+            hub.add(provider.name(), PluginCalls.call(plugins, PluginCatalog.REPORTER, provider, "creating the reporter",
+                    () -> provider.create(section, context)));
             section.rejectUnknownKeys();
         }
         return hub;

@@ -54,6 +54,10 @@ final class InstallChecks {
             PluginCatalog catalog = PluginCatalog.discover(loader, usable ? folder : null);
             bySource(catalog).forEach((source, names) ->
                     out.add(Health.ok("plugins", PluginsCommand.shortSource(source) + ": " + names)));
+            // names declared twice or invalid: the jars load, but their plugins cannot be used
+            for (PluginLoadException problem : catalog.problems()) {
+                out.add(Health.fail("plugins", problem.getMessage(), "remove or update the jar it names"));
+            }
         } catch (PluginLoadException e) {
             out.add(Health.fail("plugins", e.getMessage(), "remove or update the jar it names"));
         }

@@ -14,6 +14,8 @@ import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.data.DataException;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.plugins.PluginCatalog;
+import org.stfusion.core.plugins.PluginFailedException;
+import org.stfusion.core.plugins.PluginLoadException;
 import org.stfusion.core.run.OutputException;
 import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.run.RunLock;
@@ -74,6 +76,8 @@ public final class StfusionCli implements Callable<Integer> {
 
     final PrintStream out;
     final PrintStream err;
+    /** The plugins, once discovered: their warnings are printed once. */
+    private PluginCatalog catalog;
     /** The run directory this command created, if any: removed again if a user error stops it empty. */
     private Path createdRunDir;
     /** The log file used until the run folder has passed every check (see {@link #commitRunLog}). */
@@ -170,9 +174,23 @@ public final class StfusionCli implements Callable<Integer> {
         return home == null || home.isBlank() ? null : home;
     }
 
-    /** Built-in plugins plus the jars of the plugins folder. */
+    /**
+     * Built-in plugins plus the jars of the plugins folder, discovered once per command. A jar or provider that
+     * cannot be used is skipped with one warning line (not with --quiet); a command that names its plugin fails
+     * naming the jar.
+     */
     PluginCatalog plugins() {
-        return PluginCatalog.discover(StfusionCli.class.getClassLoader(), pluginsDir());
+        if (catalog != null) {
+            return catalog;
+        }
+        catalog = PluginCatalog.discover(StfusionCli.class.getClassLoader(), pluginsDir());
+        for (PluginLoadException problem : catalog.problems()) {
+            LOG.debug("plugin skipped", problem);
+            if (!quiet) {
+                err.println("warning: " + oneLine(problem.getMessage()) + "; skipped");
+            }
+        }
+        return catalog;
     }
 
     /**
@@ -236,6 +254,12 @@ public final class StfusionCli implements Callable<Integer> {
                 String msg = oneLine(t.getMessage());
                 if (RunLog.current().isPresent()) {
                     FILE_ONLY.warn("stopped: {}", msg, t);
+                }
+                if (t instanceof PluginFailedException && RunLog.current().isPresent()) {
+                    // the plugin's author needs the stack trace: keep the log that holds it
+                    err.println("stfusion: " + msg + " (stack trace in " + RunLog.current().get() + ")");
+                    removeEmptyRunDir();
+                    return EXIT_USAGE;
                 }
                 err.println("stfusion: " + msg);
                 dropPendingLog();

@@ -160,8 +160,11 @@ public final class PluginConfig {
         } else {
             throw new ConfigException(key(name), "expected a number, got " + describe(v));
         }
-        if (!(d >= min && d <= max)) {
-            throw new ConfigException(key(name), "expected a number in [" + min + ", " + max + "], got " + d);
+        // NaN and infinities (YAML .nan, .inf, 1e400) are never a setting, even where any number goes
+        if (!Double.isFinite(d) || d < min || d > max) {
+            String range = Double.isInfinite(min) && Double.isInfinite(max) ? "a finite number"
+                    : "a number in [" + min + ", " + max + "]";
+            throw new ConfigException(key(name), "expected " + range + ", got " + d);
         }
         return d;
     }
@@ -276,6 +279,8 @@ public final class PluginConfig {
         if (v instanceof List) {
             return "a list";
         }
-        return "'" + v + "'";
+        String text = v.toString();
+        // a value pasted by mistake can be huge: the message stays one readable line
+        return "'" + (text.length() <= 60 ? text : text.substring(0, 57) + "...") + "'";
     }
 }

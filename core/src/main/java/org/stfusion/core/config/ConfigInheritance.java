@@ -1,12 +1,7 @@
 package org.stfusion.core.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +19,8 @@ import org.stfusion.api.config.ConfigException;
 final class ConfigInheritance {
     /** The top-level key naming the file this one builds on. */
     static final String EXTENDS = "extends";
-
-    private static final ObjectMapper YAML = YAMLMapper.builder().build();
+    /** Longest chain of files extending each other: real ones are two or three deep. */
+    static final int MAX_CHAIN = 16;
 
     private ConfigInheritance() {
     }
@@ -56,6 +51,10 @@ final class ConfigInheritance {
                 cycle.add(file.toString());
                 throw new ConfigException(EXTENDS, "the files extend each other in a cycle: " + String.join(" extends ", cycle));
             }
+        }
+        if (chain.size() == MAX_CHAIN) {
+            throw new ConfigException(EXTENDS, "more than " + MAX_CHAIN + " files extend each other, from "
+                    + chain.get(0).shown() + " to " + file + ": shorten the chain");
         }
         chain.add(new Link(identity, file));
         Map<String, Object> tree = readTree(file);
@@ -98,26 +97,14 @@ final class ConfigInheritance {
     /** One YAML file as a tree of maps, lists and values; an empty file is an empty tree. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> readTree(Path yaml) {
-        try {
-            Object value = YAML.readValue(yaml.toFile(), Object.class);
-            if (value == null) {
-                return new LinkedHashMap<>();
-            }
-            if (!(value instanceof Map)) {
-                throw new ConfigException("", yaml + ": expected key: value lines at the top level");
-            }
-            return (Map<String, Object>) value;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new ConfigException("", yaml + where + ": not valid YAML: " + e.getOriginalMessage());
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("", "config file " + yaml + " does not exist");
-        } catch (IOException e) {
-            if (!Files.exists(yaml)) {
-                throw new ConfigException("", "config file " + yaml + " does not exist");
-            }
-            throw new ConfigException("", "cannot read config file " + yaml + ": " + e.getMessage());
+        Object value = YamlTrees.readFile(yaml);
+        if (value == null) {
+            return new LinkedHashMap<>();
         }
+        if (!(value instanceof Map)) {
+            throw new ConfigException("", yaml + ": expected key: value lines at the top level, got "
+                    + (value instanceof List ? "a list" : "a single value"));
+        }
+        return (Map<String, Object>) value;
     }
 }

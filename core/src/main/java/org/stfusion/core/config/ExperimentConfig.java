@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.core.network.Engine;
@@ -258,40 +260,41 @@ public final class ExperimentConfig {
         return List.copyOf(out);
     }
 
+    /** One step of a {@code --set} key path: a name, and a list index ({@code [2]}) or -1 for none. */
+    private static final Pattern KEY_STEP = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)(?:\\[(\\d{1,18})])?");
+
     /** {@code a.b[1].c=value}: walks or creates sections and sets the leaf; the value is parsed as YAML. */
     @SuppressWarnings("unchecked")
     static void applyOverride(Map<String, Object> tree, String override) {
         int eq = override.indexOf('=');
-        if (eq <= 0) {
+        if (eq < 0) {
             throw new ConfigException("", "--set expects key.path=value, got '" + override + "'");
         }
         String path = override.substring(0, eq).trim();
         String text = override.substring(eq + 1);
+        if (path.isEmpty()) {
+            throw new ConfigException("", "--set expects key.path=value, got '" + override + "': the key is missing");
+        }
         if (path.equals(ConfigInheritance.EXTENDS)) {
             // the files are merged before any override applies
             throw new ConfigException(path, "cannot be set with --set: name the base file in the experiment file");
         }
-        Object value;
-        try {
-            value = text.isEmpty() ? "" : YAML.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(path, "cannot parse --set value '" + text + "'");
+        String[] steps = path.split("\\.", -1); // -1: a trailing dot is an empty step, not nothing
+        for (String step : steps) {
+            checkStep(path, step);
         }
-        String[] parts = path.split("\\.");
+        Object value = text.isEmpty() ? "" : YamlTrees.readValue(path, text);
         Object node = tree;
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i];
-            if (!part.matches("[A-Za-z][A-Za-z0-9_-]*(\\[\\d+])?")) {
-                throw new ConfigException(path, "--set key path must look like a.b.c or a[0].b, got '" + path + "'");
-            }
-            boolean last = i == parts.length - 1;
-            int bracket = part.indexOf('[');
-            String key = bracket < 0 ? part : part.substring(0, bracket);
+        for (int i = 0; i < steps.length; i++) {
+            Matcher step = KEY_STEP.matcher(steps[i]);
+            step.matches();
+            String key = step.group(1);
+            boolean last = i == steps.length - 1;
             if (!(node instanceof Map)) {
                 throw new ConfigException(path, "cannot set inside a value that is not a section");
             }
             Map<String, Object> map = (Map<String, Object>) node;
-            if (bracket < 0) {
+            if (step.group(2) == null) {
                 if (last) {
                     map.put(key, value);
                 } else {
@@ -299,23 +302,51 @@ public final class ExperimentConfig {
                 }
                 continue;
             }
-            int index = Integer.parseInt(part.substring(bracket + 1, part.length() - 1));
+            long index = Long.parseLong(step.group(2)); // up to 18 digits: compared with the size, never allocated
             Object listValue = map.get(key);
-            if (!(listValue instanceof List<?>) || index >= ((List<?>) listValue).size()) {
-                throw new ConfigException(path, "no list element " + key + "[" + index + "] to set");
+            if (!(listValue instanceof List<?> existing)) {
+                throw new ConfigException(path, "no list element " + key + "[" + index + "] to set: " + key
+                        + (listValue == null ? " is not given" : " is not a list"));
             }
-            List<Object> list = new ArrayList<>((List<Object>) listValue);
+            if (index >= existing.size()) {
+                throw new ConfigException(path, "no list element " + key + "[" + index + "] to set: " + key + " has "
+                        + existing.size() + (existing.size() == 1 ? " element" : " elements")
+                        + (existing.isEmpty() ? "" : " (indexes 0 to " + (existing.size() - 1) + ")"));
+            }
+            int at = (int) index;
+            List<Object> list = new ArrayList<>(existing);
             map.put(key, list);
             if (last) {
-                list.set(index, value);
+                list.set(at, value);
             } else {
-                Object element = list.get(index);
+                Object element = list.get(at);
                 if (element instanceof String s) {
                     element = new LinkedHashMap<>(Map.of("name", s));
-                    list.set(index, element);
+                    list.set(at, element);
                 }
                 node = element;
             }
         }
+    }
+
+    /** One step of a key path, with a message that says what is wrong with it. */
+    private static void checkStep(String path, String step) {
+        if (KEY_STEP.matcher(step).matches()) {
+            return;
+        }
+        String why;
+        if (step.isEmpty()) {
+            why = "an empty name between dots";
+        } else if (step.matches("[A-Za-z][A-Za-z0-9_-]*\\[-\\d+]")) {
+            why = "a list index must be 0 or more";
+        } else if (step.matches("[A-Za-z][A-Za-z0-9_-]*\\[\\d{19,}]")) {
+            why = "list index too large";
+        } else if (step.contains("[") || step.contains("]")) {
+            why = "expected name[index] with a whole number, e.g. reporters[0]";
+        } else {
+            why = "a name starts with a letter and holds letters, digits, '_' or '-'";
+        }
+        throw new ConfigException("", "--set key '" + path + "': '" + step + "': " + why
+                + " (keys look like training.lr or reporters[0].name)");
     }
 }

@@ -1,5 +1,6 @@
 package org.stfusion.core.plugins;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.stfusion.api.NamedProvider;
+import org.stfusion.api.config.ConfigException;
 
 /**
  * The installed providers of one kind, by name (after Lucene's {@code NamedSPILoader}). Names follow
@@ -38,6 +40,10 @@ public final class NamedProviderRegistry<P extends NamedProvider> {
 
     private final String kind;
     private final Map<String, Entry<P>> byName;
+    /** Names that more than one provider declares (see {@link #lenient}): a lookup names them all. */
+    private final Map<String, PluginLoadException> conflicts;
+    /** Plugin jars that could not be loaded, any of which may have held a name that is not found. */
+    private final List<PluginLoadException> unloadedJars;
 
     /**
      * Registers {@code registrations} in order.
@@ -59,6 +65,50 @@ public final class NamedProviderRegistry<P extends NamedProvider> {
             map.put(name, new Entry<>(name, r.provider(), r.source()));
         }
         this.byName = map;
+        this.conflicts = Map.of();
+        this.unloadedJars = List.of();
+    }
+
+    private NamedProviderRegistry(String kind, Map<String, Entry<P>> byName, Map<String, PluginLoadException> conflicts,
+                                  List<PluginLoadException> unloadedJars) {
+        this.kind = kind;
+        this.byName = byName;
+        this.conflicts = conflicts;
+        this.unloadedJars = List.copyOf(unloadedJars);
+    }
+
+    /**
+     * Registers what can be registered, so that one bad plugin does not stop the commands that do not use it: a
+     * provider whose name is invalid or cannot be read is left out, and a name declared twice is given to neither
+     * provider; each problem is added to {@code problems}. Looking up a name declared twice fails naming both
+     * sources; looking up an unknown name also names {@code unloadedJars}, the plugin jars that failed to load.
+     */
+    public static <P extends NamedProvider> NamedProviderRegistry<P> lenient(String kind,
+            Collection<Registration<P>> registrations, List<PluginLoadException> unloadedJars,
+            List<PluginLoadException> problems) {
+        Map<String, List<Registration<P>>> declared = new TreeMap<>();
+        for (Registration<P> r : registrations) {
+            try {
+                declared.computeIfAbsent(nameOf(kind, r), n -> new ArrayList<>()).add(r);
+            } catch (PluginLoadException e) {
+                problems.add(e);
+            }
+        }
+        Map<String, Entry<P>> map = new TreeMap<>();
+        Map<String, PluginLoadException> conflicts = new TreeMap<>();
+        declared.forEach((name, regs) -> {
+            if (regs.size() == 1) {
+                map.put(name, new Entry<>(name, regs.get(0).provider(), regs.get(0).source()));
+                return;
+            }
+            List<String> who = regs.stream().map(r -> r.provider().getClass().getName() + " from " + r.source()).toList();
+            PluginLoadException conflict = new PluginLoadException(regs.get(regs.size() - 1).source(), kind + " '" + name
+                    + "' is declared " + regs.size() + " times: " + String.join(" and ", who)
+                    + "; remove all but one of them");
+            conflicts.put(name, conflict);
+            problems.add(conflict);
+        });
+        return new NamedProviderRegistry<>(kind, map, conflicts, unloadedJars);
     }
 
     /** True if {@code name} follows {@value #NAME_RULE}. */
@@ -79,9 +129,20 @@ public final class NamedProviderRegistry<P extends NamedProvider> {
     public P get(String configKey, String name) {
         Entry<P> e = name == null ? null : byName.get(name);
         if (e == null) {
-            throw new UnknownPluginException(configKey, kind, name, names());
+            throw notFound(configKey, name);
         }
         return e.provider();
+    }
+
+    /** Why {@code name} has no provider: declared twice, or unknown (and which jars failed to load). */
+    private ConfigException notFound(String configKey, String name) {
+        PluginLoadException conflict = name == null ? null : conflicts.get(name);
+        if (conflict != null) {
+            String key = configKey == null || configKey.isEmpty() ? "" : configKey + ": ";
+            return new PluginLoadException(conflict.source(), key + conflict.getMessage());
+        }
+        return new UnknownPluginException(configKey, kind, name, names(),
+                unloadedJars.stream().map(PluginLoadException::getMessage).toList());
     }
 
     public Optional<P> find(String name) {
@@ -107,7 +168,7 @@ public final class NamedProviderRegistry<P extends NamedProvider> {
     public String source(String name) {
         Entry<P> e = name == null ? null : byName.get(name);
         if (e == null) {
-            throw new UnknownPluginException(null, kind, name, names());
+            throw notFound(null, name);
         }
         return e.source();
     }

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.apache.logging.log4j.LogManager;
@@ -38,12 +39,29 @@ public final class PluginCatalog {
     private final NamedProviderRegistry<FusionUnitProvider> fusionUnits;
     private final NamedProviderRegistry<DatasetProvider> datasets;
     private final NamedProviderRegistry<ReporterProvider> reporters;
+    /** The jars and providers left out, each as one line naming the jar and the cause. */
+    private final List<PluginLoadException> problems;
+    /** The plugins folder jar of each provider loaded from one (built-ins are absent). */
+    private final Map<Object, String> jars = new IdentityHashMap<>();
 
+    /** Strict: any problem is thrown (for {@link #of}). */
     private PluginCatalog(List<PluginJars.Found> found) {
         backbones = registry(BACKBONE, BackboneProvider.class, found);
         fusionUnits = registry(FUSION_UNIT, FusionUnitProvider.class, found);
         datasets = registry(DATASET, DatasetProvider.class, found);
         reporters = registry(REPORTER, ReporterProvider.class, found);
+        problems = List.of();
+    }
+
+    /** Lenient: what cannot be registered is left out and listed in {@link #problems()}. */
+    private PluginCatalog(List<PluginJars.Found> found, List<PluginJars.Found> fromJars, List<PluginLoadException> unloaded) {
+        List<PluginLoadException> all = new ArrayList<>(unloaded);
+        backbones = lenient(BACKBONE, BackboneProvider.class, found, unloaded, all);
+        fusionUnits = lenient(FUSION_UNIT, FusionUnitProvider.class, found, unloaded, all);
+        datasets = lenient(DATASET, DatasetProvider.class, found, unloaded, all);
+        reporters = lenient(REPORTER, ReporterProvider.class, found, unloaded, all);
+        problems = List.copyOf(all);
+        fromJars.forEach(f -> jars.put(f.provider(), f.source()));
     }
 
     /**
@@ -58,27 +76,51 @@ public final class PluginCatalog {
      * <li>A plain jar gets its own {@link java.net.URLClassLoader} whose parent is {@code parent}.</li>
      * </ul>
      *
+     * One bad jar does not stop the others: a jar that cannot be loaded or declares no provider, a provider whose
+     * name is invalid, and a name declared twice are left out and listed by {@link #problems()}, one line each
+     * naming the jar and the cause. A configuration that names such a plugin then fails naming the jar.
+     *
      * @param parent     the application class loader (null: the loader of this class)
      * @param pluginsDir the plugins folder; null or missing means no extra plugins
-     * @throws PluginLoadException one line naming the jar (or provider) and the cause, if a jar cannot be loaded,
-     *                             declares no provider, or a name is invalid or taken twice
+     * @throws PluginLoadException if the built-ins cannot be loaded or the folder cannot be listed
      */
     public static PluginCatalog discover(ClassLoader parent, Path pluginsDir) {
         ClassLoader loader = parent != null ? parent : PluginCatalog.class.getClassLoader();
         List<PluginJars.Found> found = new ArrayList<>(builtIns(loader));
+        List<PluginJars.Found> fromJars = new ArrayList<>();
+        List<PluginLoadException> unloaded = new ArrayList<>();
         ModuleLayer apiLayer = NamedProvider.class.getModule().getLayer();
         for (Path jar : PluginJars.list(pluginsDir)) {
-            List<PluginJars.Found> inJar = PluginJars.load(jar, loader, apiLayer, SPIS);
-            LOG.debug("plugin jar {}: {} provider(s)", jar, inJar.size());
-            found.addAll(inJar);
+            try {
+                List<PluginJars.Found> inJar = PluginJars.load(jar, loader, apiLayer, SPIS);
+                LOG.debug("plugin jar {}: {} provider(s)", jar, inJar.size());
+                fromJars.addAll(inJar);
+            } catch (PluginLoadException e) {
+                LOG.debug("plugin jar {} skipped", jar, e);
+                unloaded.add(e);
+            }
         }
-        return new PluginCatalog(found);
+        found.addAll(fromJars);
+        return new PluginCatalog(found, fromJars, unloaded);
+    }
+
+    /**
+     * What {@link #discover} left out, in the order found: jars that could not be loaded, providers with an
+     * invalid name, names declared twice. Each message is one line naming the jar and the cause.
+     */
+    public List<PluginLoadException> problems() {
+        return problems;
+    }
+
+    /** The plugins folder jar {@code provider} was loaded from; empty for a built-in. */
+    public Optional<String> jarOf(NamedProvider provider) {
+        return Optional.ofNullable(jars.get(provider));
     }
 
     /**
      * Loads each jar of the plugins folder on its own and returns the problem of every one that cannot be loaded
-     * or declares no provider (empty when all load), for a diagnosis that names every broken jar where
-     * {@link #discover} stops at the first. A name taken twice is found by {@link #discover}, not here.
+     * or declares no provider (empty when all load), without registering anything (for {@code doctor}). A name
+     * taken twice is found by {@link #discover}, not here.
      *
      * @throws PluginLoadException if the folder cannot be listed
      */
@@ -179,15 +221,28 @@ public final class PluginCatalog {
         });
     }
 
-    private static <P extends NamedProvider> NamedProviderRegistry<P> registry(String kind, Class<P> spi,
-                                                                               List<PluginJars.Found> found) {
+    private static <P extends NamedProvider> NamedProviderRegistry<P> lenient(String kind, Class<P> spi,
+            List<PluginJars.Found> found, List<PluginLoadException> unloaded, List<PluginLoadException> problems) {
+        return logged(NamedProviderRegistry.lenient(kind, registrations(spi, found), unloaded, problems));
+    }
+
+    private static <P extends NamedProvider> List<Registration<P>> registrations(Class<P> spi, List<PluginJars.Found> found) {
         List<Registration<P>> regs = new ArrayList<>();
         for (PluginJars.Found f : found) {
             if (f.spi() == spi) {
                 regs.add(new Registration<>(spi.cast(f.provider()), f.source()));
             }
         }
-        NamedProviderRegistry<P> registry = new NamedProviderRegistry<>(kind, regs);
+        return regs;
+    }
+
+    private static <P extends NamedProvider> NamedProviderRegistry<P> registry(String kind, Class<P> spi,
+                                                                               List<PluginJars.Found> found) {
+        return logged(new NamedProviderRegistry<>(kind, registrations(spi, found)));
+    }
+
+    private static <P extends NamedProvider> NamedProviderRegistry<P> logged(NamedProviderRegistry<P> registry) {
+        String kind = registry.kind();
         if (LOG.isDebugEnabled()) {
             for (String name : registry.names()) {
                 P p = registry.find(name).orElseThrow();

@@ -14,10 +14,27 @@ public class UnknownPluginException extends ConfigException {
     private final List<String> available;
 
     public UnknownPluginException(String configKey, String kind, String name, List<String> available) {
-        super(configKey, message(kind, name, available));
+        this(configKey, kind, name, available, List.of());
+    }
+
+    /**
+     * @param unloadedJars why each plugin jar that failed to load did (one line each, naming the jar): one of
+     *                     them may be the plugin wanted
+     */
+    public UnknownPluginException(String configKey, String kind, String name, List<String> available,
+                                  List<String> unloadedJars) {
+        super(configKey, message(kind, name, available) + unloaded(unloadedJars));
         this.kind = kind;
         this.name = name;
         this.available = List.copyOf(available);
+    }
+
+    private static String unloaded(List<String> jars) {
+        if (jars.isEmpty()) {
+            return "";
+        }
+        return jars.size() == 1 ? "; it may be in a plugin jar that failed to load: " + jars.get(0)
+                : "; it may be in one of " + jars.size() + " plugin jars that failed to load: " + String.join("; ", jars);
     }
 
     private static String message(String kind, String name, List<String> available) {

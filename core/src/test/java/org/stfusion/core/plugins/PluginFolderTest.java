@@ -107,31 +107,42 @@ class PluginFolderTest {
     }
 
     @Test
-    void brokenJarsAreOneLineErrorsNamingTheJar() throws Exception {
+    void brokenJarsAreSkippedAsOneLineProblemsNamingTheJar() throws Exception {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
-        Path corrupt = Files.writeString(plugins.resolve("corrupt.jar"), "this is not a zip file");
-        var e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
-        assertTrue(e.getMessage().startsWith("plugin jar " + corrupt + " cannot be loaded: "), e.getMessage());
-        assertEquals(corrupt.toString(), e.source());
-        assertTrue(e instanceof ConfigException);
-        Files.delete(corrupt);
-
-        Path missingClass = TestPluginJars.install(TestPluginJars.jar(work, "missing-class.jar", Map.of(),
+        Path good = TestPluginJars.install(plainJar("d-good.jar", "test-good"), plugins);
+        Path corrupt = Files.writeString(plugins.resolve("a-corrupt.jar"), "this is not a zip file");
+        Path missingClass = TestPluginJars.install(TestPluginJars.jar(work, "b-missing-class.jar", Map.of(),
                 Map.of("META-INF/services/" + SERVICE, "testplugin.Nowhere\n")), plugins);
-        e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
-        assertTrue(e.getMessage().startsWith("plugin jar " + missingClass + " cannot be loaded: "), e.getMessage());
-        assertTrue(e.getMessage().contains("testplugin.Nowhere"), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        Files.delete(missingClass);
-
-        Path empty = TestPluginJars.install(TestPluginJars.jar(work, "empty.jar", Map.of(),
+        Path empty = TestPluginJars.install(TestPluginJars.jar(work, "c-empty.jar", Map.of(),
                 Map.of("README.txt", "nothing here")), plugins);
-        e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
-        assertTrue(e.getMessage().startsWith("plugin jar " + empty + " provides no stfusion plugin"), e.getMessage());
+
+        PluginCatalog catalog = PluginCatalog.discover(getClass().getClassLoader(), plugins);
+
+        List<PluginLoadException> problems = catalog.problems();
+        assertEquals(List.of(corrupt.toString(), missingClass.toString(), empty.toString()),
+                problems.stream().map(PluginLoadException::source).toList());
+        assertTrue(problems.get(0).getMessage().startsWith("plugin jar " + corrupt + " cannot be loaded: "), problems.get(0).getMessage());
+        assertTrue(problems.get(1).getMessage().startsWith("plugin jar " + missingClass + " cannot be loaded: ")
+                && problems.get(1).getMessage().contains("testplugin.Nowhere"), problems.get(1).getMessage());
+        assertTrue(problems.get(2).getMessage().startsWith("plugin jar " + empty + " provides no stfusion plugin"),
+                problems.get(2).getMessage());
+        problems.forEach(p -> assertFalse(p.getMessage().contains("\n"), p.getMessage()));
+        assertTrue(problems.get(0) instanceof ConfigException);
+        // the good jar and the built-ins are there; a name nobody provides points at the jars that failed
+        assertEquals(good.toString(), catalog.backbones().source("test-good"));
+        assertTrue(catalog.backbones().names().contains(FixtureBackboneProvider.NAME));
+        var e = assertThrows(UnknownPluginException.class, () -> catalog.backbones().get("backbone.name", "test-gone"));
+        assertTrue(e.getMessage().startsWith("backbone.name: unknown backbone 'test-gone'; available: "), e.getMessage());
+        assertTrue(e.getMessage().contains("3 plugin jars that failed to load: plugin jar " + corrupt), e.getMessage());
+        assertTrue(e.getMessage().contains(missingClass.toString()) && e.getMessage().contains(empty.toString()), e.getMessage());
+        assertEquals(java.util.Optional.of(good.toString()),
+                catalog.jarOf(catalog.backbones().get("backbone.name", "test-good")));
+        assertEquals(java.util.Optional.empty(),
+                catalog.jarOf(catalog.backbones().get("backbone.name", FixtureBackboneProvider.NAME)));
     }
 
     @Test
-    void jarProblemsNameEveryBrokenJarWhereDiscoverStopsAtTheFirst() throws Exception {
+    void jarProblemsNameEveryBrokenJarWithoutRegisteringAnything() throws Exception {
         Path plugins = work.resolve("plugins");
         Path good = TestPluginJars.install(plainJar("b-good.jar", "test-good"), plugins);
         Path corrupt = Files.writeString(plugins.resolve("a-corrupt.jar"), "this is not a zip file");
@@ -146,14 +157,22 @@ class PluginFolderTest {
     }
 
     @Test
-    void pluginTakingABuiltInNameIsADuplicateNamingBothSources() throws Exception {
+    void pluginTakingABuiltInNameLeavesTheNameToNeitherAndNamesBothSources() throws Exception {
         Path plugins = work.resolve("plugins");
         Path jar = TestPluginJars.install(plainJar("copy.jar", FixtureBackboneProvider.NAME), plugins);
-        var e = assertThrows(PluginLoadException.class, () -> PluginCatalog.discover(getClass().getClassLoader(), plugins));
-        assertTrue(e.getMessage().startsWith("duplicate backbone name '" + FixtureBackboneProvider.NAME + "'"), e.getMessage());
-        assertTrue(e.getMessage().contains(jar.toString()), e.getMessage());
+        TestPluginJars.install(modularJar("other.jar", "test-other", ""), plugins);
         String builtIn = PluginCatalog.discover(getClass().getClassLoader(), null).backbones().source(FixtureBackboneProvider.NAME);
-        assertTrue(e.getMessage().contains(builtIn), e.getMessage());
+
+        PluginCatalog catalog = PluginCatalog.discover(getClass().getClassLoader(), plugins);
+
+        assertEquals(1, catalog.problems().size(), catalog.problems().toString());
+        String problem = catalog.problems().get(0).getMessage();
+        assertTrue(problem.startsWith("backbone '" + FixtureBackboneProvider.NAME + "' is declared 2 times: "), problem);
+        assertTrue(problem.contains(jar.toString()) && problem.contains(builtIn), problem);
+        assertFalse(catalog.backbones().names().contains(FixtureBackboneProvider.NAME), "no silent winner");
+        var e = assertThrows(PluginLoadException.class, () -> catalog.backbones().get("backbone.name", FixtureBackboneProvider.NAME));
+        assertEquals("backbone.name: " + problem, e.getMessage());
+        assertTrue(catalog.backbones().find("test-other").isPresent(), "other plugins are unaffected");
     }
 
     @Test

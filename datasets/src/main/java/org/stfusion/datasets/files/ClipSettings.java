@@ -3,6 +3,7 @@ package org.stfusion.datasets.files;
 import java.util.List;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
+import org.stfusion.api.model.InputSpec;
 
 /**
  * How every file-backed dataset turns an item into clips, read from the {@code dataset:} section:
@@ -35,6 +36,8 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
 
     static final String DEFAULT_FRAME_PATTERN = "img_{:05d}.jpg";
     private static final int MAX_SIDE = 4096;
+    /** RGB. */
+    static final int CHANNELS = 3;
 
     /** The settings of a dataset distributed as videos, with mmaction2's frame names. */
     static ClipSettings read(PluginConfig config) {
@@ -58,6 +61,7 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
         boolean flip = config.getBoolean("flip", false);
         int testClips = config.getInt("testClips", 1, 1, 100);
         int testCrops = Integer.parseInt(config.getChoice("testCrops", "1", "1", "3"));
+        checkClipValues(config, sampler, size, testClips * testCrops);
         return new ClipSettings(format, pattern, firstFrame, zipName, sampler, size, shortSide, jitter.get(0),
                 jitter.get(1), flip, testClips, testCrops, MediaLimits.read(config));
     }
@@ -101,6 +105,25 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
             throw new ConfigException(config.key("segments"), "only used with sampling: segments");
         }
         return new DenseSampler(config.getInt("frames", 16, 1, 1024), config.getInt("stride", 1, 1, 64));
+    }
+
+    /**
+     * A clip, and the views of one validation item, are single arrays: frames x size^2 x 3 channels (and that
+     * times the views) must stay within {@link InputSpec#MAX_CLIP_VALUES}, computed in long arithmetic.
+     */
+    private static void checkClipValues(PluginConfig config, ClipSampler sampler, int size, int views) {
+        String framesKey = config.key(sampler instanceof SegmentSampler ? "segments" : "frames");
+        long clip = InputSpec.values(CHANNELS, sampler.frames(), size, size);
+        if (clip > InputSpec.MAX_CLIP_VALUES) {
+            throw new ConfigException(framesKey, "a clip of " + sampler.frames() + " frames of " + size + "x" + size
+                    + " px (" + config.key("size") + ") holds " + clip + " values, more than the "
+                    + InputSpec.MAX_CLIP_VALUES + " a clip may hold: lower " + framesKey + " or " + config.key("size"));
+        }
+        if (clip * views > InputSpec.MAX_CLIP_VALUES) {
+            throw new ConfigException(config.key("testClips"), views + " views (testClips x testCrops) of a clip of "
+                    + clip + " values hold " + clip * views + " values, more than the " + InputSpec.MAX_CLIP_VALUES
+                    + " one validation item may hold: lower " + config.key("testClips") + " or the clip size");
+        }
     }
 
     /** Frames per clip. */

@@ -33,7 +33,7 @@ import org.stfusion.datasets.ManifestHash;
  * seed. Validation items have {@code testClips × testCrops} views. Thread-safe: every call opens its own decoder.
  */
 final class FileClipDataset implements Dataset {
-    private static final int CHANNELS = 3;
+    private static final int CHANNELS = ClipSettings.CHANNELS;
 
     private static final AtomicInteger DECODING_THREADS = new AtomicInteger();
     /**
