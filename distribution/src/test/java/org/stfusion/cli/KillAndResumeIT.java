@@ -40,6 +40,8 @@ class KillAndResumeIT {
             "backbone.blocks=[2,2]", "dataset.classes=2", "dataset.size=16", "dataset.frames=4", "dataset.trainSize=64",
             "dataset.valSize=32", "training.warmupEpochs=1", "training.vdpEpochs=3", "training.lrSteps=[2]",
             "sampling.count=8", "reporters=[{name: json}]");
+    /** Epochs of SMALL over both stages: its last checkpoint is epoch-0004.zip. */
+    private static final int EPOCHS = 4;
     private static final int KILLS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,19 +76,37 @@ class KillAndResumeIT {
         Path reference = tmp.resolve("reference");
         long t0 = System.nanoTime();
         Process ref = start(reference, false);
-        assertTrue(ref.waitFor(5, TimeUnit.MINUTES), "the reference run did not finish");
+        // How long a start takes (JVM, natives, data) before training writes its first checkpoint, and an epoch:
+        // each attempt is killed within its first epochs, so that the kills land all through the training.
+        double startup = Double.NaN;
+        double trained = Double.NaN;
+        String lastCheckpoint = String.format("checkpoints/epoch-%04d.zip", EPOCHS);
+        while (ref.isAlive() && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(5)) {
+            double now = (System.nanoTime() - t0) / 1e9;
+            if (Double.isNaN(startup) && Files.exists(reference.resolve("checkpoints/epoch-0000.zip"))) {
+                startup = now;
+            }
+            if (Double.isNaN(trained) && Files.exists(reference.resolve(lastCheckpoint))) {
+                trained = now;
+            }
+            Thread.sleep(5);
+        }
+        assertTrue(ref.waitFor(1, TimeUnit.MINUTES), "the reference run did not finish");
         assertEquals(0, ref.exitValue(), Files.readString(tmp.resolve("reference.out")));
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double epoch = (trained - startup) / EPOCHS;
 
         Path killed = tmp.resolve("killed");
         int midWrite = 0;
+        long furthest = -1;
         for (int kill = 0; kill < KILLS; kill++) {
             Process p = start(killed, kill > 0);
             boolean duringWrite = kill % 3 == 2;
             if (duringWrite) {
                 waitForTemporaryCheckpoint(killed.resolve("checkpoints"), p, 120);
             } else {
-                Thread.sleep((long) (1000 * (0.5 + random.nextDouble() * 0.4 * seconds)));
+                // After the attempt's next checkpoint (if training has one left), a random moment of the next epoch.
+                waitForProgress(killed, p, 120);
+                Thread.sleep((long) (1000 * random.nextDouble() * epoch));
             }
             boolean alive = p.isAlive();
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
@@ -95,13 +115,18 @@ class KillAndResumeIT {
                 midWrite++;
             }
             int verified = verifyEveryCheckpoint(killed.resolve("checkpoints"), context + ", after kill " + (kill + 1));
+            if (Files.isDirectory(killed.resolve("checkpoints")) && verified > 0) {
+                furthest = Math.max(furthest, epochs(newest(killed)));
+            }
             System.out.printf("kill %d (%s): %d checkpoints verified%n", kill + 1,
                     duringWrite ? "while a checkpoint was being written" : "at a random moment", verified);
         }
         Process last = start(killed, true);
         assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the resumed run did not finish");
         assertEquals(0, last.exitValue(), Files.readString(tmp.resolve("killed.out")));
-        System.out.printf("%d kills, %d of them cut a checkpoint write (%s)%n", KILLS, midWrite, context);
+        System.out.printf("%d kills, %d of them cut a checkpoint write, the killed run got to epoch %d before its last "
+                + "resume (%s)%n", KILLS, midWrite, furthest, context);
+        assertTrue(furthest >= 1, "the kills should land all through the training, not only at its start: " + context);
 
         Map<String, String> expected = entries(newest(reference));
         Map<String, String> actual = entries(newest(killed));
@@ -149,6 +174,24 @@ class KillAndResumeIT {
         }
     }
 
+    /** Blocks until the run has a checkpoint newer than now, its training is done, or the process ends. */
+    private static void waitForProgress(Path run, Process p, int seconds) throws Exception {
+        long from = newestEpoch(run);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (from < EPOCHS && p.isAlive() && System.nanoTime() < deadline && newestEpoch(run) <= from) {
+            Thread.sleep(2);
+        }
+    }
+
+    private static long newestEpoch(Path run) {
+        try (Stream<Path> files = Files.list(run.resolve("checkpoints"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("epoch-\\d+\\.zip"))
+                    .mapToLong(n -> Long.parseLong(n.substring(6, n.length() - 4))).max().orElse(-1);
+        } catch (IOException e) {
+            return -1; // no folder yet, or it changed while listing
+        }
+    }
+
     /** Blocks until a checkpoint's temporary file appears (the write is under way) or the process ends. */
     private static void waitForTemporaryCheckpoint(Path folder, Process p, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -193,6 +236,11 @@ class KillAndResumeIT {
             }
         }
         return zips.size();
+    }
+
+    private static long epochs(Path checkpoint) {
+        String name = checkpoint.getFileName().toString();
+        return Long.parseLong(name.substring("epoch-".length(), name.length() - ".zip".length()));
     }
 
     private static Path newest(Path run) throws IOException {
