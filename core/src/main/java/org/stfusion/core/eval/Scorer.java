@@ -120,14 +120,23 @@ public final class Scorer implements AutoCloseable {
 
     /** Like {@link #score(boolean[], boolean[])} on the first {@code items} validation clips only. */
     public Score score(boolean[] pathKeep, boolean[] featureKeep, int items) {
+        return underStrategy(pathKeep, featureKeep, (g, masks) -> evaluate(g, masks, items));
+    }
+
+    /**
+     * Runs {@code work} on the template's hard-mask graph with the strategy's masks and this scorer's batch-norm
+     * statistics: re-estimated for the strategy first when it recalibrates, the template's own restored after.
+     */
+    private <T> T underStrategy(boolean[] pathKeep, boolean[] featureKeep,
+                                java.util.function.BiFunction<BuiltGraph, Map<String, INDArray>, T> work) {
         BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
         Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
         if (recalibrationBatches == 0) {
-            return evaluate(g, masks, items);
+            return work.apply(g, masks);
         }
         Map<String, INDArray> templateStatistics = net.recalibrate(recalibrationClips().iterator(), masks);
         try {
-            return evaluate(g, masks, items);
+            return work.apply(g, masks);
         } finally {
             net.restoreStatistics(templateStatistics);
         }
@@ -139,18 +148,8 @@ public final class Scorer implements AutoCloseable {
      * recalibrates; the template's own are restored afterwards).
      */
     public INDArray logits(boolean[] pathKeep, boolean[] featureKeep, INDArray clips) {
-        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
-        Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
         INDArray input = clips.castTo(net.store().dataType());
-        if (recalibrationBatches == 0) {
-            return g.executor().logits(input, masks).dup();
-        }
-        Map<String, INDArray> templateStatistics = net.recalibrate(recalibrationClips().iterator(), masks);
-        try {
-            return g.executor().logits(input, masks).dup();
-        } finally {
-            net.restoreStatistics(templateStatistics);
-        }
+        return underStrategy(pathKeep, featureKeep, (g, masks) -> g.executor().logits(input, masks).dup());
     }
 
     /** Recalibrates {@code network}'s batch norms on this scorer's batches (no change without recalibration). */
