@@ -428,7 +428,13 @@ public final class Experiment implements AutoCloseable {
         var t = config.training();
         var trainer = new FixedNetworkTrainer(dataset, loader(), config.study(), t.batchSize(), t.momentum(), t.lrDecay(),
                 reporters);
-        return new Study(materializer(), trainer, scorer(), runDir, provenance, config.study(), config.seed());
+        Study.TemplateScores templateScores = strategy -> {
+            TemplateNetwork net = trainedNetwork();
+            return new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), e -> { })
+                    .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
+        };
+        return new Study(materializer(), trainer, scorer(), runDir, provenance, config.study(), config.seed(),
+                templateScores);
     }
 
     private Scores readScores() {

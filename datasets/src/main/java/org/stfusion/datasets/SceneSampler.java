@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Draws a {@link Scene} for a label. Only the labelled object's direction (motion) or shape and colour
- * (appearance) depends on the label; background, sizes, speeds, start positions and distractors do not.
+ * Draws a {@link Scene} for a label. Only the labelled object's direction (motion), its shape and colour
+ * (appearance), or its shape and colour and the fine objects' direction (scale) depend on the label; background,
+ * sizes, speeds, start positions and distractors do not.
  * Starts are uniform over the whole torus, so under motion the position at any fixed frame is uniform for
  * every class and no single frame tells the classes apart.
  */
@@ -26,10 +27,17 @@ final class SceneSampler {
     Scene sample(int label, SplittableRandom rng) {
         float[] background = smoothTexture(rng);
         // The labelled object is drawn before the distractors so that adding distractors keeps it unchanged.
-        MovingObject labelled = settings.task() == SyntheticTask.MOTION
-                ? place(ObjectShape.SQUARE, brightColour(rng), Direction.values()[label], rng)
-                : appearanceObject(AppearanceClass.values()[label], rng);
-        List<MovingObject> objects = new ArrayList<>(settings.distractors() + 1);
+        MovingObject labelled = switch (settings.task()) {
+            case MOTION -> place(ObjectShape.SQUARE, brightColour(rng), Direction.values()[label], rng);
+            case APPEARANCE -> appearanceObject(AppearanceClass.values()[label], rng);
+            case SCALE -> appearanceObject(AppearanceClass.values()[label / settings.directions()], rng);
+        };
+        List<MovingObject> objects = new ArrayList<>(settings.distractors() + settings.fineObjects() + 1);
+        // Fine objects go first: what is painted later (distractors, the appearance object) may hide some of them,
+        // never the other way round, so the appearance class stays intact.
+        for (int i = 0; i < settings.fineObjects(); i++) {
+            objects.add(fineObject(Direction.values()[label % settings.directions()], rng));
+        }
         for (int i = 0; i < settings.distractors(); i++) {
             objects.add(place(ObjectShape.SQUARE, brightColour(rng), randomDirection(rng), rng));
         }
@@ -44,6 +52,13 @@ final class SceneSampler {
             colour[c] = c == cls.brightChannel ? uniform(rng, 0.6f, 1f) : uniform(rng, 0f, 0.2f);
         }
         return place(cls.shape, colour, randomDirection(rng), rng);
+    }
+
+    /** A one-pixel-a-frame mover of side {@code fineSize}; its colour says nothing about the class. */
+    private MovingObject fineObject(Direction direction, SplittableRandom rng) {
+        int side = settings.fineSize();
+        return new MovingObject(ObjectShape.SQUARE, side, brightColour(rng), rng.nextInt(settings.size()),
+                rng.nextInt(settings.size()), direction.dy, direction.dx);
     }
 
     private MovingObject place(ObjectShape shape, float[] colour, Direction direction, SplittableRandom rng) {

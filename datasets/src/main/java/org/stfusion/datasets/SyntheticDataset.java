@@ -97,9 +97,12 @@ final class SyntheticDataset implements Dataset {
     private static List<String> classNamesOf(SyntheticSettings settings) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < settings.classes(); k++) {
-            names.add(settings.task() == SyntheticTask.MOTION
-                    ? Direction.values()[k].className()
-                    : AppearanceClass.values()[k].className());
+            names.add(switch (settings.task()) {
+                case MOTION -> Direction.values()[k].className();
+                case APPEARANCE -> AppearanceClass.values()[k].className();
+                case SCALE -> AppearanceClass.values()[k / settings.directions()].className() + "-"
+                        + Direction.values()[k % settings.directions()].className();
+            });
         }
         return List.copyOf(names);
     }

@@ -19,7 +19,7 @@ public final class SyntheticDatasetProvider implements DatasetProvider {
 
     @Override
     public String description() {
-        return "Embedded synthetic clips: an object moving on a torus (task motion or appearance)";
+        return "Embedded synthetic clips: objects moving on a torus (task motion, appearance or scale)";
     }
 
     @Override

@@ -7,9 +7,12 @@ import org.stfusion.api.config.PluginConfig;
 /**
  * The generator parameters, read from the {@code dataset:} section:
  * <ul>
- * <li>{@code task}: {@code motion} (default) or {@code appearance};</li>
+ * <li>{@code task}: {@code motion} (default), {@code appearance} or {@code scale};</li>
  * <li>{@code classes}: motion 2 (right, left) or 4 (+ down, up); appearance 2..8 (see {@link AppearanceClass});
- * default 2;</li>
+ * default 2; scale: appearance classes x {@code directions}, default 4;</li>
+ * <li>task scale only: {@code directions} of the fine motion (2 or 4, default 2), {@code fineObjects} (how many
+ * objects move in the class direction, default 4, 1..64) and {@code fineSize} (their side in px, default 1,
+ * 1..4); they always move one pixel a frame;</li>
  * <li>{@code frames} (default 8, 2..64), {@code size} (height = width, default 32, 8..256);</li>
  * <li>{@code trainSize} (default 800), {@code valSize} (default 200), each from {@code classes} to 1,000,000;</li>
  * <li>{@code seed} (default 1);</li>
@@ -24,14 +27,14 @@ import org.stfusion.api.config.PluginConfig;
  */
 record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, int trainSize, int valSize,
                          long seed, double noise, int objectSizeMin, int objectSizeMax, int speedMin, int speedMax,
-                         int distractors) {
+                         int distractors, int directions, int fineObjects, int fineSize) {
 
     private static final int MAX_ITEMS = 1_000_000;
     /** Plus, hollow square and X all look like a filled square below this side. */
     private static final int SMALLEST_DISTINCT_SHAPE = 3;
 
     static SyntheticSettings read(PluginConfig config) {
-        SyntheticTask task = SyntheticTask.fromConfigName(config.getChoice("task", "motion", "motion", "appearance"));
+        SyntheticTask task = SyntheticTask.fromConfigName(config.getChoice("task", "motion", "motion", "appearance", "scale"));
         int classes = readClasses(config, task);
         int frames = config.getInt("frames", 8, 2, 64);
         int size = config.getInt("size", 32, 8, 256);
@@ -46,10 +49,24 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
         int speedMax = readSpeed(config, "speedMax", 2, size);
         requireOrdered(config, "speedMin", speedMin, "speedMax", speedMax);
         int distractors = config.getInt("distractors", 0, 0, 8);
+        int directions = 1;
+        int fineObjects = 0;
+        int fineSize = 1;
+        if (task == SyntheticTask.SCALE) {
+            directions = readDirections(config);
+            fineObjects = config.getInt("fineObjects", 4, 1, 64);
+            fineSize = config.getInt("fineSize", 1, 1, Math.min(4, size - 1));
+            requireAppearanceProduct(config, classes, directions);
+        }
         config.accept("name");
         config.rejectUnknownKeys();
         return new SyntheticSettings(task, classes, frames, size, trainSize, valSize, seed, noise, objectSizeMin,
-                objectSizeMax, speedMin, speedMax, distractors);
+                objectSizeMax, speedMin, speedMax, distractors, directions, fineObjects, fineSize);
+    }
+
+    /** Appearance classes of a clip's label: the label's appearance part (tasks appearance and scale). */
+    int appearanceClasses() {
+        return classes / directions;
     }
 
     /** Canonical one-line form; part of the manifest hash, so every parameter that changes the clips is here. */
@@ -58,10 +75,16 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
                 "task=%s classes=%d frames=%d size=%d trainSize=%d valSize=%d seed=%d noise=%s objectSize=%d..%d"
                         + " speed=%d..%d distractors=%d",
                 task.configName(), classes, frames, size, trainSize, valSize, seed, Double.toString(noise),
-                objectSizeMin, objectSizeMax, speedMin, speedMax, distractors);
+                objectSizeMin, objectSizeMax, speedMin, speedMax, distractors)
+                // Only scale has these keys, so the other tasks keep the hashes of runs made before it existed.
+                + (task == SyntheticTask.SCALE ? String.format(Locale.ROOT, " directions=%d fineObjects=%d fineSize=%d",
+                        directions, fineObjects, fineSize) : "");
     }
 
     private static int readClasses(PluginConfig config, SyntheticTask task) {
+        if (task == SyntheticTask.SCALE) {
+            return config.getInt("classes", 4, 2, 4 * AppearanceClass.values().length);
+        }
         if (task == SyntheticTask.APPEARANCE) {
             return config.getInt("classes", 2, 2, AppearanceClass.values().length);
         }
@@ -73,10 +96,31 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
         return classes;
     }
 
+    private static int readDirections(PluginConfig config) {
+        int directions = config.getInt("directions", 2);
+        if (directions != 2 && directions != 4) {
+            throw new ConfigException(config.key("directions"),
+                    "expected 2 (right, left) or 4 (right, left, down, up), got " + directions);
+        }
+        return directions;
+    }
+
+    private static void requireAppearanceProduct(PluginConfig config, int classes, int directions) {
+        if (classes % directions != 0) {
+            throw new ConfigException(config.key("classes"), "task scale has appearance classes x directions classes:"
+                    + " expected a multiple of " + config.key("directions") + " = " + directions + ", got " + classes);
+        }
+        if (classes / directions > AppearanceClass.values().length) {
+            throw new ConfigException(config.key("classes"), "task scale has at most "
+                    + AppearanceClass.values().length + " appearance classes x " + directions + " directions = "
+                    + AppearanceClass.values().length * directions + " classes, got " + classes);
+        }
+    }
+
     private static int readObjectSize(PluginConfig config, String name, int def, int size, SyntheticTask task) {
         int side = config.getInt(name, def, 1, size - 1);
-        if (task == SyntheticTask.APPEARANCE && side < SMALLEST_DISTINCT_SHAPE) {
-            throw new ConfigException(config.key(name), "task appearance needs objects of at least "
+        if (task != SyntheticTask.MOTION && side < SMALLEST_DISTINCT_SHAPE) {
+            throw new ConfigException(config.key(name), "task " + task.configName() + " needs objects of at least "
                     + SMALLEST_DISTINCT_SHAPE + " px, else plus, hollow square and x all look like a square, got "
                     + side);
         }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /** {@code stfusion study CONFIG}: the experiment, then the paper's S / ST / S+ST / Opt table trained from scratch. */
 @Command(name = "study", mixinStandardHelpOptions = true,
         description = "Run the experiment, then train all-S, all-ST, all-S+ST and Opt from scratch with the same budget "
-                + "and compare them (the paper's Table 2); study.rankCheck=M also measures Kendall's tau.",
+                + "and compare them (the paper's Table 2); study.rankCheck=M also trains M sampled strategies spread over "
+                + "the template's ranking and measures Kendall's tau between both rankings.",
         footer = {"", "Example: stfusion study examples/synthetic-motion.yaml --set study.rankCheck=5"})
 final class StudyCommand extends ConfigCommand {
     @Override
@@ -25,9 +26,12 @@ final class StudyCommand extends ConfigCommand {
             cli.out.printf("%-6s %,12d %10.4f %8.1f%% %13.1f%%%n", r.name(), r.parameters(), r.macsPerClip() / 1e9,
                     100 * r.top1(), 100 * r.templateTop1());
         }
-        if (study.kendallTau() != null) {
-            cli.out.printf("Kendall's tau, template vs standalone top-1 over %d sampled strategies: %.3f%n",
-                    study.rankCheck().size(), study.kendallTau());
+        if (study.rankCorrelation() != null) {
+            cli.out.printf("Kendall's tau-b, template vs standalone top-1 over %d sampled strategies (95%% bootstrap "
+                    + "interval):%n", study.rankCheck().size());
+            study.rankCorrelation().forEach((protocol, tau) -> cli.out.printf("  %-13s %6.3f  %s%n", protocol, tau.tau(),
+                    tau.low() == null ? "(interval undefined: too many ties)"
+                            : String.format("[%.3f, %.3f]", tau.low(), tau.high())));
         } else if (study.rankCheck().size() > 1) {
             cli.out.printf("Kendall's tau over %d sampled strategies: undefined (all scores tie in one ranking)%n",
                     study.rankCheck().size());

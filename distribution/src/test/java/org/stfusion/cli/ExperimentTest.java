@@ -523,6 +523,28 @@ class ExperimentTest {
             assertTrue(study.kendallTau() >= -1 && study.kendallTau() <= 1, "tau " + study.kendallTau());
         }
         assertTrue(Files.isRegularFile(dir.resolve(RunDirectory.STUDY)));
+        RunResults results;
+        try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
+            results = e.analyze();
+        }
+        // Picks spread over the template's ranking of the distinct sampled strategies: the best and the worst.
+        List<StrategyResult> distinct = new ArrayList<>();
+        results.strategies().stream().filter(s -> distinct.stream().noneMatch(d -> d.units().equals(s.units())))
+                .forEach(distinct::add);
+        assertEquals(distinct.get(0).id(), study.rankCheck().get(0).id());
+        assertEquals(1, study.rankCheck().get(0).templateRank());
+        assertEquals(distinct.get(distinct.size() - 1).id(), study.rankCheck().get(2).id());
+        assertEquals(distinct.size(), study.rankCheck().get(2).templateRank());
+        for (StudyResults.RankPoint p : study.rankCheck()) {
+            StrategyResult sampled = results.strategies().stream().filter(s -> s.id().equals(p.id())).findFirst().orElseThrow();
+            assertEquals(List.of(ScoringProtocol.RECALIBRATED, ScoringProtocol.TEMPLATE),
+                    List.copyOf(p.templateTop1ByProtocol().keySet()), "the run's protocol first, then the other");
+            assertEquals(sampled.top1(), p.templateTop1(), 1e-12, p.id() + ": rescored as the sampling scored it");
+            assertEquals(p.templateTop1(), p.templateTop1ByProtocol().get(ScoringProtocol.RECALIBRATED), 1e-12);
+        }
+        if (study.rankCorrelation() != null) {
+            assertEquals(study.kendallTau(), study.rankCorrelation().values().iterator().next().tau());
+        }
         // Resuming a finished study retrains nothing and gives the same table.
         try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
             assertEquals(study, e.study(true));

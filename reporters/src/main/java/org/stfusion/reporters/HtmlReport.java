@@ -202,9 +202,22 @@ final class HtmlReport {
                 ids.add(String.valueOf(p.get("id")));
             }
             Object tau = study.get("kendallTau");
-            h.append("<p>Rank check: ").append(points.size()).append(" sampled strategies scored in the template and trained "
-                    + "alone; Kendall's tau ").append(tau instanceof Number n ? Html.number(n.doubleValue(), 3)
-                    : "undefined (ties)").append(".</p>").append(SvgCharts.scatter(ids, xy));
+            h.append("<p>Rank check: ").append(points.size()).append(" sampled strategies spread over the template's "
+                    + "ranking, scored in the template and trained alone; Kendall's tau-b ").append(tau instanceof Number n
+                    ? Html.number(n.doubleValue(), 3) : "undefined (ties)").append(".</p>");
+            if (study.get("rankCorrelation") instanceof Map<?, ?> byProtocol && !byProtocol.isEmpty()) {
+                h.append("<table><thead><tr><th>template scored with</th><th>tau-b</th><th>95% bootstrap interval</th>"
+                        + "</tr></thead><tbody>");
+                for (var e : byProtocol.entrySet()) {
+                    Map<String, Object> t = (Map<String, Object>) e.getValue();
+                    h.append("<tr><th>").append(Html.escape(String.valueOf(e.getKey()))).append("</th><td>")
+                            .append(Html.number(number(t.get("tau")), 3)).append("</td><td>")
+                            .append(t.get("low") == null ? "undefined (ties)" : "[" + Html.number(number(t.get("low")), 3)
+                                    + ", " + Html.number(number(t.get("high")), 3) + "]").append("</td></tr>");
+                }
+                h.append("</tbody></table>");
+            }
+            h.append(SvgCharts.scatter(ids, xy));
         }
         h.append("</section>\n");
     }

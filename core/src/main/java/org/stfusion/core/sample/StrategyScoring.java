@@ -77,6 +77,14 @@ public final class StrategyScoring {
         return new Scores(scores.plugins(), strategies, named, scores.successiveHalving(), protocol);
     }
 
+    /** Top-1 of the strategy drawn as {@code d} on the whole validation set under both protocols, the run's first. */
+    public Map<String, Double> top1BothWays(StrategySampler.Drawn d) {
+        Map<String, Double> byProtocol = new LinkedHashMap<>();
+        byProtocol.put(protocol.name(), scorer.score(d.pathKeep(), d.featureKeep()).top1());
+        byProtocol.put(otherProtocol.name(), otherScorer.score(d.pathKeep(), d.featureKeep()).top1());
+        return byProtocol;
+    }
+
     /** {@code r} with its top-1 under both protocols. */
     private StrategyResult bothWays(StrategyResult r, boolean[] pathKeep, boolean[] featureKeep) {
         Map<String, Double> byProtocol = new LinkedHashMap<>();

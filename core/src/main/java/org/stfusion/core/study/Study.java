@@ -3,12 +3,10 @@ package org.stfusion.core.study;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.api.config.ConfigException;
@@ -24,9 +22,10 @@ import org.stfusion.core.strategy.Materializer;
 
 /**
  * The paper's Table 2 on a finished run: all-S, all-ST, all-S+ST and Opt trained from scratch with the same
- * budget, each beside its template score; with {@code study.rankCheck = M} also the first M sampled strategies,
- * for Kendall's tau between their template and standalone scores. Every finished network is saved in
- * {@code study.json} at once, so a resumed study skips what a killed one had already trained.
+ * budget, each beside its template score; with {@code study.rankCheck = M} also M sampled strategies spread
+ * evenly over the template's ranking, for Kendall's tau between their template and standalone scores (under both
+ * scoring protocols, with bootstrap intervals). Every finished network is saved in {@code study.json} at once, so
+ * a resumed study skips what a killed one had already trained.
  */
 public final class Study {
     private static final Logger LOG = LogManager.getLogger(Study.class);
@@ -38,9 +37,17 @@ public final class Study {
     private final Provenance provenance;
     private final StudySettings settings;
     private final long seed;
+    private final TemplateScores templateScores;
+
+    /** A sampled strategy's top-1 in the template on the whole validation set, by scoring protocol, the run's first. */
+    @FunctionalInterface
+    public interface TemplateScores {
+        Map<String, Double> top1ByProtocol(StrategyResult strategy);
+    }
 
     public Study(Materializer materializer, FixedNetworkTrainer trainer, Scorer scorer, RunDirectory runDir,
-                 Provenance provenance, StudySettings settings, long seed) {
+                 Provenance provenance, StudySettings settings, long seed, TemplateScores templateScores) {
+        this.templateScores = templateScores;
         this.materializer = materializer;
         this.trainer = trainer;
         this.scorer = scorer;
@@ -73,18 +80,21 @@ public final class Study {
             k++;
             runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs()));
         }
-        List<StrategyResult> drawOrder = new ArrayList<>(results.strategies());
-        drawOrder.sort(Comparator.comparing(StrategyResult::id));
-        for (StrategyResult s : drawOrder.subList(0, Math.min(settings.rankCheck(), drawOrder.size()))) {
-            StudyResults.Row row = previousRank(previous, s);
-            if (row == null) {
-                row = trainStandalone("rank " + s.id(), s, k);
-            }
-            ranks.add(new StudyResults.RankPoint(s.id(), s.top1(), row.top1()));
+        for (RankCheck.Pick pick : RankCheck.stratified(results.strategies(), settings.rankCheck())) {
+            StrategyResult s = pick.strategy();
+            StudyResults.RankPoint done = previousRank(previous, s);
+            double standalone = done != null ? done.standaloneTop1() : trainStandalone("rank " + s.id(), s, k).top1();
+            Map<String, Double> template = done != null && done.templateTop1ByProtocol() != null
+                    ? done.templateTop1ByProtocol() : templateScores.top1ByProtocol(s);
+            ranks.add(new StudyResults.RankPoint(s.id(), template.values().iterator().next(), standalone,
+                    pick.templateRank(), template));
             k++;
             runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs()));
         }
-        StudyResults study = new StudyResults(provenance, rows, ranks, kendallTau(ranks), settings.epochs());
+        Map<String, StudyResults.Tau> correlation = rankCorrelation(ranks, seed);
+        Double tau = correlation.isEmpty() ? null : correlation.values().iterator().next().tau();
+        StudyResults study = new StudyResults(provenance, rows, ranks, tau, settings.epochs(),
+                correlation.isEmpty() ? null : correlation);
         runDir.writeJson(file, study);
         return study;
     }
@@ -128,26 +138,35 @@ public final class Study {
         return previous.rows().stream().filter(r -> r.name().equals(name) && r.units().equals(units)).findFirst().orElse(null);
     }
 
-    private static StudyResults.Row previousRank(StudyResults previous, StrategyResult s) {
-        if (previous == null) {
+    private static StudyResults.RankPoint previousRank(StudyResults previous, StrategyResult s) {
+        if (previous == null || previous.rankCheck() == null) {
             return null;
         }
-        return previous.rankCheck().stream().filter(r -> r.id().equals(s.id())).findFirst()
-                .map(r -> new StudyResults.Row(r.id(), s.units(), 0, 0, r.standaloneTop1(), null, r.templateTop1()))
-                .orElse(null);
+        return previous.rankCheck().stream().filter(r -> r.id().equals(s.id())).findFirst().orElse(null);
     }
 
     /**
-     * Kendall's tau-b (ties allowed) between template-sampled and standalone top-1; null with fewer than two
-     * strategies or when one ranking is all ties, where it is undefined.
+     * Kendall's tau-b (ties allowed) between template and standalone top-1 under each scoring protocol the points
+     * carry, the run's first, with its bootstrap interval; a protocol where tau is undefined (fewer than two
+     * strategies, or one ranking all ties) is left out.
      */
-    static Double kendallTau(List<StudyResults.RankPoint> ranks) {
-        if (ranks.size() < 2) {
-            return null;
+    static Map<String, StudyResults.Tau> rankCorrelation(List<StudyResults.RankPoint> ranks, long seed) {
+        Map<String, StudyResults.Tau> out = new LinkedHashMap<>();
+        if (ranks.isEmpty()) {
+            return out;
         }
-        double[] template = ranks.stream().mapToDouble(StudyResults.RankPoint::templateTop1).toArray();
         double[] standalone = ranks.stream().mapToDouble(StudyResults.RankPoint::standaloneTop1).toArray();
-        double tau = new KendallsCorrelation().correlation(template, standalone);
-        return Double.isNaN(tau) ? null : tau;
+        Map<String, Double> first = ranks.get(0).templateTop1ByProtocol();
+        List<String> protocols = first == null ? List.of("") : List.copyOf(first.keySet());
+        for (String protocol : protocols) {
+            double[] template = ranks.stream().mapToDouble(r -> r.templateTop1ByProtocol() == null
+                    ? r.templateTop1() : r.templateTop1ByProtocol().get(protocol)).toArray();
+            RankCheck.Correlation c = RankCheck.kendall(template, standalone, seed);
+            if (c != null) {
+                out.put(protocol.isEmpty() ? "run" : protocol,
+                        new StudyResults.Tau(c.tau(), c.low(), c.high(), ranks.size(), c.resamples()));
+            }
+        }
+        return out;
     }
 }
