@@ -94,6 +94,16 @@ public final class InflationKit {
         return out;
     }
 
+    /**
+     * A random 2D state_dict for {@code provider}'s network with {@code settings}, written to {@code file} as
+     * safetensors (see {@link #randomStateDict}); for tests that only need the file.
+     */
+    public static Map<String, SafeTensors.Tensor> writeRandomStateDict(Path file, BackboneProvider provider,
+                                                                       Map<String, Object> settings, InputSpec input,
+                                                                       List<FusionPath> paths, long seed) {
+        return writeRandomStateDict(file, plan(provider, settings, input, paths), seed);
+    }
+
     /** {@link #randomStateDict} written to {@code file} as safetensors. */
     public static Map<String, SafeTensors.Tensor> writeRandomStateDict(Path file, Planned planned, long seed) {
         Map<String, SafeTensors.Tensor> tensors = randomStateDict(planned.plan(),
