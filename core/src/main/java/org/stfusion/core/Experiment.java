@@ -88,7 +88,7 @@ public final class Experiment implements AutoCloseable {
     private Scorer scorer;
     private boolean trained;
     private List<Map<String, Object>> history = List.of();
-    /** The 2D weights of backbone.inflate, read and checked once, for the template and the study's networks. */
+    /** backbone.inflate's 2D weights, read and checked before training; dropped once applied (a study reads them again). */
     private ImageNetInflation inflation;
     /** Where the template's weights started, as its checkpoints record it (null for older checkpoints). */
     private Map<String, Object> initialisation;
@@ -177,6 +177,7 @@ public final class Experiment implements AutoCloseable {
         }
         ImageNetInflation inflated = inflation();
         inflated.applyTo(net.store());
+        inflation = null; // a copy of the network's size: read again only if the study needs it
         if (!inflated.missingKeys().isEmpty()) {
             LOG.warn("backbone.inflatePartial: {} has no {} of the {} tensors the network takes ({}); their arrays keep "
                     + "their random initialisation", inflated.file(), inflated.missingKeys().size(),

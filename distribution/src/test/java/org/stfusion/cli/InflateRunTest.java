@@ -151,6 +151,21 @@ class InflateRunTest {
         }
     }
 
+    /** The study's networks start where the template did: from the same 2D file, read again after training. */
+    @Test
+    void theStudyStartsItsNetworksFromTheSameWeights() throws Exception {
+        Path weights = tmp.resolve("densenet-micro.safetensors");
+        writeWeights(weights, MICRO_BACKBONE);
+        Path dir = tmp.resolve("study");
+        try (Experiment e = Experiment.open(catalog(), config("backbone.inflate=" + weights, "training.vdpEpochs=1",
+                "sampling.count=2", "study.epochs=1"), dir, new PrintStream(new ByteArrayOutputStream()))) {
+            e.checkCanTrain(false);
+            assertEquals("inflated from " + weights, e.study(false).start());
+        }
+        assertEquals("inflated from " + weights,
+                new ObjectMapper().readTree(dir.resolve("study.json").toFile()).get("start").asText());
+    }
+
     @Test
     void aRunWithoutTheKeyRecordsThatItStartedFromScratch() throws Exception {
         Path dir = tmp.resolve("scratch");
