@@ -1,9 +1,12 @@
 package org.stfusion.backbones;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.stfusion.api.model.Backbone;
+import org.stfusion.api.model.Inflation;
 import org.stfusion.api.model.FusionForm;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.api.model.NetworkBuilder;
@@ -17,6 +20,12 @@ import org.stfusion.api.model.Tensor;
  * {@code groups * widthPerGroup * 2^i} and output {@code 4 * baseWidth * 2^i}, as torchvision's ResNet-50
  * and ResNeXt-50 32x4d with baseWidth 64. The shortcut is the identity, or, where the size or width changes,
  * AvgPool 1x3x3 s(1,2,2) (strided blocks only) - 1x1x1 conv - BN.
+ *
+ * <p>The layers are torchvision's ResNet / ResNeXt with 3D kernels and carry its names ({@link #inflation}). One
+ * difference from torchvision remains, taken from the authors' {@code resnet_3d.py}: a strided block's shortcut
+ * averages 3x3 neighbourhoods before its 1x1x1 conv, where torchvision's strided 1x1 conv takes every other pixel.
+ * The inflated weights fit all the same, but at the three strided blocks the inflated network is not the 2D one on a
+ * clip of identical frames.
  */
 final class ResNet3d implements Backbone {
     static final int EXPANSION = 4;
@@ -72,6 +81,54 @@ final class ResNet3d implements Backbone {
         h = b.conv3d(name + ".conv3", h, out, Kernel3.cube(1), Kernel3.cube(1), Kernel3.cube(0));
         h = b.batchNorm(name + ".bn3", h);
         return b.relu(b.add(h, shortcut(b, name, x, out, stride)));
+    }
+
+    /**
+     * torchvision's ResNet names: stem {@code conv1}, {@code bn1}; block j of stage i {@code layer<i>.<j>} with the
+     * 1x1 {@code conv1} (the fusion position, paths on the activated input, so no BN of their own), {@code bn1},
+     * {@code conv2} (3x3 to 1x3x3, grouped in ResNeXt), {@code bn2}, {@code conv3}, {@code bn3}, and where the
+     * shortcut has a conv {@code downsample.0} (conv) and {@code downsample.1} (BN); the 1000-class {@code fc} is
+     * dropped.
+     */
+    @Override
+    public Optional<Inflation> inflation() {
+        List<Inflation.Layer> layers = new ArrayList<>();
+        layers.add(new Inflation.Conv("stem.conv", "conv1"));
+        layers.add(new Inflation.BatchNorm("stem.bn", "bn1"));
+        int channels = settings.baseWidth();
+        for (int stage = 0; stage < settings.blocks().size(); stage++) {
+            int out = (EXPANSION * settings.baseWidth()) << stage;
+            for (int block = 0; block < settings.blocks().get(stage); block++) {
+                int stride = stage > 0 && block == 0 ? 2 : 1;
+                String name = "layer" + (stage + 1) + "." + block;
+                layers.add(new Inflation.Fusion(name, name + ".conv1", null));
+                layers.add(new Inflation.BatchNorm(name + ".bn1", name + ".bn1"));
+                layers.add(new Inflation.Conv(name + ".conv2", name + ".conv2"));
+                layers.add(new Inflation.BatchNorm(name + ".bn2", name + ".bn2"));
+                layers.add(new Inflation.Conv(name + ".conv3", name + ".conv3"));
+                layers.add(new Inflation.BatchNorm(name + ".bn3", name + ".bn3"));
+                if (stride != 1 || channels != out) { // as shortcut() decides, and torchvision's downsample
+                    layers.add(new Inflation.Conv(name + ".downsample.conv", name + ".downsample.0"));
+                    layers.add(new Inflation.BatchNorm(name + ".downsample.bn", name + ".downsample.1"));
+                }
+                channels = out;
+            }
+        }
+        return Optional.of(new Inflation(torchvisionModel(), layers, List.of("fc.weight", "fc.bias")));
+    }
+
+    /** The torchvision model whose state_dict fits this network, or what it must look like. */
+    private String torchvisionModel() {
+        boolean fourStages = settings.blocks().equals(List.of(3, 4, 6, 3)) && settings.baseWidth() == 64;
+        if (fourStages && !resnext && settings.widthPerGroup() == 64 && settings.groups() == 1) {
+            return "torchvision's resnet50 state_dict";
+        }
+        if (fourStages && resnext && settings.groups() == 32 && settings.widthPerGroup() == 4) {
+            return "torchvision's resnext50_32x4d state_dict";
+        }
+        return "a torchvision " + (resnext ? "ResNeXt" : "ResNet") + " (Bottleneck) state_dict with blocks "
+                + settings.blocks() + ", base width " + settings.baseWidth()
+                + (resnext ? ", " + settings.groups() + " groups of width " + settings.widthPerGroup() : "");
     }
 
     private static Tensor shortcut(NetworkBuilder b, String name, Tensor x, int out, int stride) {

@@ -41,6 +41,8 @@ import org.stfusion.core.eval.HeldOut;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.export.ModelFile;
 import org.stfusion.core.export.ModelInfo;
+import org.stfusion.core.inflate.ImageNetInflation;
+import org.stfusion.core.inflate.InflationPlan;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
@@ -86,6 +88,10 @@ public final class Experiment implements AutoCloseable {
     private Scorer scorer;
     private boolean trained;
     private List<Map<String, Object>> history = List.of();
+    /** backbone.inflate's 2D weights, read and checked before training; dropped once applied (a study reads them again). */
+    private ImageNetInflation inflation;
+    /** Where the template's weights started, as its checkpoints record it (null for older checkpoints). */
+    private Map<String, Object> initialisation;
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
@@ -147,12 +153,66 @@ public final class Experiment implements AutoCloseable {
                 net.positions().size(), net.store().parameterCount(), net.template().macs()));
         Trainer trainer = new Trainer(net, dataset, loader(), config.training(), config.seed() + 1, runDir.checkpoints(),
                 provenance, reporters, scorer());
-        if (!trainer.resume()) {
-            LOG.info("no checkpoint in {}: starting from scratch", runDir.checkpoints());
+        if (trainer.resume()) {
+            warnIfInflateChanged(trainer.initialisation());
+        } else {
+            trainer.initialisedAs(initialise(net));
+            LOG.info("no checkpoint in {}: a new training; initial weights {}", runDir.checkpoints(),
+                    ImageNetInflation.describe(trainer.initialisation()));
         }
+        initialisation = trainer.initialisation();
         trainer.train();
         history = trainer.history();
         trained = true;
+    }
+
+    /**
+     * The template's initial weights, once, before the warm-up: {@code backbone.inflate}'s 2D weights inflated
+     * over the random initialisation of the arrays they cover, or the random initialisation alone. Returns what the
+     * checkpoints record of it.
+     */
+    private Map<String, Object> initialise(TemplateNetwork net) {
+        if (!config.inflate().enabled()) {
+            return ImageNetInflation.scratchRecord();
+        }
+        ImageNetInflation inflated = inflation();
+        inflated.applyTo(net.store());
+        inflation = null; // a copy of the network's size: read again only if the study needs it
+        if (!inflated.missingKeys().isEmpty()) {
+            LOG.warn("backbone.inflatePartial: {} has no {} of the {} tensors the network takes ({}); their arrays keep "
+                    + "their random initialisation", inflated.file(), inflated.missingKeys().size(),
+                    inflated.missingKeys().size() + inflated.values().size(), String.join(", ", inflated.missingKeys()));
+        }
+        return inflated.record(net.store());
+    }
+
+    /** Resuming never inflates again: the checkpoint holds the weights; a config that now says otherwise is told so. */
+    private void warnIfInflateChanged(Map<String, Object> recorded) {
+        if (recorded == null) {
+            return;
+        }
+        Object recordedFile = "inflated".equals(recorded.get("mode")) ? recorded.get("file") : null;
+        String configured = config.inflate().enabled() ? config.inflate().file().toString() : null;
+        if (!java.util.Objects.equals(recordedFile, configured)) {
+            LOG.warn("backbone.inflate is {}, but this training started {}; resuming continues from its checkpoint and "
+                    + "never inflates again", configured == null ? "not set" : configured,
+                    ImageNetInflation.describe(recorded));
+        }
+    }
+
+    /**
+     * {@code backbone.inflate}'s file read and checked against the template (every key, every shape), once; any
+     * problem is a {@link ConfigException} naming the file and the key.
+     */
+    private ImageNetInflation inflation() {
+        if (inflation == null) {
+            TemplateNetwork net = network();
+            InflationPlan plan = InflationPlan.of(backboneRef.name(), backbone.inflation().orElseThrow(),
+                    net.template().graph(), net.store(), paths.stream().map(FusionPath::unitName).toList());
+            inflation = ImageNetInflation.read(config.inflate().file(), config.inflate().partial(), plan,
+                    net.store().dataType());
+        }
+        return inflation;
     }
 
     /** Refuses {@code --out} onto a run that has trained already unless resuming; cheap, nothing is opened. */
@@ -171,6 +231,9 @@ public final class Experiment implements AutoCloseable {
         refuseRetraining(runDir, resume);
         CheckpointStore checkpoints = checkpoints();
         if (!checkpoints.exists()) {
+            if (config.inflate().enabled()) {
+                inflation(); // a training will start: its 2D weights must be there and fit, before anything is written
+            }
             return;
         }
         requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
@@ -379,6 +442,7 @@ public final class Experiment implements AutoCloseable {
                         + " --resume`");
             }
             history = m.history();
+            initialisation = m.initialisation();
             trained = true;
         }
         return net;
@@ -433,8 +497,11 @@ public final class Experiment implements AutoCloseable {
             return new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), e -> { })
                     .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
         };
-        return new Study(materializer(), trainer, scorer(), runDir, provenance, config.study(), config.seed(),
-                templateScores);
+        // the study's networks start where the template started: inflated from the same 2D weights, or at random
+        java.util.function.Consumer<org.stfusion.core.engine.ParameterStore> init = config.inflate().enabled()
+                ? store -> inflation().applyTo(store) : store -> { };
+        return new Study(materializer(), trainer, scorer(), runDir, provenance, config.study(), config.seed(), init,
+                config.inflate().enabled() ? "inflated from " + config.inflate().file() : "from scratch", templateScores);
     }
 
     private Scores readScores() {
@@ -475,6 +542,9 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierMaskSampled", config.sampling().classifierMask());
         m.put("holdout", config.sampling().holdout());
         m.put("seed", config.seed());
+        if (initialisation != null) {
+            m.put("initialisation", initialisation);
+        }
         m.put("history", history);
         NativeBackend compute = NativeBackend.describe();
         m.put("compute", Map.of("engine", net.engine().name().toLowerCase(java.util.Locale.ROOT), "nd4j", compute.nd4jVersion(),

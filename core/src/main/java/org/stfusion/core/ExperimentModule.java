@@ -84,6 +84,12 @@ final class ExperimentModule extends AbstractModule {
         Backbone backbone = PluginCalls.call(plugins, PluginCatalog.BACKBONE, provider, "creating the backbone",
                 () -> provider.create(section, dataset.inputSpec()));
         section.rejectUnknownKeys();
+        if (config.inflate().enabled() && !PluginCalls.call(plugins, PluginCatalog.BACKBONE, provider,
+                "naming the 2D layers of its network", () -> backbone.inflation().isPresent())) {
+            throw new org.stfusion.api.config.ConfigException(section.key("inflate"), "backbone " + provider.name()
+                    + " does not support backbone.inflate (it names no 2D network its weights could come from); "
+                    + "remove the key to train from scratch");
+        }
         // widths that multiply past an array or the heap are refused now, not when training builds the network
         PluginCalls.call(plugins, PluginCatalog.BACKBONE, provider, "declaring the network", () -> {
             NetworkSize.check(section.path(), backbone, dataset.inputSpec(), paths, Runtime.getRuntime().maxMemory());

@@ -8,8 +8,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code stfusion retrain RUNDIR STRATEGY.json}: train a strategy's standalone network. */
 @Command(name = "retrain", mixinStandardHelpOptions = true,
-        description = "Train a strategy's standalone network from scratch (or fine-tune the template's weights) with "
-                + "the run's study budget (study.epochs, study.lr, ...), and score it.",
+        description = "Train a strategy's standalone network from the template's start (from scratch, or "
+                + "backbone.inflate's ImageNet weights), or fine-tune the template's weights, with the run's study budget (study.epochs, study.lr, ...), and score it.",
         footer = {"", "Example: stfusion retrain runs/my-run best.json --fine-tune"})
 final class RetrainCommand extends RunDirCommand {
     @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
@@ -23,7 +23,7 @@ final class RetrainCommand extends RunDirCommand {
         var descriptor = StrategyFile.read(strategy);
         var row = experiment.retrain(descriptor, fineTune);
         return String.format("%s %s: validation top-1 %.1f%%, %,d parameters, %.4f GMACs per clip%nResult: %s",
-                descriptor.id(), fineTune ? "fine-tuned" : "trained from scratch", 100 * row.top1(), row.parameters(),
+                descriptor.id(), fineTune ? "fine-tuned" : "trained anew", 100 * row.top1(), row.parameters(),
                 row.macsPerClip() / 1e9, experiment.retrainFile(descriptor));
     }
 }

@@ -9,18 +9,23 @@ import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.study.StudyResults;
 import picocli.CommandLine.Command;
 
-/** {@code stfusion study CONFIG}: the experiment, then the paper's S / ST / S+ST / Opt table trained from scratch. */
+/**
+ * {@code stfusion study CONFIG}: the experiment, then the paper's S / ST / S+ST / Opt table, each network trained
+ * alone from the template's start (random weights, or backbone.inflate's ImageNet weights).
+ */
 @Command(name = "study", mixinStandardHelpOptions = true,
-        description = "Run the experiment, then train all-S, all-ST, all-S+ST and Opt from scratch with the same budget "
-                + "and compare them (the paper's Table 2); study.rankCheck=M also trains M sampled strategies spread over "
-                + "the template's ranking and measures Kendall's tau between both rankings.",
+        description = "Run the experiment, then train all-S, all-ST, all-S+ST and Opt alone with the same budget and the "
+                + "template's start (from scratch, or backbone.inflate) and compare them (the paper's Table 2); "
+                + "study.rankCheck=M also trains M sampled strategies spread over the template's ranking and measures "
+                + "Kendall's tau between both rankings.",
         footer = {"", "Example: stfusion study examples/synthetic-motion.yaml --set study.rankCheck=5"})
 final class StudyCommand extends ConfigCommand {
     @Override
     void execute(Experiment experiment, Path runDir) {
         StudyResults study = experiment.study(resume);
         cli.out.println();
-        cli.out.printf("trained from scratch, %d epochs each%n", study.epochs());
+        cli.out.printf("trained %s, %d epochs each%n", study.start() == null ? "from scratch" : study.start(),
+                study.epochs());
         cli.out.printf("%-6s %12s %10s %9s %14s%n", "net", "params", "GMACs", "top-1", "template top-1");
         for (StudyResults.Row r : study.rows()) {
             cli.out.printf("%-6s %,12d %10.4f %8.1f%% %13.1f%%%n", r.name(), r.parameters(), r.macsPerClip() / 1e9,

@@ -179,10 +179,12 @@ final class HtmlReport {
         if (study == null || !(study.get("rows") instanceof List<?> rows)) {
             return;
         }
-        h.append("<section><h2>Trained from scratch (the paper's Table 2)</h2><p>Each network trained alone with the same "
-                + "budget (").append(Html.escape(String.valueOf(study.get("epochs")))).append(" epochs), beside its score "
+        Object start = study.get("start") == null ? "from scratch" : study.get("start");
+        h.append("<section><h2>Trained alone (the paper's Table 2)</h2><p>Each network trained alone with the same "
+                + "budget (").append(Html.escape(String.valueOf(study.get("epochs")))).append(" epochs, ")
+                .append(Html.escape(String.valueOf(start))).append("), beside its score "
                 + "with the template's weights.</p><table><thead><tr><th>network</th><th>parameters</th><th>GMACs per clip</th>"
-                + "<th>top-1 from scratch</th><th>top-1 in the template</th></tr></thead><tbody>");
+                + "<th>top-1 trained alone</th><th>top-1 in the template</th></tr></thead><tbody>");
         for (Object o : rows) {
             Map<String, Object> row = (Map<String, Object>) o;
             h.append("<tr><th>").append(Html.escape(String.valueOf(row.get("name")))).append("</th><td>")
@@ -296,6 +298,11 @@ final class HtmlReport {
         fact(h, "parameters, template MACs per clip", String.format("%,d, %,d", r.parameters(), r.templateMacsPerClip()));
         fact(h, "scoring", r.scoringProtocol().describe());
         Map<String, Object> t = r.training() == null ? Map.of() : r.training();
+        if (t.get("initialisation") instanceof Map<?, ?> init) {
+            fact(h, "initial weights", "inflated".equals(init.get("mode"))
+                    ? "inflated from " + init.get("file") + " (sha256 " + init.get("sha256") + "), left at initialisation: "
+                    + init.get("leftAtInitialisation") : "from scratch (random)");
+        }
         for (String key : List.of("seed", "samplingSeed", "warmupEpochs", "vdpEpochs", "batchSize", "regulariser", "compute")) {
             if (t.containsKey(key)) {
                 fact(h, key, String.valueOf(t.get(key)));

@@ -8,4 +8,13 @@ public interface Backbone {
 
     /** The effective hyper-parameters (after presets and overrides), recorded in results. */
     java.util.Map<String, Object> settings();
+
+    /**
+     * Where this network's weights come from in a 2D network's ImageNet state_dict, for {@code backbone.inflate};
+     * empty (the default) when the backbone has no 2D counterpart, which makes {@code backbone.inflate} a
+     * configuration error naming the backbone.
+     */
+    default java.util.Optional<Inflation> inflation() {
+        return java.util.Optional.empty();
+    }
 }

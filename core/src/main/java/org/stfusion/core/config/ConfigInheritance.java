@@ -58,6 +58,8 @@ final class ConfigInheritance {
         }
         chain.add(new Link(identity, file));
         Map<String, Object> tree = readTree(file);
+        // a file key is relative to the file that names it, as extends is; absolute from here on
+        InflateSettings.resolve(tree, file.toAbsolutePath().getParent());
         Object base = tree.remove(EXTENDS);
         if (base == null) {
             return tree;

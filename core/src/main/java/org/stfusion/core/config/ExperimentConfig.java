@@ -37,6 +37,7 @@ public final class ExperimentConfig {
     private final long seed;
     private final Engine engine;
     private final PluginConfig backbone;
+    private final InflateSettings inflate;
     private final PluginConfig dataset;
     private final PluginConfig fusion;
     private final List<String> fusionPaths;
@@ -60,6 +61,7 @@ public final class ExperimentConfig {
         dataset = root.section("dataset");
         requireName(backbone);
         requireName(dataset);
+        inflate = InflateSettings.read(backbone);
         fusion = root.section("fusion");
         fusionPaths = fusion.getStringList("paths", List.of("spatial", "temporal"));
         if (fusionPaths.isEmpty() || fusionPaths.stream().distinct().count() != fusionPaths.size()) {
@@ -93,6 +95,7 @@ public final class ExperimentConfig {
         for (String override : overrides) {
             applyOverride(tree, override);
         }
+        InflateSettings.resolve(tree, Path.of("")); // what --set gave is relative to the working directory
         return new ExperimentConfig(tree);
     }
 
@@ -172,6 +175,11 @@ public final class ExperimentConfig {
 
     public PluginConfig dataset() {
         return dataset;
+    }
+
+    /** Where the template's weights start: {@code backbone.inflate} and {@code backbone.inflatePartial}. */
+    public InflateSettings inflate() {
+        return inflate;
     }
 
     public List<String> fusionPaths() {

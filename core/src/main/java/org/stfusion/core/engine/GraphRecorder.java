@@ -184,6 +184,7 @@ public final class GraphRecorder implements NetworkBuilder {
         List<List<Integer>> pathGates = new ArrayList<>();
         List<List<Integer>> pathSources = new ArrayList<>();
         List<Boolean> pathsPresent = new ArrayList<>();
+        List<List<String>> pathParameters = new ArrayList<>();
         List<Integer> outputs = new ArrayList<>();
         List<int[]> pending = new ArrayList<>(); // {pathIndex, first, last, output} until the sum node exists
         for (int i = 0; i < paths.size(); i++) {
@@ -192,11 +193,13 @@ public final class GraphRecorder implements NetworkBuilder {
             pathSources.add(read == null || !present.get(i) ? List.of() : read);
             if (!present.get(i)) {
                 pathGates.add(List.of());
+                pathParameters.add(List.of());
                 continue;
             }
             FusionPath path = paths.get(i);
             String scope = name + "." + path.unitName();
             int first = nodes.size();
+            int firstParameter = usedTrainable.size();
             Tensor h = form == FusionForm.PRE_ACTIVATION ? relu(batchNorm(scope + ".bn", x)) : x;
             long macsBefore = macs;
             List<Integer> gatesHere = new ArrayList<>();
@@ -226,6 +229,7 @@ public final class GraphRecorder implements NetworkBuilder {
                 y = perSourcePath(name, i, path, scope, h, chunks, outChannels, gatesHere);
             }
             pathGates.add(gatesHere);
+            pathParameters.add(List.copyOf(usedTrainable.subList(firstParameter, usedTrainable.size())));
             if (!y.shape().equals(outShape)) {
                 throw new IllegalStateException("fusion path '" + path.unitName() + "' at " + name + " returned "
                         + y.shape() + ", expected " + outChannels + " channels at the input's size");
@@ -241,7 +245,7 @@ public final class GraphRecorder implements NetworkBuilder {
             regions.add(new NetworkGraph.PathRegion(name, p[0], pathGates.get(p[0]), p[1], p[2], p[3], id(sum)));
         }
         positions.add(new PositionInfo(positions.size(), name, in, outChannels, pathsPresent, pathGates, -1, true,
-                pathSources));
+                pathSources, pathParameters));
         return sum;
     }
 

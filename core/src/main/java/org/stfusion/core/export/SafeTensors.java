@@ -41,9 +41,13 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** The element types stfusion writes and reads, in the reference's order (its files list I64, F64, then F32). */
+    /**
+     * The element types stfusion reads, in the reference's order (its files list I64, F64, F32, BF16, then F16);
+     * it writes F32, F64 and I64. Half-precision tensors (F16, BF16: ImageNet weights are sometimes shipped so) are
+     * read as their float values.
+     */
     public enum DType {
-        F32(4), F64(8), I64(8);
+        F16(2), BF16(2), F32(4), F64(8), I64(8);
 
         private final int width;
 
@@ -100,12 +104,19 @@ public final class SafeTensors {
             double[] out = new double[Math.toIntExact(elements())];
             for (int i = 0; i < out.length; i++) {
                 out[i] = switch (dtype) {
+                    case F16 -> halfToFloat(b.getShort(i * 2));
+                    case BF16 -> Float.intBitsToFloat((b.getShort(i * 2) & 0xffff) << 16);
                     case F32 -> b.getFloat(i * 4);
                     case F64 -> b.getDouble(i * 8);
                     case I64 -> b.getLong(i * 8);
                 };
             }
             return out;
+        }
+
+        /** Whether the elements are floating point (F16, BF16, F32, F64). */
+        public boolean floating() {
+            return dtype != DType.I64;
         }
 
         @Override
@@ -133,6 +144,21 @@ public final class SafeTensors {
             }
             return n;
         }
+    }
+
+    /** IEEE 754 binary16 (sign, 5 exponent bits, 10 fraction bits) as a float, subnormals and specials included. */
+    static float halfToFloat(short bits) {
+        int sign = (bits & 0x8000) << 16;
+        int exponent = (bits >>> 10) & 0x1f;
+        int fraction = bits & 0x3ff;
+        if (exponent == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (fraction << 13)); // infinity or NaN
+        }
+        if (exponent == 0) {
+            float magnitude = fraction * 0x1p-24f; // subnormal (or zero): fraction x 2^-24, exact in a float
+            return sign == 0 ? magnitude : -magnitude;
+        }
+        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (fraction << 13));
     }
 
     /** A file's metadata and tensors, the tensors in file order. */
@@ -288,7 +314,7 @@ public final class SafeTensors {
             }
         }
         throw new UserException(file + ": tensor '" + tensor + "' has dtype " + text
-                + "; stfusion reads F32, F64 and I64 tensors");
+                + "; stfusion reads F16, BF16, F32, F64 and I64 tensors");
     }
 
     private static long[] longs(String file, String tensor, JsonNode v, String field, int length) {

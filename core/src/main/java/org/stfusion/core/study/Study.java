@@ -14,6 +14,7 @@ import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.StudySettings;
+import org.stfusion.core.engine.ParameterStore;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.run.Provenance;
@@ -21,11 +22,12 @@ import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.strategy.Materializer;
 
 /**
- * The paper's Table 2 on a finished run: all-S, all-ST, all-S+ST and Opt trained from scratch with the same
- * budget, each beside its template score; with {@code study.rankCheck = M} also M sampled strategies spread
- * evenly over the template's ranking, for Kendall's tau between their template and standalone scores (under both
- * scoring protocols, with bootstrap intervals). Every finished network is saved in {@code study.json} at once, so
- * a resumed study skips what a killed one had already trained.
+ * The paper's Table 2 on a finished run: all-S, all-ST, all-S+ST and Opt trained anew with the same budget, from the
+ * same start as the template (random weights, or the 2D ImageNet weights of {@code backbone.inflate}), each beside its
+ * template score; with {@code study.rankCheck = M} also M sampled strategies spread evenly over the template's
+ * ranking, for Kendall's tau between their template and standalone scores (under both scoring protocols, with
+ * bootstrap intervals). Every finished network is saved in {@code study.json} at once, so a resumed study skips
+ * what a killed one had already trained.
  */
 public final class Study {
     private static final Logger LOG = LogManager.getLogger(Study.class);
@@ -44,9 +46,17 @@ public final class Study {
     public interface TemplateScores {
         Map<String, Double> top1ByProtocol(StrategyResult strategy);
     }
+    private final Consumer<ParameterStore> initialise;
+    private final String start;
 
+    /**
+     * @param initialise writes the template's starting weights over a new network's random ones where it has them
+     *                   (ImageNet inflation), or nothing
+     * @param start      what that start is, for the log and retrain files ("from scratch", "inflated from FILE")
+     */
     public Study(Materializer materializer, FixedNetworkTrainer trainer, Scorer scorer, RunDirectory runDir,
-                 Provenance provenance, StudySettings settings, long seed, TemplateScores templateScores) {
+                 Provenance provenance, StudySettings settings, long seed, Consumer<ParameterStore> initialise,
+                 String start, TemplateScores templateScores) {
         this.templateScores = templateScores;
         this.materializer = materializer;
         this.trainer = trainer;
@@ -55,6 +65,8 @@ public final class Study {
         this.provenance = provenance;
         this.settings = settings;
         this.seed = seed;
+        this.initialise = initialise;
+        this.start = start;
     }
 
     public StudyResults run(RunResults results, boolean resume, Consumer<String> warn) {
@@ -78,7 +90,7 @@ public final class Study {
             StudyResults.Row row = previousRow(previous, e.getKey(), e.getValue().units());
             rows.add(row != null ? row : trainStandalone(e.getKey(), e.getValue(), k));
             k++;
-            runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs()));
+            runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs(), start));
         }
         for (RankCheck.Pick pick : RankCheck.stratified(results.strategies(), settings.rankCheck())) {
             StrategyResult s = pick.strategy();
@@ -89,11 +101,11 @@ public final class Study {
             ranks.add(new StudyResults.RankPoint(s.id(), template.values().iterator().next(), standalone,
                     pick.templateRank(), template));
             k++;
-            runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs()));
+            runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs(), start));
         }
         Map<String, StudyResults.Tau> correlation = rankCorrelation(ranks, seed);
         Double tau = correlation.isEmpty() ? null : correlation.values().iterator().next().tau();
-        StudyResults study = new StudyResults(provenance, rows, ranks, tau, settings.epochs(),
+        StudyResults study = new StudyResults(provenance, rows, ranks, tau, settings.epochs(), start,
                 correlation.isEmpty() ? null : correlation);
         runDir.writeJson(file, study);
         return study;
@@ -107,6 +119,8 @@ public final class Study {
         StandaloneNetwork network = materializer.build(strategy, seed + 1000);
         if (fineTune) {
             materializer.copyTemplateWeights(network);
+        } else {
+            initialise.accept(network.store());
         }
         Scorer.Score score = trainer.train((fineTune ? "fine-tune " : "retrain ") + strategy.id(), network, seed + 2000, scorer);
         var row = new StudyResults.Row(strategy.id(), strategy.units(), network.parameterCount(), network.macsPerClip(),
@@ -114,7 +128,7 @@ public final class Study {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("plugins", provenance);
         record.put("strategy", strategy);
-        record.put("mode", fineTune ? "fine-tune" : "from scratch");
+        record.put("mode", fineTune ? "fine-tune" : start);
         record.put("epochs", settings.epochs());
         record.put("result", row);
         runDir.writeJson(runDir.retrainResult(strategy.id()), record);
@@ -124,8 +138,9 @@ public final class Study {
     private StudyResults.Row trainStandalone(String name, StrategyResult strategy, int index) {
         StrategyDescriptor descriptor = materializer.descriptor(name, strategy.units(), strategy.seed(), Map.of());
         StandaloneNetwork network = materializer.build(descriptor, seed + 1000 + index);
+        initialise.accept(network.store());
         Scorer.Score score = trainer.train("study " + name, network, seed + 2000 + index, scorer);
-        LOG.info("study: {} trained from scratch: top-1 {} (template score {}), {} parameters, {} MACs per clip", name,
+        LOG.info("study: {} trained " + start + ": top-1 {} (template score {}), {} parameters, {} MACs per clip", name,
                 score.top1(), strategy.top1(), network.parameterCount(), network.macsPerClip());
         return new StudyResults.Row(name, strategy.units(), network.parameterCount(), network.macsPerClip(),
                 score.top1(), score.top5(), strategy.top1());

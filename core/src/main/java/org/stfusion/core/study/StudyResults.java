@@ -5,17 +5,20 @@ import java.util.Map;
 import org.stfusion.core.run.Provenance;
 
 /**
- * The paper's Table 2 for one run: each fixed network trained from scratch with the same budget, with its
- * parameters and MACs per clip, and how the template had scored the same strategy; plus the rank check.
- * {@code plugins} names the backbone, dataset and fusion units (with versions) the study was made with.
- * {@code kendallTau} is tau-b under the run's scoring protocol; {@code rankCorrelation} gives it, with its
- * bootstrap interval, under both protocols (template batch-norm statistics and recalibrated), by protocol name.
+ * The paper's Table 2 for one run: each fixed network trained alone with the same budget, with its parameters and
+ * MACs per clip, and how the template had scored the same strategy; plus the rank check. {@code plugins} names the
+ * backbone, dataset and fusion units (with versions) the study was made with; {@code start} where the networks'
+ * weights started, as the template's did ("from scratch", or "inflated from FILE"; null in older study files,
+ * which all started from scratch). {@code kendallTau} is tau-b under the run's scoring protocol;
+ * {@code rankCorrelation} gives it, with its bootstrap interval, under both protocols (template batch-norm
+ * statistics and recalibrated), by protocol name.
  */
 public record StudyResults(Provenance plugins, List<Row> rows, List<RankPoint> rankCheck, Double kendallTau,
-                           int epochs, Map<String, Tau> rankCorrelation) {
+                           int epochs, String start, Map<String, Tau> rankCorrelation) {
 
-    public StudyResults(Provenance plugins, List<Row> rows, List<RankPoint> rankCheck, Double kendallTau, int epochs) {
-        this(plugins, rows, rankCheck, kendallTau, epochs, null);
+    public StudyResults(Provenance plugins, List<Row> rows, List<RankPoint> rankCheck, Double kendallTau, int epochs,
+                        String start) {
+        this(plugins, rows, rankCheck, kendallTau, epochs, start, null);
     }
 
     /** One network: {@code templateTop1} is its score with the template's weights (no retraining). */

@@ -46,10 +46,14 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** What a checkpoint says besides its arrays. {@code lrScale} multiplies the configured learning rates. */
+    /**
+     * What a checkpoint says besides its arrays. {@code lrScale} multiplies the configured learning rates;
+     * {@code initialisation} is where the training's weights started (from scratch, or inflated from a 2D network's
+     * file: see {@code ImageNetInflation#record}), null in checkpoints made before it was recorded.
+     */
     public record Manifest(Provenance plugins, String stage, int warmupEpochsDone, int vdpEpochsDone,
                            byte[] rngState, String dataType, List<Map<String, Object>> history, double lrScale,
-                           int faultRetries) {
+                           int faultRetries, Map<String, Object> initialisation) {
     }
 
     /** A checkpoint that cannot be trusted: cut short, altered, or missing an entry or a manifest field. */
@@ -73,6 +77,9 @@ public final class Checkpoint {
         m.put("lrScale", manifest.lrScale());
         m.put("faultRetries", manifest.faultRetries());
         m.put("history", manifest.history());
+        if (manifest.initialisation() != null) {
+            m.put("initialisation", manifest.initialisation());
+        }
         writeZip(file, m, store, velocity);
     }
 
@@ -223,7 +230,8 @@ public final class Checkpoint {
                 decode(file, field(file, m, "rngState", String.class)), field(file, m, "dataType", String.class),
                 new ArrayList<>(field(file, m, "history", List.class)),
                 m.containsKey("lrScale") ? field(file, m, "lrScale", Number.class).doubleValue() : 1.0,
-                m.containsKey("faultRetries") ? field(file, m, "faultRetries", Number.class).intValue() : 0);
+                m.containsKey("faultRetries") ? field(file, m, "faultRetries", Number.class).intValue() : 0,
+                m.get("initialisation") instanceof Map<?, ?> init ? (Map<String, Object>) init : null);
     }
 
     private static <T> T field(Path file, Map<String, Object> m, String key, Class<T> type) {

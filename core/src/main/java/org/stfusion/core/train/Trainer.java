@@ -54,6 +54,8 @@ public final class Trainer {
     private double lrScale = 1;
     private int faultRetries;
     private Path lastCheckpoint;
+    /** Where the weights started, as every checkpoint of this training records it; null if never recorded. */
+    private Map<String, Object> initialisation;
 
     public Trainer(TemplateNetwork net, Dataset dataset, ClipBatches loader, TrainingSettings settings, long seed,
                    Path checkpoints, Provenance provenance, Consumer<RunEvent> events, Scorer scorer) {
@@ -89,9 +91,23 @@ public final class Trainer {
         vdpDone = m.vdpEpochsDone();
         lrScale = m.lrScale();
         faultRetries = Math.max(faultRetries, m.faultRetries());
+        initialisation = m.initialisation();
         history.clear();
         history.addAll(m.history());
         lastCheckpoint = loaded.file();
+    }
+
+    /**
+     * Records where a new training's weights start ({@code ImageNetInflation#record} or its scratch record); call
+     * before {@link #train} when {@link #resume} found nothing. A resumed training keeps its checkpoint's record.
+     */
+    public void initialisedAs(Map<String, Object> record) {
+        this.initialisation = record;
+    }
+
+    /** Where the weights started: this training's record, or what the resumed checkpoint says (null if older). */
+    public Map<String, Object> initialisation() {
+        return initialisation;
     }
 
     public boolean finished() {
@@ -248,7 +264,7 @@ public final class Trainer {
     private void saveCheckpoint(boolean endOfWarmup) {
         var manifest = new Checkpoint.Manifest(provenance, finished() ? "done" : warmupDone < settings.warmupEpochs()
                 ? "warmup" : "vdp", warmupDone, vdpDone, random.state(), net.store().dataType().name(), history,
-                lrScale, faultRetries);
+                lrScale, faultRetries, initialisation);
         lastCheckpoint = checkpoints.save(warmupDone + vdpDone, manifest, net.store(), optimizer.state());
         if (endOfWarmup) {
             checkpoints.keepAsWarmup(lastCheckpoint);

@@ -53,7 +53,7 @@ class CheckpointDamageTest {
 
     private Checkpoint.Manifest manifest(int epochs) {
         return new Checkpoint.Manifest(null, "vdp", 1, epochs - 1, new byte[] {1, 2, 3}, "FLOAT",
-                List.of(Map.of("epoch", epochs)), 0.25, 1);
+                List.of(Map.of("epoch", epochs)), 0.25, 1, Map.of("mode", "inflated", "file", "/w/densenet121.safetensors"));
     }
 
     @Test
@@ -68,6 +68,7 @@ class CheckpointDamageTest {
 
         assertEquals(0.25, m.lrScale());
         assertEquals(1, m.faultRetries());
+        assertEquals(Map.of("mode", "inflated", "file", "/w/densenet121.safetensors"), m.initialisation());
         assertArrayEquals(new byte[] {1, 2, 3}, m.rngState());
         before.forEach((name, w) -> assertEquals(w, net.store().trainable().get(name), name));
         velocity.forEach((name, v) -> assertEquals(v, restoredVelocity.get(name), name));
