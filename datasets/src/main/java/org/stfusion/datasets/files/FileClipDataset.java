@@ -73,6 +73,12 @@ final class FileClipDataset implements Dataset {
                 manifest.classNames().size());
     }
 
+    /** Validation clips and views are {@code testSize} square (training clips {@code size}). */
+    @Override
+    public InputSpec inputSpec(Split split) {
+        return split == Split.TRAIN ? inputSpec() : settings.validationSpec(manifest.classNames().size());
+    }
+
     @Override
     public List<String> classNames() {
         return manifest.classNames();
