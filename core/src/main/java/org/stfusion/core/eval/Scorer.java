@@ -319,12 +319,20 @@ public final class Scorer implements AutoCloseable {
      * protocol). Returns log-probabilities so that the ranking by top-k is that of the mean probability.
      */
     static INDArray averageOverViews(INDArray logits, ClipBatches.Batch batch) {
-        if (batch.views() == 1) {
+        return averageOverViews(logits, batch.size(), batch.views());
+    }
+
+    /**
+     * {@link #averageOverViews(INDArray, ClipBatches.Batch)} for {@code logits} [items x views, classes] holding
+     * {@code views} consecutive rows per item: [items, classes], the logits themselves when there is one view.
+     */
+    public static INDArray averageOverViews(INDArray logits, int items, int views) {
+        if (views == 1) {
             return logits;
         }
         long classes = logits.size(1);
         INDArray probabilities = org.nd4j.linalg.ops.transforms.Transforms.softmax(logits, true);
-        INDArray mean = probabilities.reshape('c', batch.size(), batch.views(), classes).mean(1);
+        INDArray mean = probabilities.reshape('c', items, views, classes).mean(1);
         return org.nd4j.linalg.ops.transforms.Transforms.log(mean, false);
     }
 
