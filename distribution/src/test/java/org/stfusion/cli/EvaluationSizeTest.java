@@ -81,6 +81,10 @@ class EvaluationSizeTest {
         // measured: 0.9 at 24 px, 0.875 at 16 px (chance 0.5)
         assertTrue(allPaths24 >= 0.7 && Math.abs(allPaths24 - allPaths16) <= 0.2,
                 allPaths24 + " at 24 px, " + allPaths16 + " at 16 px");
+        // the best strategy's standalone network, recalibrated on 16 px training clips, scores 24 px clips as the template did
+        try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
+            assertEquals(at24.best().top1(), e.materialize(e.strategy("best"), true, null).top1(), 1e-12);
+        }
     }
 
     @Test
