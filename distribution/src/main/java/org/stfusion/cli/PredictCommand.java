@@ -47,15 +47,17 @@ import picocli.CommandLine.Spec;
                         + "img_00001.jpg; or a .zip archive of such frames) is one item: the run's dataset plugin, with "
                         + "the clip settings of the run's dataset section (frames, stride, shortSide, testSize, testClips, "
                         + "testCrops, normalisation), decodes and crops it exactly as it does a validation item, and the "
-                        + "class probabilities are averaged over its views as scoring averages them. A run on the "
-                        + "synthetic dataset has no decoder: give clips. The dataset's own files need not be present.",
+                        + "class probabilities are averaged over its views as scoring averages them. One --input is "
+                        + "one item (a folder of videos is not a batch). A run on the synthetic dataset has no "
+                        + "decoder: give clips.",
                 "CLIPS.npy: a float32 array [N, C, T, H, W], normalised as the run's dataset normalises its clips (the "
                         + "export sidecar's \"input\" says how); each clip is scored on its own.",
                 "From a run directory: the strategy (default best) as a standalone network with the template's weights "
                         + "and batch-norm statistics as the run scored it; class names from the run's dataset. From a "
                         + "MODEL.safetensors written by `stfusion export` (its sidecar MODEL.json beside it, which "
-                        + "carries the run's configuration and class names): the network it holds."},
-        footer = {"", "Example: stfusion predict runs/my-run --input videos/v_Drumming_g01_c01.avi --out top.json"})
+                        + "carries the run's configuration and class names): the network it holds; the dataset's "
+                        + "lists and files need not be present."},
+        footer = {"", "Example: stfusion predict runs/my-run --input v_Drumming_g01_c01.avi --top 3"})
 final class PredictCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(PredictCommand.class);
 
