@@ -377,7 +377,7 @@ public final class Experiment implements AutoCloseable {
         return new ModelInfo(config.tree(), backboneRef, backbone.settings(), fusionUnits,
                 paths.stream().map(FusionPath::unitName).toList(),
                 PluginRef.of(PluginCatalog.DATASET, datasetProvider), dataset.size(Split.TRAIN), dataset.inputSpec(),
-                dataset.classNames());
+                dataset.inputSpec(Split.VALIDATION), dataset.classNames());
     }
 
     private static List<String> positionNames(List<PositionInfo> positions) {

@@ -14,6 +14,7 @@ import org.stfusion.api.PluginRef;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.Split;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
@@ -63,8 +64,11 @@ final class ExperimentModule extends AbstractModule {
     @Singleton
     Dataset dataset(DatasetProvider provider) {
         PluginConfig section = config.dataset();
-        Dataset dataset = PluginCalls.call(plugins, PluginCatalog.DATASET, provider, "opening the dataset",
-                () -> provider.open(section));
+        Dataset dataset = PluginCalls.call(plugins, PluginCatalog.DATASET, provider, "opening the dataset", () -> {
+            Dataset opened = provider.open(section);
+            requireSameClipsButSize(opened);
+            return opened;
+        });
         section.rejectUnknownKeys();
         // the batches must fit before anything is built or trained
         BatchLimits.check(config, dataset, Runtime.getRuntime().maxMemory());
@@ -93,9 +97,30 @@ final class ExperimentModule extends AbstractModule {
         // widths that multiply past an array or the heap are refused now, not when training builds the network
         PluginCalls.call(plugins, PluginCatalog.BACKBONE, provider, "declaring the network", () -> {
             NetworkSize.check(section.path(), backbone, dataset.inputSpec(), paths, Runtime.getRuntime().maxMemory());
+            // validation clips of another size must suit the backbone too, before anything is trained
+            NetworkSize.checkValidationSize(config.dataset().key(TEST_SIZE_KEY), backbone, dataset.inputSpec(),
+                    dataset.inputSpec(Split.VALIDATION), paths);
             return null;
         });
         return backbone;
+    }
+
+    /** The key the built-in datasets set the validation clip size with; errors about that size name it. */
+    static final String TEST_SIZE_KEY = "testSize";
+
+    /** Validation clips may differ from training clips in height and width only. */
+    private static void requireSameClipsButSize(Dataset dataset) {
+        InputSpec train = dataset.inputSpec();
+        InputSpec validation = dataset.inputSpec(Split.VALIDATION);
+        if (validation.channels() != train.channels() || validation.frames() != train.frames()
+                || validation.classes() != train.classes()) {
+            throw new IllegalStateException("the dataset's validation clips (" + describe(validation)
+                    + ") differ from its training clips (" + describe(train) + ") in more than height and width");
+        }
+    }
+
+    private static String describe(InputSpec in) {
+        return in.channels() + "x" + in.frames() + "x" + in.height() + "x" + in.width() + ", " + in.classes() + " classes";
     }
 
     @Provides

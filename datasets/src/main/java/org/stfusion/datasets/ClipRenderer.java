@@ -16,8 +16,13 @@ final class ClipRenderer {
     private final float noise;
 
     ClipRenderer(SyntheticSettings settings) {
+        this(settings, settings.size());
+    }
+
+    /** Clips {@code size} px square (the settings' {@code size}, or {@code testSize} for validation clips). */
+    ClipRenderer(SyntheticSettings settings, int size) {
         this.frames = settings.frames();
-        this.size = settings.size();
+        this.size = size;
         this.noise = (float) settings.noise();
     }
 

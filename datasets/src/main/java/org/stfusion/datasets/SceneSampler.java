@@ -19,9 +19,16 @@ final class SceneSampler {
     private static final int TEXTURE_CELL = 8;
 
     private final SyntheticSettings settings;
+    /** Side of the torus the scenes are drawn on: {@code size} for training clips, {@code testSize} for validation. */
+    private final int size;
 
     SceneSampler(SyntheticSettings settings) {
+        this(settings, settings.size());
+    }
+
+    SceneSampler(SyntheticSettings settings, int size) {
         this.settings = settings;
+        this.size = size;
     }
 
     Scene sample(int label, SplittableRandom rng) {
@@ -57,15 +64,15 @@ final class SceneSampler {
     /** A one-pixel-a-frame mover of side {@code fineSize}; its colour says nothing about the class. */
     private MovingObject fineObject(Direction direction, SplittableRandom rng) {
         int side = settings.fineSize();
-        return new MovingObject(ObjectShape.SQUARE, side, brightColour(rng), rng.nextInt(settings.size()),
-                rng.nextInt(settings.size()), direction.dy, direction.dx);
+        return new MovingObject(ObjectShape.SQUARE, side, brightColour(rng), rng.nextInt(size),
+                rng.nextInt(size), direction.dy, direction.dx);
     }
 
     private MovingObject place(ObjectShape shape, float[] colour, Direction direction, SplittableRandom rng) {
         int side = rng.nextInt(settings.objectSizeMin(), settings.objectSizeMax() + 1);
         int speed = rng.nextInt(settings.speedMin(), settings.speedMax() + 1);
-        int row = rng.nextInt(settings.size());
-        int col = rng.nextInt(settings.size());
+        int row = rng.nextInt(size);
+        int col = rng.nextInt(size);
         return new MovingObject(shape, side, colour, row, col, speed * direction.dy, speed * direction.dx);
     }
 
@@ -83,7 +90,6 @@ final class SceneSampler {
 
     /** Smooth random blobs: a coarse grid of uniform values, bilinearly interpolated with wrap-around. */
     private float[] smoothTexture(SplittableRandom rng) {
-        int size = settings.size();
         int cells = Math.max(2, size / TEXTURE_CELL);
         float[] grid = new float[CHANNELS * cells * cells];
         for (int i = 0; i < grid.length; i++) {

@@ -11,7 +11,8 @@ import org.stfusion.api.model.InputSpec;
 /**
  * The synthetic dataset: every clip is a pure function of (seed, split, index), so nothing is stored and
  * {@link #clip} is safe to call from any thread. Labels are {@code index mod classes}, which balances every
- * split. There is no augmentation, so the augmentation seed of {@link #clip} is ignored.
+ * split. There is no augmentation, so the augmentation seed of {@link #clip} is ignored. Validation clips are
+ * rendered at {@code testSize} (the same objects and speeds on a torus of that size), training clips at {@code size}.
  */
 final class SyntheticDataset implements Dataset {
     /** Bump when the generator changes what it draws, so that old manifest hashes no longer match. */
@@ -22,6 +23,8 @@ final class SyntheticDataset implements Dataset {
     private final SyntheticSettings settings;
     private final SceneSampler sampler;
     private final ClipRenderer renderer;
+    private final SceneSampler validationSampler;
+    private final ClipRenderer validationRenderer;
     private final List<String> classNames;
     private final String manifestHash;
 
@@ -29,6 +32,8 @@ final class SyntheticDataset implements Dataset {
         this.settings = settings;
         this.sampler = new SceneSampler(settings);
         this.renderer = new ClipRenderer(settings);
+        this.validationSampler = new SceneSampler(settings, settings.testSize());
+        this.validationRenderer = new ClipRenderer(settings, settings.testSize());
         this.classNames = classNamesOf(settings);
         this.manifestHash = computeManifestHash();
     }
@@ -37,6 +42,12 @@ final class SyntheticDataset implements Dataset {
     public InputSpec inputSpec() {
         return new InputSpec(SceneSampler.CHANNELS, settings.frames(), settings.size(), settings.size(),
                 settings.classes());
+    }
+
+    @Override
+    public InputSpec inputSpec(Split split) {
+        return split == Split.TRAIN ? inputSpec() : new InputSpec(SceneSampler.CHANNELS, settings.frames(),
+                settings.testSize(), settings.testSize(), settings.classes());
     }
 
     @Override
@@ -52,7 +63,8 @@ final class SyntheticDataset implements Dataset {
     @Override
     public Clip clip(Split split, int index, long augmentationSeed) {
         Scene scene = scene(split, index);
-        float[] data = renderer.render(scene, stream(split, index, NOISE_STREAM));
+        ClipRenderer r = split == Split.TRAIN ? renderer : validationRenderer;
+        float[] data = r.render(scene, stream(split, index, NOISE_STREAM));
         return new Clip(id(split, index), data, label(index));
     }
 
@@ -67,7 +79,7 @@ final class SyntheticDataset implements Dataset {
             throw new IndexOutOfBoundsException("clip index " + index + " is outside the " + split.label()
                     + " split, which has " + size(split) + " clips");
         }
-        return sampler.sample(label(index), stream(split, index, SCENE_STREAM));
+        return (split == Split.TRAIN ? sampler : validationSampler).sample(label(index), stream(split, index, SCENE_STREAM));
     }
 
     private int label(int index) {

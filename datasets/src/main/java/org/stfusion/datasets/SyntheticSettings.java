@@ -14,6 +14,10 @@ import org.stfusion.api.config.PluginConfig;
  * objects move in the class direction, default 4, 1..64) and {@code fineSize} (their side in px, default 1,
  * 1..4); they always move one pixel a frame;</li>
  * <li>{@code frames} (default 8, 2..64), {@code size} (height = width, default 32, 8..256);</li>
+ * <li>{@code testSize}: height = width of the validation clips (default {@code size}, 8..256). The validation scenes
+ * are drawn on a torus of that size with the same object sizes, speeds and background texture scale, so a larger
+ * {@code testSize} shows the same kind of scene with more of the torus around the object, as the authors test on
+ * larger centre crops than they train on; objects and speeds must fit it as they fit {@code size};</li>
  * <li>{@code trainSize} (default 800), {@code valSize} (default 200), each from {@code classes} to 1,000,000;</li>
  * <li>{@code seed} (default 1);</li>
  * <li>difficulty: {@code noise} (sigma of the Gaussian pixel noise, default 0.05, 0..1), {@code objectSizeMin}
@@ -25,7 +29,7 @@ import org.stfusion.api.config.PluginConfig;
  * a clip ambiguous and lowers the best reachable accuracy; under {@code appearance} their colour (all channels
  * bright) tells them apart from the class colours (one channel bright).
  */
-record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, int trainSize, int valSize,
+record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, int testSize, int trainSize, int valSize,
                          long seed, double noise, int objectSizeMin, int objectSizeMax, int speedMin, int speedMax,
                          int distractors, int directions, int fineObjects, int fineSize) {
 
@@ -38,6 +42,7 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
         int classes = readClasses(config, task);
         int frames = config.getInt("frames", 8, 2, 64);
         int size = config.getInt("size", 32, 8, 256);
+        int testSize = config.getInt("testSize", size, 8, 256);
         int trainSize = config.getInt("trainSize", 800, classes, MAX_ITEMS);
         int valSize = config.getInt("valSize", 200, classes, MAX_ITEMS);
         long seed = config.getLong("seed", 1);
@@ -58,10 +63,11 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
             fineSize = config.getInt("fineSize", 1, 1, Math.min(4, size - 1));
             requireAppearanceProduct(config, classes, directions);
         }
+        checkTestSize(config, testSize, objectSizeMax, speedMax);
         config.accept("name");
         config.rejectUnknownKeys();
-        return new SyntheticSettings(task, classes, frames, size, trainSize, valSize, seed, noise, objectSizeMin,
-                objectSizeMax, speedMin, speedMax, distractors, directions, fineObjects, fineSize);
+        return new SyntheticSettings(task, classes, frames, size, testSize, trainSize, valSize, seed, noise,
+                objectSizeMin, objectSizeMax, speedMin, speedMax, distractors, directions, fineObjects, fineSize);
     }
 
     /** Appearance classes of a clip's label: the label's appearance part (tasks appearance and scale). */
@@ -69,13 +75,31 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
         return classes / directions;
     }
 
-    /** Canonical one-line form; part of the manifest hash, so every parameter that changes the clips is here. */
+    /** The validation torus must hold the objects and tell the directions apart, as the training torus does. */
+    private static void checkTestSize(PluginConfig config, int testSize, int objectSizeMax, int speedMax) {
+        if (objectSizeMax > testSize - 1) {
+            throw new ConfigException(config.key("testSize"), "validation clips of " + testSize + " px cannot hold "
+                    + "objects of up to " + objectSizeMax + " px (" + config.key("objectSizeMax") + "): expected at least "
+                    + (objectSizeMax + 1));
+        }
+        if (2 * speedMax >= testSize) {
+            throw new ConfigException(config.key("testSize"), "validation clips of " + testSize + " px cannot tell a "
+                    + "step right from a step left at " + speedMax + " px per frame (" + config.key("speedMax")
+                    + "): expected more than " + 2 * speedMax);
+        }
+    }
+
+    /**
+     * Canonical one-line form; part of the manifest hash, so every parameter that changes the clips is here
+     * ({@code testSize} only when it differs from {@code size}, so that earlier runs keep their hash).
+     */
     String describe() {
         return String.format(Locale.ROOT,
                 "task=%s classes=%d frames=%d size=%d trainSize=%d valSize=%d seed=%d noise=%s objectSize=%d..%d"
                         + " speed=%d..%d distractors=%d",
                 task.configName(), classes, frames, size, trainSize, valSize, seed, Double.toString(noise),
                 objectSizeMin, objectSizeMax, speedMin, speedMax, distractors)
+                + (testSize == size ? "" : " testSize=" + testSize)
                 // Only scale has these keys, so the other tasks keep the hashes of runs made before it existed.
                 + (task == SyntheticTask.SCALE ? String.format(Locale.ROOT, " directions=%d fineObjects=%d fineSize=%d",
                         directions, fineObjects, fineSize) : "");

@@ -214,4 +214,50 @@ class SyntheticDatasetTest {
             DatasetConformance.verify(TestDatasets.open(Map.of("task", task, "trainSize", 24, "valSize", 12)), 100);
         }
     }
+
+    @Test
+    void validationClipsAtTestSizeShowTheSameObjectsOnALargerTorusAndTrainingClipsAreUnchanged() {
+        Map<String, Object> base = Map.of("noise", 0, "size", 32, "trainSize", 8, "valSize", 8);
+        SyntheticDataset plain = TestDatasets.open(base);
+        Map<String, Object> larger = new java.util.HashMap<>(base);
+        larger.put("testSize", 48);
+        SyntheticDataset dataset = TestDatasets.open(larger);
+        assertEquals(new org.stfusion.api.model.InputSpec(3, 8, 32, 32, 2), dataset.inputSpec(Split.TRAIN));
+        assertEquals(new org.stfusion.api.model.InputSpec(3, 8, 48, 48, 2), dataset.inputSpec(Split.VALIDATION));
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(plain.clip(Split.TRAIN, i, 0).data(), dataset.clip(Split.TRAIN, i, 0).data(),
+                    "training clip " + i);
+            Clip clip = dataset.clip(Split.VALIDATION, i, 0);
+            assertEquals(3 * 8 * 48 * 48, clip.data().length);
+            // the labelled object (drawn last) at its frame-t place on the 48 px torus, in its own colour
+            MovingObject object = dataset.scene(Split.VALIDATION, i).objects().get(0);
+            assertTrue(object.side() >= 3 && object.side() <= 6, "object sizes as configured");
+            for (int t = 0; t < 8; t++) {
+                int y = object.rowAt(t, 48);
+                int x = object.colAt(t, 48);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(object.colour()[c] - 0.5f, clip.data()[((c * 8 + t) * 48 + y) * 48 + x], 1e-6,
+                            "clip " + i + " frame " + t);
+                }
+            }
+        }
+        // the hash tells the two apart; testSize equal to size is the dataset without it
+        assertNotEquals(plain.manifestHash(), dataset.manifestHash());
+        Map<String, Object> same = new java.util.HashMap<>(base);
+        same.put("testSize", 32);
+        assertEquals(plain.manifestHash(), TestDatasets.open(same).manifestHash());
+        DatasetConformance.verify(TestDatasets.open(Map.of("testSize", 40, "trainSize", 12, "valSize", 6)), 100);
+    }
+
+    @Test
+    void aTestSizeThatCannotHoldTheObjectsOrTellTheDirectionsApartIsRefused() {
+        var e = assertThrows(org.stfusion.api.config.ConfigException.class,
+                () -> TestDatasets.open(Map.of("testSize", 8, "speedMax", 4)));
+        assertEquals("dataset.testSize: validation clips of 8 px cannot tell a step right from a step left at 4 px per "
+                + "frame (dataset.speedMax): expected more than 8", e.getMessage());
+        e = assertThrows(org.stfusion.api.config.ConfigException.class,
+                () -> TestDatasets.open(Map.of("testSize", 10, "objectSizeMax", 12)));
+        assertEquals("dataset.testSize: validation clips of 10 px cannot hold objects of up to 12 px "
+                + "(dataset.objectSizeMax): expected at least 13", e.getMessage());
+    }
 }

@@ -13,12 +13,15 @@ import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.api.data.MediaReader;
 import org.stfusion.api.io.AtomicFile;
+import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.core.Experiment;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.export.ModelFile;
 import org.stfusion.core.predict.ClipClassifier;
+import org.stfusion.core.predict.MediaInput;
 import org.stfusion.core.predict.NumpyFile;
 import org.stfusion.core.predict.Predictions;
 import org.stfusion.core.run.OutputException;
@@ -32,16 +35,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code stfusion predict (RUNDIR | MODEL.safetensors) --input CLIPS.npy}: class scores for clips. */
+/**
+ * {@code stfusion predict (RUNDIR | MODEL.safetensors) --input (VIDEO | FOLDER | CLIPS.npy)}: class scores for a video
+ * or a frame folder (decoded, sampled and cropped by the run's dataset plugin as it prepares a validation item, its
+ * views averaged as the scorer averages them) or for clips given as a NumPy array.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Class scores for clips given as a NumPy array [N, C, T, H, W] (float32, normalised as the run's "
-                + "dataset normalises its clips; the export sidecar's \"input\" says how): prints the most probable "
-                + "classes of every clip with their probabilities.",
+        description = {"Class scores for one video or frame folder, or for clips given as a NumPy array: prints the most "
+                + "probable classes with their probabilities.",
+                "A VIDEO (any file FFmpeg decodes) or a FOLDER of frames (named as the run's dataset names them, e.g. "
+                        + "img_00001.jpg; or a .zip archive of such frames) is one item: the run's dataset plugin, with "
+                        + "the clip settings of the run's dataset section (frames, stride, shortSide, testSize, testClips, "
+                        + "testCrops, normalisation), decodes and crops it exactly as it does a validation item, and the "
+                        + "class probabilities are averaged over its views as scoring averages them. One --input is "
+                        + "one item (a folder of videos is not a batch). A run on the synthetic dataset has no "
+                        + "decoder: give clips.",
+                "CLIPS.npy: a float32 array [N, C, T, H, W], normalised as the run's dataset normalises its clips (the "
+                        + "export sidecar's \"input\" says how); each clip is scored on its own.",
                 "From a run directory: the strategy (default best) as a standalone network with the template's weights "
-                        + "and batch-norm statistics as the run scored it. From a MODEL.safetensors written by `stfusion "
-                        + "export` (its sidecar MODEL.json beside it): the network it holds, the template with every "
-                        + "path kept or a strategy. Videos and frame folders are not decoded yet: extract clips first."},
-        footer = {"", "Example: stfusion predict runs/my-run --input clips.npy --out top.json"})
+                        + "and batch-norm statistics as the run scored it; class names from the run's dataset. From a "
+                        + "MODEL.safetensors written by `stfusion export` (its sidecar MODEL.json beside it, which "
+                        + "carries the run's configuration and class names): the network it holds; the dataset's "
+                        + "lists and files need not be present."},
+        footer = {"", "Example: stfusion predict runs/my-run --input v_Drumming_g01_c01.avi --top 3"})
 final class PredictCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(PredictCommand.class);
 
@@ -55,8 +71,9 @@ final class PredictCommand implements Callable<Integer> {
             description = "A run directory, or a model file written by `stfusion export`.")
     Path source;
 
-    @Option(names = "--input", required = true, paramLabel = "CLIPS.npy",
-            description = "Clips as a NumPy .npy array [N, C, T, H, W] of float32.")
+    @Option(names = "--input", required = true, paramLabel = "VIDEO|FOLDER|CLIPS.npy",
+            description = "A video file, a frame folder (or .zip of frames), or clips as a NumPy .npy array "
+                    + "[N, C, T, H, W] of float32.")
     Path input;
 
     @Option(names = "--strategy", paramLabel = "STRATEGY",
@@ -67,8 +84,14 @@ final class PredictCommand implements Callable<Integer> {
     int top;
 
     @Option(names = "--out", paramLabel = "FILE.json|FILE.npy",
-            description = "Also write the top classes of every clip (.json) or the raw logits [N, classes] (.npy).")
+            description = "Also write the top classes (.json), or the raw logits (.npy): [N, classes] for clips, "
+                    + "[1, classes] for a video or folder (with several views the log of the averaged probabilities, "
+                    + "which scoring ranks by).")
     Path out;
+
+    /** What --input held: clips [N, C, T, H, W] scored each on its own, or the views [V, C, T, H, W] of one item. */
+    private record Input(INDArray array, boolean item) {
+    }
 
     @Override
     public Integer call() {
@@ -78,9 +101,9 @@ final class PredictCommand implements Callable<Integer> {
         if (out != null && !out.toString().endsWith(".json") && !out.toString().endsWith(".npy")) {
             throw new ParameterException(spec.commandLine(), "--out: expected a .json or .npy file name, got " + out);
         }
-        if (!input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
-            throw new UserException("--input " + input + ": expected clips as a NumPy .npy array [N, C, T, H, W]; "
-                    + "videos and frame folders are not decoded by predict yet");
+        if (!isClips() && !Files.exists(input)) {
+            throw new UserException(input + " does not exist: expected a video file, a frame folder or clips as a NumPy "
+                    + ".npy array");
         }
         if (Files.isDirectory(source)) {
             return fromRun();
@@ -92,11 +115,16 @@ final class PredictCommand implements Callable<Integer> {
             throw new UserException("--strategy chooses a strategy of a run directory; " + source
                     + " holds one network already (export another with `stfusion export RUNDIR --strategy ...`)");
         }
-        INDArray clips = NumpyFile.read(input);
+        INDArray clips = isClips() ? NumpyFile.read(input) : null;
         ModelFile.Loaded model = ModelFile.load(source, cli.plugins(), LOG::warn);
-        ClipClassifier.requireClips(model.classifier().input(), clips, input.toString());
-        report(model.classifier(), clips);
+        Input in = clips != null ? clips(model.classifier().input(), clips) : media(model.config());
+        report(model.classifier(), in);
         return StfusionCli.EXIT_OK;
+    }
+
+    private boolean isClips() {
+        return input.getFileName() != null && input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")
+                && !Files.isDirectory(input);
     }
 
     private int fromRun() {
@@ -106,21 +134,36 @@ final class PredictCommand implements Callable<Integer> {
         var plugins = cli.plugins();
         try (var lock = cli.claimRunFolder(dir, false, spec.commandLine().getParseResult().originalArgs());
              Experiment experiment = Experiment.open(plugins, config, source, cli.console())) {
-            INDArray clips = NumpyFile.read(input);
-            ClipClassifier.requireClips(experiment.inputSpec(), clips, input.toString());
+            Input in = isClips() ? clips(experiment.inputSpec(), NumpyFile.read(input)) : media(config);
             StrategyDescriptor descriptor = StrategyArgument.resolve(experiment, strategy == null ? "best" : strategy);
             cli.commitRunLog(source);
-            report(experiment.classifier(descriptor), clips);
+            report(experiment.classifier(descriptor), in);
         }
         return StfusionCli.EXIT_OK;
     }
 
-    private void report(ClipClassifier classifier, INDArray clips) {
-        INDArray logits = classifier.logits(clips, input.toString());
+    private Input clips(InputSpec spec, INDArray clips) {
+        ClipClassifier.requireClips(spec, clips, input.toString());
+        return new Input(clips, false);
+    }
+
+    /** The views of the video or frame folder, as the run's dataset plugin prepares a validation item. */
+    private Input media(ExperimentConfig config) {
+        MediaReader reader = MediaInput.reader(cli.plugins(), config).orElseThrow(() -> new UserException("--input "
+                + input + ": the run's dataset plugin '" + config.dataset().getString("name", "?") + "' decodes no "
+                + "videos or frame folders (it generates its clips); give clips as a NumPy .npy array [N, C, T, H, W]"));
+        return new Input(MediaInput.views(reader, input), true);
+    }
+
+    private void report(ClipClassifier classifier, Input in) {
+        INDArray logits = in.item() ? classifier.itemLogits(in.array(), input.toString())
+                : classifier.logits(in.array(), input.toString());
         List<List<Predictions.Ranked>> ranked = Predictions.top(logits, classifier.classNames(), top);
-        cli.console().println(classifier.description() + ", " + ranked.size() + " clips of " + input + ":");
+        long views = in.array().size(0);
+        cli.console().println(classifier.description() + ", " + (in.item() ? input + " (" + views
+                + (views == 1 ? " view" : " views averaged") + ")" : ranked.size() + " clips of " + input) + ":");
         for (int i = 0; i < ranked.size(); i++) {
-            StringBuilder line = new StringBuilder("clip " + i + ":");
+            StringBuilder line = new StringBuilder(in.item() ? input + ":" : "clip " + i + ":");
             for (Predictions.Ranked r : ranked.get(i)) {
                 line.append(String.format(Locale.ROOT, "  %s %.1f%%", r.name(), 100 * r.probability()));
             }
@@ -137,6 +180,9 @@ final class PredictCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", classifier.description());
         json.put("input", input.toString());
+        if (in.item()) {
+            json.put("views", views);
+        }
         json.put("classes", classifier.classNames());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {

@@ -257,7 +257,8 @@ class ExportPredictTest {
         Path wrongShape = tmp.resolve("frames.npy");
         Nd4j.writeAsNumpy(Nd4j.create(DataType.FLOAT, 2, 3, 16, 16), wrongShape.toFile());
         String msg = StfusionCliTest.userError(StfusionCliTest.run("predict", run.toString(), "--input", wrongShape.toString()));
-        assertEquals("stfusion: " + wrongShape + ": expected clips [N, 3, 8, 16, 16] (N, C, T, H, W), got [2, 3, 16, 16]", msg);
+        assertEquals("stfusion: " + wrongShape + ": expected clips [N, 3, 8, H, W] (N, C, T, H, W; the network was trained "
+                + "on 16x16 px and takes any size its layers can reduce), got [2, 3, 16, 16]", msg);
 
         Path missing = tmp.resolve("missing.npy");
         msg = StfusionCliTest.userError(StfusionCliTest.run("predict", run.toString(), "--input", missing.toString()));
@@ -274,7 +275,8 @@ class ExportPredictTest {
 
         Path video = Files.writeString(tmp.resolve("clip.mp4"), "not really");
         msg = StfusionCliTest.userError(StfusionCliTest.run("predict", run.toString(), "--input", video.toString()));
-        assertTrue(msg.startsWith("stfusion: --input " + video + ": expected clips as a NumPy .npy array"), msg);
+        assertTrue(msg.startsWith("stfusion: --input " + video + ": the run's dataset plugin 'synthetic' decodes no videos"),
+                msg);
 
         msg = StfusionCliTest.userError(StfusionCliTest.run("export", run.toString(), "--out", tmp.resolve("m.bin").toString()));
         assertTrue(msg.contains("--out: expected a file name ending in .safetensors"), msg);

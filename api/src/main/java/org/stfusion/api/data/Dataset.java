@@ -16,8 +16,20 @@ import org.stfusion.api.model.InputSpec;
  */
 public interface Dataset extends AutoCloseable {
 
-    /** Clip shape and class count the network is built for. */
+    /** Clip shape and class count the network is built for: the shape of the training clips. */
     InputSpec inputSpec();
+
+    /**
+     * The shape of the clips and views of {@code split}. The training split's is {@link #inputSpec()}; the validation
+     * split's may have another height and width (evaluation at another size than training, as the authors test at a
+     * 256 px centre crop after training on 224 px crops; the built-in datasets' {@code testSize} key), never another
+     * channel count, clip length or class count. The networks are convolutional up to a global pooling, so the same
+     * weights score any size the backbone's downsampling leaves at least one pixel of. By default
+     * {@link #inputSpec()} for both splits.
+     */
+    default InputSpec inputSpec(Split split) {
+        return inputSpec();
+    }
 
     List<String> classNames();
 

@@ -32,8 +32,9 @@ public final class BatchLimits {
                 clip, in, heapBytes);
         int eval = config.sampling().evalBatchSize();
         check("sampling.evalBatchSize", eval, dataset.size(Split.TRAIN), dataset.views(Split.TRAIN), clip, in, heapBytes);
-        check("sampling.evalBatchSize", eval, dataset.size(Split.VALIDATION), dataset.views(Split.VALIDATION), clip, in,
-                heapBytes);
+        InputSpec validation = dataset.inputSpec(Split.VALIDATION); // may be larger (evaluation at another size)
+        check("sampling.evalBatchSize", eval, dataset.size(Split.VALIDATION), dataset.views(Split.VALIDATION),
+                validation.clipValues(), validation, heapBytes);
     }
 
     private static void check(String key, int batchSize, int items, int views, long clip, InputSpec in, long heapBytes) {

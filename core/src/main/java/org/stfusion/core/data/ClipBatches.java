@@ -33,7 +33,6 @@ import org.stfusion.core.data.BadItemLedger;
  */
 public final class ClipBatches implements AutoCloseable {
     private final Dataset dataset;
-    private final InputSpec spec;
     private final DataType dataType;
     private final int prefetch;
     private final BadItemLedger ledger;
@@ -49,7 +48,6 @@ public final class ClipBatches implements AutoCloseable {
             throw new IllegalArgumentException("workers and prefetch must be at least 1");
         }
         this.dataset = dataset;
-        this.spec = dataset.inputSpec();
         this.dataType = dataType;
         this.prefetch = prefetch;
         this.ledger = ledger;
@@ -115,6 +113,8 @@ public final class ClipBatches implements AutoCloseable {
         private final boolean evaluationViews;
         private final long augmentSeed;
         private final int batches;
+        /** The split's clip shape: validation clips may have another height and width than training clips. */
+        private final InputSpec spec;
         private final Deque<CompletableFuture<Batch>> pending = new ArrayDeque<>();
         private int submitted;
         private Batch next;
@@ -129,6 +129,7 @@ public final class ClipBatches implements AutoCloseable {
             this.evaluationViews = evaluationViews;
             this.augmentSeed = augmentSeed;
             this.batches = (order.length + batchSize - 1) / batchSize;
+            this.spec = dataset.inputSpec(split);
             fill();
         }
 

@@ -1,6 +1,7 @@
 package org.stfusion.core.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class GraphRecorder implements NetworkBuilder {
     private final GraphVariant variant;
     private final List<FusionPath> paths;
     private final VdpSettings vdp;
+    private final boolean existingWeightsOnly;
     private final List<Node> nodes = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final List<String> usedTrainable = new ArrayList<>();
@@ -43,10 +45,21 @@ public final class GraphRecorder implements NetworkBuilder {
     private int classifierFeatures;
 
     public GraphRecorder(ParameterStore store, GraphVariant variant, List<FusionPath> paths, VdpSettings vdp) {
+        this(store, variant, paths, vdp, false);
+    }
+
+    /**
+     * With {@code existingWeightsOnly}, every weight and batch-norm statistic the backbone declares must already be
+     * in {@code store} with the shape declared: for a graph of the same network at another input size (evaluation
+     * at another height and width), which must run on exactly the weights made at the training size.
+     */
+    public GraphRecorder(ParameterStore store, GraphVariant variant, List<FusionPath> paths, VdpSettings vdp,
+                         boolean existingWeightsOnly) {
         this.store = store;
         this.variant = variant;
         this.paths = List.copyOf(paths);
         this.vdp = vdp;
+        this.existingWeightsOnly = existingWeightsOnly;
     }
 
     /** Declares the network: {@code backbone} is called with the input node. */
@@ -76,7 +89,8 @@ public final class GraphRecorder implements NetworkBuilder {
         }
         int inPerGroup = in.channels() / groups;
         long fanIn = (long) inPerGroup * k.volume();
-        String weight = param(name + ".weight", () -> store.kaimingNormal(fanIn, k.t(), k.h(), k.w(), inPerGroup, outChannels));
+        String weight = param(name + ".weight", new long[] {k.t(), k.h(), k.w(), inPerGroup, outChannels},
+                () -> store.kaimingNormal(fanIn, k.t(), k.h(), k.w(), inPerGroup, outChannels));
         if (gateWeights != null) {
             gateWeights.add(weight);
         }
@@ -91,10 +105,11 @@ public final class GraphRecorder implements NetworkBuilder {
     public Tensor batchNorm(String name, Tensor x) {
         Shape shape = volume(x, "batchNorm " + name);
         long c = shape.channels();
-        param(name + ".gamma", () -> store.constant(1, 1, c, 1, 1, 1));
-        param(name + ".beta", () -> store.constant(0, 1, c, 1, 1, 1));
-        store.state(name + ".runningMean", () -> store.constant(0, 1, c, 1, 1, 1));
-        store.state(name + ".runningVar", () -> store.constant(1, 1, c, 1, 1, 1));
+        long[] perChannel = {1, c, 1, 1, 1};
+        param(name + ".gamma", perChannel, () -> store.constant(1, perChannel));
+        param(name + ".beta", perChannel, () -> store.constant(0, perChannel));
+        state(name + ".runningMean", perChannel, () -> store.constant(0, perChannel));
+        state(name + ".runningVar", perChannel, () -> store.constant(1, perChannel));
         if (variant.bn() == BnMode.BATCH) {
             batchNorms.add(name);
         }
@@ -128,6 +143,10 @@ public final class GraphRecorder implements NetworkBuilder {
         }
         Shape out = Shape.volume(in.channels(), outSize(in.frames(), k.t(), s.t(), p.t()),
                 outSize(in.height(), k.h(), s.h(), p.h()), outSize(in.width(), k.w(), s.w(), p.w()));
+        if (out.frames() < 1 || out.height() < 1 || out.width() < 1) {
+            throw new IllegalArgumentException((max ? "max" : "average") + " pool: input " + in + " too small for kernel "
+                    + k);
+        }
         return add(new Op.Pool(max, k, s, p), List.of(id(x)), out);
     }
 
@@ -209,7 +228,7 @@ public final class GraphRecorder implements NetworkBuilder {
                 y = activatedOutput(form, scope, path.apply(this, scope, input, outChannels));
             } else if (!perSource) {
                 int g = gates.size();
-                String theta = param(scope + ".theta", () -> store.constant(vdp.thetaInit(), 1));
+                String theta = param(scope + ".theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1));
                 gateWeights = new ArrayList<>();
                 Op.Gate gate = new Op.Gate(List.of(g), List.of(in.channels()));
                 if (gatedOutput) {
@@ -264,7 +283,7 @@ public final class GraphRecorder implements NetworkBuilder {
         List<String> thetas = new ArrayList<>();
         List<Integer> indices = new ArrayList<>();
         for (int j = 0; j < chunks.size(); j++) {
-            thetas.add(param(scope + ".source" + j + ".theta", () -> store.constant(vdp.thetaInit(), 1)));
+            thetas.add(param(scope + ".source" + j + ".theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1)));
             indices.add(first + j);
             gates.add(null); // reserved: filled in below once the path's weights are known
         }
@@ -349,7 +368,7 @@ public final class GraphRecorder implements NetworkBuilder {
         }
         finishLayerGate();
         int g = gates.size();
-        String theta = param(position + ".D1.theta", () -> store.constant(vdp.thetaInit(), 1));
+        String theta = param(position + ".D1.theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1));
         gates.add(new GateInfo(g, position, GateInfo.LAYER, "D1", theta, List.of(), 0));
         positions.set(at, positions.get(at).withLayerGate(g));
         pendingLayerGate = g;
@@ -382,12 +401,12 @@ public final class GraphRecorder implements NetworkBuilder {
             throw new IllegalArgumentException("classifier " + name + " needs a feature vector, got " + in);
         }
         int c = in.channels();
-        String w = param(name + ".weight", () -> store.uniform(1 / Math.sqrt(c), c, classes));
-        String b = param(name + ".bias", () -> store.constant(0, 1, classes));
+        String w = param(name + ".weight", new long[] {c, classes}, () -> store.uniform(1 / Math.sqrt(c), c, classes));
+        String b = param(name + ".bias", new long[] {1, classes}, () -> store.constant(0, 1, classes));
         classifierFeatures = c;
         Tensor x = features;
         if (variant.gates() != GateMode.NONE) {
-            classifierTheta = param(name + ".theta", () -> store.constant(vdp.thetaInit(), 1));
+            classifierTheta = param(name + ".theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1));
             x = add(new Op.FeatureGate(classifierTheta), List.of(id(x)), in);
             if (variant.gates() == GateMode.RELAXED) {
                 regularisers.add(new NetworkGraph.Regulariser(classifierTheta, List.of(NetworkGraph.WeightSlice.whole(w)), c));
@@ -402,13 +421,37 @@ public final class GraphRecorder implements NetworkBuilder {
 
     // ---- helpers ----
 
-    private String param(String name, Supplier<INDArray> create) {
+    /** A θ: one value. */
+    private static final long[] SCALAR = {1};
+
+    private String param(String name, long[] shape, Supplier<INDArray> create) {
         if (!names.add(name)) {
             throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
         }
+        requireFitting(name, store.trainable().get(name), shape);
         store.trainable(name, create);
         usedTrainable.add(name);
         return name;
+    }
+
+    private void state(String name, long[] shape, Supplier<INDArray> create) {
+        requireFitting(name, store.state().get(name), shape);
+        store.state(name, create);
+    }
+
+    /** An array already made must have the shape declared now; with existing weights only, it must exist. */
+    private void requireFitting(String name, INDArray existing, long[] shape) {
+        if (existing == null) {
+            if (existingWeightsOnly) {
+                throw new IllegalStateException("the backbone declares " + name + " " + Arrays.toString(shape)
+                        + " at this input size, which the network's weights do not have");
+            }
+            return;
+        }
+        if (!Arrays.equals(existing.shape(), shape)) {
+            throw new IllegalStateException("the backbone declares " + name + " as " + Arrays.toString(shape)
+                    + ", but the network's weights hold it as " + Arrays.toString(existing.shape()));
+        }
     }
 
     private Node add(Op op, List<Integer> inputs, Shape shape) {
@@ -432,8 +475,9 @@ public final class GraphRecorder implements NetworkBuilder {
         return node(t).id();
     }
 
+    /** Output length of a window; below 1 when the padded input is shorter than the kernel (floor, not truncation). */
     private static int outSize(int in, int k, int s, int p) {
-        return (in + 2 * p - k) / s + 1;
+        return Math.floorDiv(in + 2 * p - k, s) + 1;
     }
 
     private static Shape volume(Tensor x, String op) {

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.api.model.Shape;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.core.data.ClipBatches;
@@ -24,6 +25,11 @@ import org.stfusion.core.run.RunRandom;
  * Eq. 6) and either the template's running statistics or, with recalibration, statistics re-estimated for each
  * strategy on a few training batches. Validation batches are decoded once and kept while they fit in
  * {@code cacheBytes}, since every strategy is scored on the same clips.
+ * <p>
+ * Validation clips may have another height and width than training clips ({@link Dataset#inputSpec(Split)}):
+ * networks are then scored through graphs of the same weights recorded at the validation size, while batch-norm
+ * recalibration runs on training clips through the training-size graph (statistics are per channel, so they carry
+ * over to any size).
  */
 public final class Scorer implements AutoCloseable {
     private static final long DEFAULT_CACHE_BYTES = 1L << 30;
@@ -34,6 +40,8 @@ public final class Scorer implements AutoCloseable {
     private final int batchSize;
     private final int recalibrationBatches;
     private final Clips clips;
+    /** The shape of the validation clips (C x T x H x W), which scoring graphs are recorded at. */
+    private final Shape validationShape;
     /** Validation items scored apart, not used to rank strategies; null: every item ranks. */
     private final HeldOut heldOut;
 
@@ -79,6 +87,7 @@ public final class Scorer implements AutoCloseable {
         this.recalibrationBatches = recalibrationBatches;
         this.clips = clips;
         this.heldOut = heldOut;
+        this.validationShape = dataset.inputSpec(Split.VALIDATION).clipShape();
     }
 
     /** This scorer with another recalibration setting, sharing its decoded clips. */
@@ -95,7 +104,7 @@ public final class Scorer implements AutoCloseable {
     }
 
     private static boolean fitsCache(TemplateNetwork net, Dataset dataset) {
-        var in = dataset.inputSpec();
+        var in = dataset.inputSpec(Split.VALIDATION);
         long bytes = (long) dataset.size(Split.VALIDATION) * dataset.views(Split.VALIDATION) * in.channels()
                 * in.frames() * in.height() * in.width() * net.store().dataType().width();
         return bytes <= DEFAULT_CACHE_BYTES;
@@ -129,7 +138,13 @@ public final class Scorer implements AutoCloseable {
      */
     private <T> T underStrategy(boolean[] pathKeep, boolean[] featureKeep,
                                 java.util.function.BiFunction<BuiltGraph, Map<String, INDArray>, T> work) {
-        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING));
+        return underStrategy(pathKeep, featureKeep, validationShape, work);
+    }
+
+    /** {@link #underStrategy} on clips of {@code clip}. */
+    private <T> T underStrategy(boolean[] pathKeep, boolean[] featureKeep, Shape clip,
+                                java.util.function.BiFunction<BuiltGraph, Map<String, INDArray>, T> work) {
+        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING), clip);
         Map<String, INDArray> masks = net.hardMasks(pathKeep, featureKeep);
         if (recalibrationBatches == 0) {
             return work.apply(g, masks);
@@ -145,11 +160,16 @@ public final class Scorer implements AutoCloseable {
     /**
      * The logits {@link #score} ranks, for {@code clips} [N, C, T, H, W]: the template's hard-mask graph under the
      * strategy's masks, with this scorer's batch-norm statistics (re-estimated for the strategy first when it
-     * recalibrates; the template's own are restored afterwards).
+     * recalibrates; the template's own are restored afterwards). The clips may have any height and width the network
+     * takes (the graph is recorded at their size).
      */
     public INDArray logits(boolean[] pathKeep, boolean[] featureKeep, INDArray clips) {
         INDArray input = clips.castTo(net.store().dataType());
-        return underStrategy(pathKeep, featureKeep, (g, masks) -> g.executor().logits(input, masks).dup());
+        if (input.rank() != 5) {
+            throw new IllegalArgumentException("expected clips [N, C, T, H, W], got " + Arrays.toString(input.shape()));
+        }
+        Shape clip = Shape.volume((int) input.size(1), (int) input.size(2), (int) input.size(3), (int) input.size(4));
+        return underStrategy(pathKeep, featureKeep, clip, (g, masks) -> g.executor().logits(input, masks).dup());
     }
 
     /** Recalibrates {@code network}'s batch norms on this scorer's batches (no change without recalibration). */
@@ -189,7 +209,7 @@ public final class Scorer implements AutoCloseable {
         if (recalibrationBatches > 0) {
             return () -> { };
         }
-        return net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING)).executor()
+        return net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING), validationShape).executor()
                 .shareUngatedPrefix(DEFAULT_CACHE_BYTES);
     }
 
@@ -204,15 +224,32 @@ public final class Scorer implements AutoCloseable {
 
     /** Top-1 of the ungated network with {@code paths} at every position (the warm-up network: all paths). */
     public double fixedTop1(BitSet paths) {
-        return evaluate(net.fixedGraph(BnMode.RUNNING, paths), Map.of()).top1();
+        return evaluate(net.fixedGraph(BnMode.RUNNING, paths, validationShape), Map.of()).top1();
     }
 
-    /** Top-1/top-5 of any graph over the validation split; {@code masks} are the inputs a HARD graph needs. */
+    /** Top-1/top-5 of a standalone network over the validation split, through its graph at the validation size. */
+    public Score evaluate(StandaloneNetwork network) {
+        return evaluate(network.evaluation(validationShape), Map.of());
+    }
+
+    /**
+     * Top-1/top-5 of any graph over the validation split; {@code masks} are the inputs a HARD graph needs. The graph
+     * must be recorded at the validation clip size ({@link #validationShape()}).
+     */
     public Score evaluate(BuiltGraph graph, Map<String, INDArray> masks) {
         return evaluate(graph, masks, Integer.MAX_VALUE);
     }
 
+    /** The shape of the validation clips, C x T x H x W. */
+    public Shape validationShape() {
+        return validationShape;
+    }
+
     private Score evaluate(BuiltGraph graph, Map<String, INDArray> masks, int items) {
+        if (!graph.inputShape().equals(validationShape)) {
+            throw new IllegalArgumentException("a graph for clips of " + graph.inputShape() + " cannot score validation "
+                    + "clips of " + validationShape);
+        }
         long[] top1 = new long[2];
         long[] top5 = new long[2];
         long[] n = new long[2];
@@ -282,12 +319,20 @@ public final class Scorer implements AutoCloseable {
      * protocol). Returns log-probabilities so that the ranking by top-k is that of the mean probability.
      */
     static INDArray averageOverViews(INDArray logits, ClipBatches.Batch batch) {
-        if (batch.views() == 1) {
+        return averageOverViews(logits, batch.size(), batch.views());
+    }
+
+    /**
+     * {@link #averageOverViews(INDArray, ClipBatches.Batch)} for {@code logits} [items x views, classes] holding
+     * {@code views} consecutive rows per item: [items, classes], the logits themselves when there is one view.
+     */
+    public static INDArray averageOverViews(INDArray logits, int items, int views) {
+        if (views == 1) {
             return logits;
         }
         long classes = logits.size(1);
         INDArray probabilities = org.nd4j.linalg.ops.transforms.Transforms.softmax(logits, true);
-        INDArray mean = probabilities.reshape('c', batch.size(), batch.views(), classes).mean(1);
+        INDArray mean = probabilities.reshape('c', items, views, classes).mean(1);
         return org.nd4j.linalg.ops.transforms.Transforms.log(mean, false);
     }
 

@@ -62,10 +62,12 @@ public final class ModelFile {
 
     /**
      * A model file read back: the network ready to classify clips, what it is (the strategy, or null for the
-     * template), and its arrays under stfusion's names in stfusion's layouts.
+     * template), its arrays under stfusion's names in stfusion's layouts, and the run's configuration the sidecar
+     * carries (its {@code dataset:} section says how the run prepared its clips: {@link
+     * org.stfusion.core.predict.MediaInput#reader}).
      */
     public record Loaded(ClipClassifier classifier, StrategyDescriptor strategy, String naming,
-                         Map<String, INDArray> arrays) {
+                         Map<String, INDArray> arrays, ExperimentConfig config) {
     }
 
     /** {@code NAME.json} beside {@code NAME.safetensors}. */
@@ -211,6 +213,9 @@ public final class ModelFile {
         m.put("frames", in.frames());
         m.put("height", in.height());
         m.put("width", in.width());
+        // the size the run scored at (dataset.testSize); the network takes any size its layers can reduce
+        m.put("testHeight", info.validationInput().height());
+        m.put("testWidth", info.validationInput().width());
         m.put("normalisation", normalisation(info.dataset().name()));
         return m;
     }
@@ -218,7 +223,8 @@ public final class ModelFile {
     private static Object normalisation(String dataset) {
         if (IMAGENET_NORMALISED.contains(dataset)) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("values", "RGB 0..255, frames resized and centre-cropped as the run's dataset section says");
+            m.put("values", "RGB 0..255, frames resized and centre-cropped (testHeight x testWidth) as the run's dataset "
+                    + "section says");
             m.put("mean", List.of(123.675, 116.28, 103.53));
             m.put("std", List.of(58.395, 57.12, 57.375));
             m.put("formula", "(value - mean) / std per channel");
@@ -395,7 +401,7 @@ public final class ModelFile {
                         + sidecarFile.getFileName() + " does not have");
             }
         }
-        return new Loaded(classifier, strategy, naming, Collections.unmodifiableMap(arrays));
+        return new Loaded(classifier, strategy, naming, Collections.unmodifiableMap(arrays), config);
     }
 
     private static Map<String, String> identity(Set<String> names) {

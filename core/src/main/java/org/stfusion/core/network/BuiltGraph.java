@@ -1,6 +1,7 @@
 package org.stfusion.core.network;
 
 import java.util.List;
+import org.stfusion.api.model.Shape;
 import org.stfusion.core.engine.GateInfo;
 import org.stfusion.core.engine.GraphExecutor;
 import org.stfusion.core.engine.GraphVariant;
@@ -13,6 +14,11 @@ import org.stfusion.core.engine.PositionInfo;
  * its MACs per clip.
  */
 public record BuiltGraph(NetworkGraph graph, GraphExecutor executor) {
+
+    /** The clip shape (C x T x H x W) the graph was recorded for; its engine plans for that size only. */
+    public Shape inputShape() {
+        return graph.node(0).shape();
+    }
 
     public GraphVariant variant() {
         return graph.variant();

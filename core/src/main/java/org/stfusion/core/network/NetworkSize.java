@@ -1,6 +1,8 @@
 package org.stfusion.core.network;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionForm;
@@ -27,6 +29,10 @@ public final class NetworkSize implements NetworkBuilder {
     private long parameters;
     private long largestWeight;
     private String largestWeightName = "";
+    /** Every weight declared, with its values, in declaration order. */
+    private final Map<String, Long> weights = new LinkedHashMap<>();
+    /** The first layer whose output would be empty (its padded input shorter than its kernel), or null. */
+    private String firstEmpty;
 
     private NetworkSize(List<FusionPath> paths) {
         this.paths = List.copyOf(paths);
@@ -58,12 +64,77 @@ public final class NetworkSize implements NetworkBuilder {
         }
     }
 
+    /**
+     * Checks that {@code backbone}, made for clips of {@code input}, also takes the validation clips of
+     * {@code validation} (another height and width: evaluation at another size): every layer keeps at least one
+     * pixel, and the backbone declares the same weights at both sizes, so the trained weights score the validation
+     * clips unchanged.
+     *
+     * @param key the configuration key that sets the validation size, e.g. {@code dataset.testSize}
+     * @throws ConfigException naming {@code key}, the layer left without a pixel and the smallest size that works
+     */
+    public static void checkValidationSize(String key, Backbone backbone, InputSpec input, InputSpec validation,
+                                           List<FusionPath> paths) {
+        if (validation.height() == input.height() && validation.width() == input.width()) {
+            return;
+        }
+        String size = validation.height() + "x" + validation.width() + " px";
+        NetworkSize at = new NetworkSize(paths);
+        try {
+            backbone.build(at, new Shaped(validation.clipShape()));
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, "the backbone cannot take validation clips of " + size + ": " + e.getMessage());
+        }
+        if (at.firstEmpty != null) {
+            int smallest = smallestSide(backbone, input, paths);
+            throw new ConfigException(key, "validation clips of " + size + " are too small for the backbone: "
+                    + at.firstEmpty + " would have no output pixel"
+                    + (smallest > 0 ? "; it takes clips of at least " + smallest + "x" + smallest + " px" : ""));
+        }
+        NetworkSize trained = new NetworkSize(paths);
+        backbone.build(trained, new Shaped(input.clipShape()));
+        if (!at.weights.equals(trained.weights)) {
+            String first = at.weights.keySet().stream().filter(w -> !at.weights.get(w).equals(trained.weights.get(w)))
+                    .findFirst().orElseGet(() -> trained.weights.keySet().stream()
+                            .filter(w -> !at.weights.containsKey(w)).findFirst().orElse("?"));
+            throw new ConfigException(key, "the backbone declares other weights for validation clips of " + size
+                    + " than for the training clips of " + input.height() + "x" + input.width() + " px (" + first
+                    + "), so the trained weights cannot score them: use the training size");
+        }
+    }
+
+    /** The smallest square side up to the training size at which no layer is left without a pixel; 0 if none. */
+    private static int smallestSide(Backbone backbone, InputSpec input, List<FusionPath> paths) {
+        int largest = Math.max(input.height(), input.width());
+        for (int side = 1; side <= largest; side++) {
+            NetworkSize at = new NetworkSize(paths);
+            try {
+                backbone.build(at, new Shaped(Shape.volume(input.channels(), input.frames(), side, side)));
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (at.firstEmpty == null) {
+                return side;
+            }
+        }
+        return 0;
+    }
+
     @Override
     public Tensor conv3d(String name, Tensor x, int out, Kernel3 k, Kernel3 s, Kernel3 p, int groups) {
         Shape in = x.shape();
         weight(name + ".weight", saturatedProduct(saturatedProduct(out, in.channels() / Math.max(groups, 1)), k.volume()));
+        noteEmpty("conv3d " + name, in, k, s, p);
         return new Shaped(Shape.volume(out, size(in.frames(), k.t(), s.t(), p.t()), size(in.height(), k.h(), s.h(), p.h()),
                 size(in.width(), k.w(), s.w(), p.w())));
+    }
+
+    /** Remembers the first layer whose padded input is shorter than its kernel along some axis. */
+    private void noteEmpty(String layer, Shape in, Kernel3 k, Kernel3 s, Kernel3 p) {
+        if (firstEmpty == null && (in.frames() + 2 * p.t() < k.t() || in.height() + 2 * p.h() < k.h()
+                || in.width() + 2 * p.w() < k.w())) {
+            firstEmpty = layer + " (input " + in + ", kernel " + k.t() + "x" + k.h() + "x" + k.w() + ")";
+        }
     }
 
     @Override
@@ -85,16 +156,20 @@ public final class NetworkSize implements NetworkBuilder {
 
     @Override
     public Tensor maxPool3d(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p) {
-        return pool(x, k, s, p);
+        return pool("max pool", x, k, s, p);
     }
 
     @Override
     public Tensor avgPool3d(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p) {
-        return pool(x, k, s, p);
+        return pool("average pool", x, k, s, p);
     }
 
-    private static Tensor pool(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p) {
+    private Tensor pool(String layer, Tensor x, Kernel3 k, Kernel3 s, Kernel3 p) {
         Shape in = x.shape();
+        if (k.volume() == 1 && s.volume() == 1) {
+            return x; // the identity, as the engine records it
+        }
+        noteEmpty(layer, in, k, s, p);
         return new Shaped(Shape.volume(in.channels(), size(in.frames(), k.t(), s.t(), p.t()),
                 size(in.height(), k.h(), s.h(), p.h()), size(in.width(), k.w(), s.w(), p.w())));
     }
@@ -145,6 +220,7 @@ public final class NetworkSize implements NetworkBuilder {
     }
 
     private void weight(String name, long values) {
+        weights.put(name, values);
         parameters = saturatedSum(parameters, values);
         if (values > largestWeight) {
             largestWeight = values;

@@ -1,5 +1,6 @@
 package org.stfusion.core.network;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.api.model.Shape;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.FixedStrategy;
 import org.stfusion.core.engine.GraphRecorder;
@@ -25,6 +27,13 @@ public final class StandaloneNetwork {
     private final ParameterStore store;
     private final BuiltGraph training;
     private final BuiltGraph evaluation;
+    private final Backbone backbone;
+    private final InputSpec input;
+    private final List<FusionPath> paths;
+    private final FixedStrategy pathsAt;
+    private final Engine engine;
+    /** Evaluation graphs at other clip sizes than the training size. */
+    private final Map<Shape, BuiltGraph> evaluationAt = new HashMap<>();
 
     public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,
                              DataType dataType, long seed) {
@@ -34,14 +43,20 @@ public final class StandaloneNetwork {
     public StandaloneNetwork(Backbone backbone, InputSpec input, List<FusionPath> paths, FixedStrategy pathsAt,
                              DataType dataType, long seed, Engine engine) {
         store = new ParameterStore(dataType, seed);
-        VdpSettings unused = VdpSettings.defaults(1);
-        NetworkGraph train = new GraphRecorder(store, GraphVariant.fixed(BnMode.BATCH, pathsAt), paths, unused)
+        this.backbone = backbone;
+        this.input = input;
+        this.paths = List.copyOf(paths);
+        this.pathsAt = pathsAt;
+        this.engine = engine;
+        NetworkGraph train = new GraphRecorder(store, GraphVariant.fixed(BnMode.BATCH, pathsAt), paths, UNUSED)
                 .record(backbone, input.clipShape(), input.classes());
-        NetworkGraph eval = new GraphRecorder(store, GraphVariant.fixed(BnMode.RUNNING, pathsAt), paths, unused)
+        NetworkGraph eval = new GraphRecorder(store, GraphVariant.fixed(BnMode.RUNNING, pathsAt), paths, UNUSED)
                 .record(backbone, input.clipShape(), input.classes());
         training = new BuiltGraph(train, engine.compile(train, store));
         evaluation = new BuiltGraph(eval, engine.compile(eval, store));
     }
+
+    private static final VdpSettings UNUSED = VdpSettings.defaults(1);
 
     public ParameterStore store() {
         return store;
@@ -52,9 +67,26 @@ public final class StandaloneNetwork {
         return training;
     }
 
-    /** The running-statistics graph, for scoring. */
+    /** The running-statistics graph at the training clip size, for scoring. */
     public BuiltGraph evaluation() {
         return evaluation;
+    }
+
+    /**
+     * The running-statistics graph on clips of {@code clip}: the same weights at another height and width (made once
+     * per size).
+     *
+     * @throws IllegalArgumentException when the network cannot take that size
+     */
+    public synchronized BuiltGraph evaluation(Shape clip) {
+        if (clip.equals(input.clipShape())) {
+            return evaluation;
+        }
+        return evaluationAt.computeIfAbsent(clip, c -> {
+            NetworkGraph eval = TemplateNetwork.record(store, backbone, GraphVariant.fixed(BnMode.RUNNING, pathsAt), paths,
+                    UNUSED, input, c);
+            return new BuiltGraph(eval, engine.compile(eval, store));
+        });
     }
 
     /**

@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
 import org.stfusion.api.model.InputSpec;
+import org.stfusion.api.model.Shape;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.FixedStrategy;
 import org.stfusion.core.engine.GateInfo;
@@ -87,13 +88,24 @@ public final class TemplateNetwork {
         return template.positions();
     }
 
-    /** The graph for {@code variant}; template variants are cached, fixed ones by their path sets. */
+    /** The graph for {@code variant} at the training clip size; template variants are cached, fixed ones by their path sets. */
     public BuiltGraph graph(GraphVariant variant) {
-        Object key = variant.fixed() == null ? List.of(variant.gates(), variant.bn()) : null;
+        return graph(variant, input.clipShape());
+    }
+
+    /**
+     * The graph for {@code variant} on clips of {@code clip} (C x T x H x W): the network is convolutional up to its
+     * global pooling, so the same weights run at another height and width, as evaluation at another size than
+     * training needs; an engine plans each input size apart. Template variants are cached per size.
+     *
+     * @throws IllegalArgumentException when the network cannot take that size (see {@link #requireInput})
+     */
+    public BuiltGraph graph(GraphVariant variant, Shape clip) {
+        Object key = variant.fixed() == null ? List.of(variant.gates(), variant.bn(), clip) : null;
         if (key != null && graphs.containsKey(key)) {
             return graphs.get(key);
         }
-        BuiltGraph g = build(variant);
+        BuiltGraph g = build(variant, clip);
         if (key != null) {
             graphs.put(key, g);
         }
@@ -102,24 +114,59 @@ public final class TemplateNetwork {
 
     /** A fixed network with the given path set at every position (e.g. all paths = the S+ST network). */
     public BuiltGraph fixedGraph(BnMode bn, BitSet pathsEverywhere) {
-        Object key = List.of("fixed", bn, pathsEverywhere);
-        return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixed(bn, pos -> pathsEverywhere)));
+        return fixedGraph(bn, pathsEverywhere, input.clipShape());
+    }
+
+    /** {@link #fixedGraph(BnMode, BitSet)} on clips of {@code clip}. */
+    public BuiltGraph fixedGraph(BnMode bn, BitSet pathsEverywhere, Shape clip) {
+        Object key = List.of("fixed", bn, pathsEverywhere, clip);
+        return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixed(bn, pos -> pathsEverywhere), clip));
     }
 
     /** The same network trained with dropout before its classifier (the warm-up): needs {@code fcDropout} masks. */
     public BuiltGraph fixedGraphWithDropout(BitSet pathsEverywhere) {
         Object key = List.of("fixed-dropout", pathsEverywhere);
-        return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixedWithDropout(pos -> pathsEverywhere)));
+        return graphs.computeIfAbsent(key, k -> build(GraphVariant.fixedWithDropout(pos -> pathsEverywhere),
+                input.clipShape()));
     }
 
     /** A fixed network with a path set (and possibly layer and source choices) per position. */
     public BuiltGraph fixedGraph(BnMode bn, FixedStrategy strategy) {
-        return build(GraphVariant.fixed(bn, strategy));
+        return build(GraphVariant.fixed(bn, strategy), input.clipShape());
     }
 
-    private BuiltGraph build(GraphVariant variant) {
-        NetworkGraph graph = new GraphRecorder(store, variant, paths, vdp).record(backbone, input.clipShape(), input.classes());
+    private BuiltGraph build(GraphVariant variant, Shape clip) {
+        NetworkGraph graph = record(store, backbone, variant, paths, vdp, input, clip);
         return new BuiltGraph(graph, engine.compile(graph, store));
+    }
+
+    /**
+     * Records {@code backbone}'s graph on clips of {@code clip}: at the training size {@code input} it makes the
+     * weights it declares; at another height and width it must declare exactly the weights already made.
+     */
+    static NetworkGraph record(ParameterStore store, Backbone backbone, GraphVariant variant, List<FusionPath> paths,
+                               VdpSettings vdp, InputSpec input, Shape clip) {
+        if (clip.equals(input.clipShape())) {
+            return new GraphRecorder(store, variant, paths, vdp).record(backbone, clip, input.classes());
+        }
+        requireInput(input, clip);
+        try {
+            return new GraphRecorder(store, variant, paths, vdp, true).record(backbone, clip, input.classes());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("the network cannot take clips of " + clip.height() + "x" + clip.width()
+                    + " px: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses clips of another channel count or clip length than {@code input}: only the height and width may differ
+     * from the training size.
+     */
+    static void requireInput(InputSpec input, Shape clip) {
+        if (clip.flat() || clip.channels() != input.channels() || clip.frames() != input.frames()) {
+            throw new IllegalArgumentException("the network takes clips of " + input.channels() + " channels and "
+                    + input.frames() + " frames (any height and width its layers can reduce), not " + clip);
+        }
     }
 
     /** The engine that runs this network's graphs. */

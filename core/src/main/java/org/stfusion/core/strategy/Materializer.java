@@ -149,7 +149,7 @@ public final class Materializer {
     public Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out, long seed, Scorer scorer,
                                     Provenance provenance) {
         StandaloneNetwork network = copyWeights ? inherited(strategy, seed, scorer) : build(strategy, seed);
-        Scorer.Score score = scorer.evaluate(network.evaluation(), Map.of());
+        Scorer.Score score = scorer.evaluate(network);
         StrategyDescriptor back = describe(network, strategy);
         if (out != null) {
             Map<String, Object> manifest = new LinkedHashMap<>();

@@ -77,6 +77,6 @@ public final class FixedNetworkTrainer {
             events.accept(new RunEvent.EpochFinished(stage, epoch, settings.epochs(), lossSum / Math.max(1, seen),
                     correct / (double) Math.max(1, seen), 0, Double.NaN, lr, Double.NaN, (System.nanoTime() - start) / 1e9));
         }
-        return scorer.evaluate(net.evaluation(), Map.of());
+        return scorer.evaluate(net);
     }
 }

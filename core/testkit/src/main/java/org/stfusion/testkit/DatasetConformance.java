@@ -18,8 +18,10 @@ import org.stfusion.api.model.InputSpec;
  * dataset (a miniature tree in your layout, or a few generated items). It reads every item of both splits up to
  * {@code maxItemsPerSplit} and throws {@link AssertionError} naming the first property that fails:
  * <ol>
- *   <li>the input spec and class names agree, and there is at least one training item;</li>
- *   <li>every clip has C×T×H×W finite values, a label in [0, classes) and an id;</li>
+ *   <li>the input spec and class names agree, the validation spec differs from the training one in height and
+ *       width at most, and there is at least one training item;</li>
+ *   <li>every clip has C×T×H×W finite values of its split's spec ({@link Dataset#inputSpec(Split)}), a label in
+ *       [0, classes) and an id;</li>
  *   <li>the same (split, index, seed) gives the same clip, and so does every evaluation view;</li>
  *   <li>an item's views carry the item's label;</li>
  *   <li>no item id is in both splits;</li>
@@ -45,7 +47,12 @@ public final class DatasetConformance {
         String hash = dataset.manifestHash();
         check(hash != null && !hash.isBlank(), "manifestHash() is empty");
         check(hash.equals(dataset.manifestHash()), "manifestHash() changes between calls");
-        int clipLength = in.channels() * in.frames() * in.height() * in.width();
+        InputSpec validation = dataset.inputSpec(Split.VALIDATION);
+        check(dataset.inputSpec(Split.TRAIN).equals(in), "inputSpec(TRAIN) is " + dataset.inputSpec(Split.TRAIN)
+                + ", inputSpec() " + in);
+        check(validation.channels() == in.channels() && validation.frames() == in.frames()
+                && validation.classes() == in.classes(), "inputSpec(VALIDATION) " + validation
+                + " differs from inputSpec() " + in + " in more than height and width");
 
         Map<Split, Integer> read = new HashMap<>();
         Map<Split, List<BadItem>> unreadable = new HashMap<>();
@@ -57,6 +64,8 @@ public final class DatasetConformance {
                         "a rejected " + split.label() + " entry has no place or no reason: " + bad);
             }
             rejected.put(split, dataset.rejected(split));
+            InputSpec spec = dataset.inputSpec(split);
+            int clipLength = spec.channels() * spec.frames() * spec.height() * spec.width();
             int views = dataset.views(split);
             check(views >= 1, "views(" + split.label() + ") is " + views);
             int n = Math.min(dataset.size(split), maxItemsPerSplit);

@@ -21,6 +21,11 @@ public class ForwardingDataset implements Dataset {
     }
 
     @Override
+    public InputSpec inputSpec(Split split) {
+        return inner.inputSpec(split);
+    }
+
+    @Override
     public List<String> classNames() {
         return inner.classNames();
     }

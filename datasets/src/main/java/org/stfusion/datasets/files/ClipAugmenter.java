@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 
 /**
  * Turns decoded frames into the network input: resize the short side (a random length from the
- * training range, or the fixed validation length), crop {@code size}×{@code size} (random in training, centred in
- * validation; for multi-crop testing spread along the long side: left, centre, right, or top, middle, bottom for
- * portrait frames), optionally flip horizontally (training only), and normalise with the ImageNet mean and
+ * training range, or the fixed validation length), crop {@code size}×{@code size} in training (at a random place) or
+ * {@code testSize}×{@code testSize} in validation (centred; for multi-crop testing spread along the long side: left,
+ * centre, right, or top, middle, bottom for portrait frames), optionally flip horizontally (training only), and normalise with the ImageNet mean and
  * standard deviation on 0–255. Resize, crop and flip are one bilinear lookup per output pixel, so no resized copy of the
  * frame is ever built. The same geometry applies to every frame of a clip.
  */
@@ -16,13 +16,20 @@ final class ClipAugmenter {
     private static final float[] STD = {58.395f, 57.12f, 57.375f};
 
     private final int size;
+    private final int testSize;
     private final int validationShortSide;
     private final int trainShortSideMin;
     private final int trainShortSideMax;
     private final boolean flip;
 
     ClipAugmenter(int size, int validationShortSide, int trainShortSideMin, int trainShortSideMax, boolean flip) {
+        this(size, size, validationShortSide, trainShortSideMin, trainShortSideMax, flip);
+    }
+
+    ClipAugmenter(int size, int testSize, int validationShortSide, int trainShortSideMin, int trainShortSideMax,
+                  boolean flip) {
         this.size = size;
+        this.testSize = testSize;
         this.validationShortSide = validationShortSide;
         this.trainShortSideMin = trainShortSideMin;
         this.trainShortSideMax = trainShortSideMax;
@@ -36,28 +43,31 @@ final class ClipAugmenter {
         int x0 = random.nextInt(g.resizedWidth - size + 1);
         int y0 = random.nextInt(g.resizedHeight - size + 1);
         boolean mirrored = flip && random.nextBoolean();
-        return render(frames, g, x0, y0, mirrored);
+        return render(frames, g, size, x0, y0, mirrored);
     }
 
     float[] validation(List<RgbFrame> frames) {
         return test(frames, 0, 1);
     }
 
-    /** Crop {@code crop} of {@code crops} evenly spread along the long side; one crop is the centre crop. */
+    /**
+     * Crop {@code crop} of {@code crops}, {@code testSize} square, evenly spread along the long side; one crop is the
+     * centre crop.
+     */
     float[] test(List<RgbFrame> frames, int crop, int crops) {
-        Geometry g = Geometry.resize(frames.get(0), validationShortSide, size);
-        int freeX = g.resizedWidth - size;
-        int freeY = g.resizedHeight - size;
+        Geometry g = Geometry.resize(frames.get(0), validationShortSide, testSize);
+        int freeX = g.resizedWidth - testSize;
+        int freeY = g.resizedHeight - testSize;
         int along = crops == 1 ? 1 : crop;
         int steps = crops == 1 ? 2 : crops - 1;
         boolean landscape = g.resizedWidth >= g.resizedHeight;
         int x0 = landscape ? freeX * along / steps : freeX / 2;
         int y0 = landscape ? freeY / 2 : freeY * along / steps;
-        return render(frames, g, x0, y0, false);
+        return render(frames, g, testSize, x0, y0, false);
     }
 
-    /** C × T × H × W output. */
-    private float[] render(List<RgbFrame> frames, Geometry g, int x0, int y0, boolean mirrored) {
+    /** C × T × H × W output, {@code size} square. */
+    private static float[] render(List<RgbFrame> frames, Geometry g, int size, int x0, int y0, boolean mirrored) {
         int t = frames.size();
         int plane = size * size;
         float[] out = new float[3 * t * plane];

@@ -17,9 +17,12 @@ import org.stfusion.api.model.InputSpec;
  * file, default 1;</li>
  * <li>{@code sampling}: {@code dense} (default: {@code frames} frames, default 16, {@code stride} apart, default 1)
  * or {@code segments} (TSN: one frame from each of {@code segments} equal parts, default 8);</li>
- * <li>{@code size}: crop side in px (default 112, 8..1024); {@code shortSide}: the short side frames are resized
- * to for validation (default size × 8/7, i.e. 128 for 112 and 256 for 224); {@code trainShortSide}:
- * {@code [min, max]} range the training short side is drawn from (default {@code [shortSide, shortSide]});</li>
+ * <li>{@code size}: crop side in px of the training clips (default 112, 8..1024); {@code testSize}: crop side of the
+ * validation clips and test crops (default {@code size}; the authors train on 224 px crops and test on 256 px centre
+ * crops: the networks are convolutional up to a global pooling, so the same weights score any size their
+ * downsampling takes); {@code shortSide}: the short side frames are resized to for validation (default size × 8/7,
+ * i.e. 128 for 112 and 256 for 224; at least {@code testSize}); {@code trainShortSide}: {@code [min, max]} range the
+ * training short side is drawn from (default {@code [shortSide, shortSide]});</li>
  * <li>{@code flip}: random horizontal flips in training (default false: flipping changes the class of
  * left/right actions, e.g. in Something-Something);</li>
  * <li>{@code testClips} (default 1) × {@code testCrops} (1 or 3, default 1): the views of each validation item
@@ -31,7 +34,7 @@ import org.stfusion.api.model.InputSpec;
  * </ul>
  */
 record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFrame, String zipName,
-                    ClipSampler sampler, int size, int shortSide, int trainShortSideMin, int trainShortSideMax,
+                    ClipSampler sampler, int size, int testSize, int shortSide, int trainShortSideMin, int trainShortSideMax,
                     boolean flip, int testClips, int testCrops, MediaLimits limits) {
 
     static final String DEFAULT_FRAME_PATTERN = "img_{:05d}.jpg";
@@ -52,7 +55,15 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
         String zipName = readZipName(config, format);
         ClipSampler sampler = readSampler(config);
         int size = config.getInt("size", 112, 8, 1024);
+        int testSize = config.getInt("testSize", size, 8, 1024);
+        boolean shortSideGiven = config.has("shortSide");
         int shortSide = config.getInt("shortSide", Math.round(size * 8f / 7f), size, MAX_SIDE);
+        if (testSize > shortSide) {
+            throw new ConfigException(config.key("testSize"), "a validation crop of " + testSize + " px does not fit "
+                    + "frames resized to a short side of " + shortSide + " px (" + config.key("shortSide")
+                    + (shortSideGiven ? "" : ", size x 8/7 unless set") + "): raise " + config.key("shortSide")
+                    + " to at least " + testSize + " or lower " + config.key("testSize"));
+        }
         List<Integer> jitter = config.getIntList("trainShortSide", List.of(shortSide, shortSide), size, MAX_SIDE);
         if (jitter.size() != 2 || jitter.get(0) > jitter.get(1)) {
             throw new ConfigException(config.key("trainShortSide"),
@@ -61,8 +72,8 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
         boolean flip = config.getBoolean("flip", false);
         int testClips = config.getInt("testClips", 1, 1, 100);
         int testCrops = Integer.parseInt(config.getChoice("testCrops", "1", "1", "3"));
-        checkClipValues(config, sampler, size, testClips * testCrops);
-        return new ClipSettings(format, pattern, firstFrame, zipName, sampler, size, shortSide, jitter.get(0),
+        checkClipValues(config, sampler, size, testSize, testClips * testCrops);
+        return new ClipSettings(format, pattern, firstFrame, zipName, sampler, size, testSize, shortSide, jitter.get(0),
                 jitter.get(1), flip, testClips, testCrops, MediaLimits.read(config));
     }
 
@@ -108,17 +119,22 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
     }
 
     /**
-     * A clip, and the views of one validation item, are single arrays: frames x size^2 x 3 channels (and that
-     * times the views) must stay within {@link InputSpec#MAX_CLIP_VALUES}, computed in long arithmetic.
+     * A clip, and the views of one validation item, are single arrays: frames x size^2 x 3 channels (and frames x
+     * testSize^2 x 3 times the views) must stay within {@link InputSpec#MAX_CLIP_VALUES}, computed in long arithmetic.
      */
-    private static void checkClipValues(PluginConfig config, ClipSampler sampler, int size, int views) {
+    private static void checkClipValues(PluginConfig config, ClipSampler sampler, int size, int testSize, int views) {
         String framesKey = config.key(sampler instanceof SegmentSampler ? "segments" : "frames");
-        long clip = InputSpec.values(CHANNELS, sampler.frames(), size, size);
-        if (clip > InputSpec.MAX_CLIP_VALUES) {
-            throw new ConfigException(framesKey, "a clip of " + sampler.frames() + " frames of " + size + "x" + size
-                    + " px (" + config.key("size") + ") holds " + clip + " values, more than the "
-                    + InputSpec.MAX_CLIP_VALUES + " a clip may hold: lower " + framesKey + " or " + config.key("size"));
+        for (String sizeKey : List.of("size", "testSize")) {
+            int side = sizeKey.equals("size") ? size : testSize;
+            long clip = InputSpec.values(CHANNELS, sampler.frames(), side, side);
+            if (clip > InputSpec.MAX_CLIP_VALUES) {
+                throw new ConfigException(framesKey, "a clip of " + sampler.frames() + " frames of " + side + "x" + side
+                        + " px (" + config.key(sizeKey) + ") holds " + clip + " values, more than the "
+                        + InputSpec.MAX_CLIP_VALUES + " a clip may hold: lower " + framesKey + " or "
+                        + config.key(sizeKey));
+            }
         }
+        long clip = InputSpec.values(CHANNELS, sampler.frames(), testSize, testSize);
         if (clip * views > InputSpec.MAX_CLIP_VALUES) {
             throw new ConfigException(config.key("testClips"), views + " views (testClips x testCrops) of a clip of "
                     + clip + " values hold " + clip * views + " values, more than the " + InputSpec.MAX_CLIP_VALUES
@@ -140,6 +156,11 @@ record ClipSettings(MediaFormat format, FramePattern framePattern, int firstFram
     }
 
     ClipAugmenter augmenter() {
-        return new ClipAugmenter(size, shortSide, trainShortSideMin, trainShortSideMax, flip);
+        return new ClipAugmenter(size, testSize, shortSide, trainShortSideMin, trainShortSideMax, flip);
+    }
+
+    /** The shape of the validation clips: {@code testSize} square. */
+    InputSpec validationSpec(int classes) {
+        return new InputSpec(CHANNELS, frames(), testSize, testSize, classes);
     }
 }

@@ -73,6 +73,12 @@ final class FileClipDataset implements Dataset {
                 manifest.classNames().size());
     }
 
+    /** Validation clips and views are {@code testSize} square (training clips {@code size}). */
+    @Override
+    public InputSpec inputSpec(Split split) {
+        return split == Split.TRAIN ? inputSpec() : settings.validationSpec(manifest.classNames().size());
+    }
+
     @Override
     public List<String> classNames() {
         return manifest.classNames();
@@ -109,9 +115,18 @@ final class FileClipDataset implements Dataset {
         if (split == Split.TRAIN) {
             return clip(split, index, 0);
         }
+        return testView(settings, sampler, augmenter, decoder, item(split, index), view);
+    }
+
+    /**
+     * View {@code view} of the {@code testClips × testCrops} validation views of {@code item}, read with
+     * {@code decoder}: what the scorer averages, also for media outside the lists ({@link FileMediaReader}).
+     */
+    static Clip testView(ClipSettings settings, ClipSampler sampler, ClipAugmenter augmenter, ClipDecoder decoder,
+                         ClipItem item, int view) {
         int clips = settings.testClips();
         int crops = settings.testCrops();
-        return read(item(split, index), count -> sampler.testIndices(count, view / crops, clips),
+        return read(settings, decoder, item, count -> sampler.testIndices(count, view / crops, clips),
                 frames -> augmenter.test(frames, view % crops, crops));
     }
 
@@ -144,6 +159,11 @@ final class FileClipDataset implements Dataset {
      * with this one item makes it a bad item.
      */
     private Clip read(ClipItem item, IntFunction<int[]> pick, Function<List<RgbFrame>, float[]> render) {
+        return read(settings, decoder, item, pick, render);
+    }
+
+    private static Clip read(ClipSettings settings, ClipDecoder decoder, ClipItem item, IntFunction<int[]> pick,
+                             Function<List<RgbFrame>, float[]> render) {
         Future<Clip> decoding = DECODING.submit(() -> new Clip(item.id(),
                 render.apply(decoder.decode(item.path(), item.frameCount(), pick)), item.label()));
         MediaLimits limits = settings.limits();
@@ -154,7 +174,7 @@ final class FileClipDataset implements Dataset {
             throw bad(item, "decoding took longer than " + limits.key("decodeTimeoutSeconds") + " "
                     + limits.decodeTimeoutSeconds() + " s and was given up", null);
         } catch (ExecutionException e) {
-            throw bad(item, e.getCause());
+            throw bad(settings, item, e.getCause());
         } catch (InterruptedException e) {
             decoding.cancel(true);
             Thread.currentThread().interrupt();
@@ -162,7 +182,7 @@ final class FileClipDataset implements Dataset {
         }
     }
 
-    private BadItemException bad(ClipItem item, Throwable failure) {
+    private static BadItemException bad(ClipSettings settings, ClipItem item, Throwable failure) {
         if (failure instanceof OutOfMemoryError) {
             // Thrown while this item's own buffers were being allocated: they are garbage now, and the next item
             // gets the memory. A heap exhausted by something else fails every item, and the bad-item limit stops
@@ -185,8 +205,10 @@ final class FileClipDataset implements Dataset {
         return bad(item, failure.toString(), failure);
     }
 
+    /** The item's id and path, or its path alone when that is its id (media outside the lists). */
     private static BadItemException bad(ClipItem item, String reason, Throwable cause) {
-        return new BadItemException(new BadItem(item.id() + " (" + item.path() + ")", reason), cause);
+        String source = item.id().equals(item.path().toString()) ? item.id() : item.id() + " (" + item.path() + ")";
+        return new BadItemException(new BadItem(source, reason), cause);
     }
 
     /** The exception's message without a leading copy of the item path, which the bad item already names. */

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.MediaReader;
 
 /**
  * {@code hmdb51}: HMDB51 as distributed. Keys of the {@code dataset:} section, besides those of {@link ClipSettings}:
@@ -38,6 +40,12 @@ public final class Hmdb51DatasetProvider implements DatasetProvider {
     @Override
     public String description() {
         return "HMDB51 (51 actions) from the official videos or frame folders and per-class split files";
+    }
+
+    /** Videos and frame folders read as this dataset's validation items ({@code stfusion predict}). */
+    @Override
+    public Optional<MediaReader> mediaReader(PluginConfig config) {
+        return FileMediaReader.of(ClipSettings.read(config));
     }
 
     @Override

@@ -6,10 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.MediaReader;
 
 /**
  * {@code kinetics}: Kinetics-400/600/700 as downloaded by the usual tools (torchvision, mmaction2). Keys of the
@@ -41,6 +43,12 @@ public final class KineticsDatasetProvider implements DatasetProvider {
     @Override
     public String description() {
         return "Kinetics 400/600/700 from the annotation CSVs and <class>/<id>_<start>_<end>.mp4 clips";
+    }
+
+    /** Videos and frame folders read as this dataset's validation items ({@code stfusion predict}). */
+    @Override
+    public Optional<MediaReader> mediaReader(PluginConfig config) {
+        return FileMediaReader.of(ClipSettings.read(config));
     }
 
     @Override

@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.MediaReader;
 
 /**
  * {@code list}: any dataset described by two list files in the mmaction2/TSN style. Keys of the {@code dataset:}
@@ -36,6 +38,12 @@ public final class ListDatasetProvider implements DatasetProvider {
     @Override
     public String description() {
         return "Generic clip lists (path [num_frames] label) over video files or JPEG/PNG frame folders";
+    }
+
+    /** Videos and frame folders read as this dataset's validation items ({@code stfusion predict}). */
+    @Override
+    public Optional<MediaReader> mediaReader(PluginConfig config) {
+        return FileMediaReader.of(ClipSettings.read(config));
     }
 
     @Override

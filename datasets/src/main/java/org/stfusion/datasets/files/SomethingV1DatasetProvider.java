@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.MediaReader;
 
 /**
  * {@code ssv1}: Something-Something V1 as distributed (only as JPEG frames), {@code <id>/00001.jpg, ...}.
@@ -27,6 +29,9 @@ import org.stfusion.api.data.DatasetProvider;
  */
 public final class SomethingV1DatasetProvider implements DatasetProvider {
     public static final String NAME = "ssv1";
+    /** Storage format and frame names unless the section says otherwise (open and mediaReader alike). */
+    private static final MediaFormat DEFAULT_FORMAT = MediaFormat.FRAMES;
+    private static final String FRAME_PATTERN = "{:05d}.jpg";
 
     @Override
     public String name() {
@@ -38,9 +43,15 @@ public final class SomethingV1DatasetProvider implements DatasetProvider {
         return "Something-Something V1 (174 classes) from its JPEG frame folders and ;-separated CSV lists";
     }
 
+    /** Videos and frame folders read as this dataset's validation items ({@code stfusion predict}). */
+    @Override
+    public Optional<MediaReader> mediaReader(PluginConfig config) {
+        return FileMediaReader.of(ClipSettings.read(config, DEFAULT_FORMAT, FRAME_PATTERN));
+    }
+
     @Override
     public Dataset open(PluginConfig config) {
-        SomethingLayout layout = SomethingLayout.read(config, MediaFormat.FRAMES, "{:05d}.jpg", "labels", "train",
+        SomethingLayout layout = SomethingLayout.read(config, DEFAULT_FORMAT, FRAME_PATTERN, "labels", "train",
                 "val");
         Path annotations = layout.annotations();
         List<String> classes = readLabels(ConfigPaths.file(config, "labels", annotations,

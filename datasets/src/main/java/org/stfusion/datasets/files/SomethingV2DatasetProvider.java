@@ -12,10 +12,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.DataException;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.MediaReader;
 
 /**
  * {@code ssv2}: Something-Something V2 as distributed, one WebM (VP9) video {@code <id>.webm} per item. Keys of
@@ -37,6 +39,9 @@ import org.stfusion.api.data.DatasetProvider;
  */
 public final class SomethingV2DatasetProvider implements DatasetProvider {
     public static final String NAME = "ssv2";
+    /** Storage format and frame names unless the section says otherwise (open and mediaReader alike). */
+    private static final MediaFormat DEFAULT_FORMAT = MediaFormat.VIDEO;
+    private static final String FRAME_PATTERN = "{:06d}.jpg";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -49,9 +54,15 @@ public final class SomethingV2DatasetProvider implements DatasetProvider {
         return "Something-Something V2 (174 classes) from its WebM videos (or frames) and JSON lists";
     }
 
+    /** Videos and frame folders read as this dataset's validation items ({@code stfusion predict}). */
+    @Override
+    public Optional<MediaReader> mediaReader(PluginConfig config) {
+        return FileMediaReader.of(ClipSettings.read(config, DEFAULT_FORMAT, FRAME_PATTERN));
+    }
+
     @Override
     public Dataset open(PluginConfig config) {
-        SomethingLayout layout = SomethingLayout.read(config, MediaFormat.VIDEO, "{:06d}.jpg", "labels", "train",
+        SomethingLayout layout = SomethingLayout.read(config, DEFAULT_FORMAT, FRAME_PATTERN, "labels", "train",
                 "val");
         Path annotations = layout.annotations();
         Map<String, Integer> labels = readLabels(ConfigPaths.file(config, "labels", annotations, "labels.json"));

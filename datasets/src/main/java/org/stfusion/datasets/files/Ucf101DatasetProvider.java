@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.stfusion.api.config.PluginConfig;
 import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.DatasetProvider;
+import org.stfusion.api.data.MediaReader;
 
 /**
  * {@code ucf101}: UCF101 as distributed. Keys of the {@code dataset:} section, besides those of {@link ClipSettings}:
@@ -37,6 +39,12 @@ public final class Ucf101DatasetProvider implements DatasetProvider {
     @Override
     public String description() {
         return "UCF101 (101 actions) from the official videos or frame folders and train/test split lists";
+    }
+
+    /** Videos and frame folders read as this dataset's validation items ({@code stfusion predict}). */
+    @Override
+    public Optional<MediaReader> mediaReader(PluginConfig config) {
+        return FileMediaReader.of(ClipSettings.read(config));
     }
 
     @Override
