@@ -6,7 +6,6 @@ import com.google.inject.ProvisionException;
 import com.google.inject.name.Named;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -35,10 +34,7 @@ import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
-import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.engine.PositionInfo;
-import org.stfusion.core.eval.HeldOut;
-import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.export.ModelFile;
 import org.stfusion.core.export.ModelInfo;
 import org.stfusion.core.inflate.ImageNetInflation;
@@ -54,12 +50,12 @@ import org.stfusion.core.run.UserException;
 import org.stfusion.core.sample.Scores;
 import org.stfusion.core.sample.StrategySampler;
 import org.stfusion.core.sample.StrategyScoring;
+import org.stfusion.core.session.RunSession;
 import org.stfusion.core.strategy.Materializer;
 import org.stfusion.core.study.FixedNetworkTrainer;
 import org.stfusion.core.study.MarginalTransfer;
 import org.stfusion.core.study.Study;
 import org.stfusion.core.study.StudyResults;
-import org.stfusion.core.train.Checkpoint;
 import org.stfusion.core.train.CheckpointStore;
 import org.stfusion.core.train.Trainer;
 
@@ -72,40 +68,30 @@ import org.stfusion.core.train.Trainer;
 public final class Experiment implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Experiment.class);
 
+    private final RunSession session;
     private final ExperimentConfig config;
     private final RunDirectory runDir;
-    private final DatasetProvider datasetProvider;
     private final Dataset dataset;
     private final PluginRef backboneRef;
     private final Backbone backbone;
     private final List<FusionPath> paths;
-    private final List<PluginRef> fusionUnits;
-    private final Provenance provenance;
     private final ReporterHub reporters;
     private final long started = System.nanoTime();
-    private TemplateNetwork network;
-    private ClipBatches loader;
-    private Scorer scorer;
-    private boolean trained;
-    private List<Map<String, Object>> history = List.of();
     /** backbone.inflate's 2D weights, read and checked before training; dropped once applied (a study reads them again). */
     private ImageNetInflation inflation;
-    /** Where the template's weights started, as its checkpoints record it (null for older checkpoints). */
-    private Map<String, Object> initialisation;
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
                BackboneProvider backboneProvider, Backbone backbone, List<FusionPath> paths,
                @Named("fusionUnits") List<PluginRef> fusionUnits, Provenance provenance, ReporterHub reporters) {
+        this.session = new RunSession(config, runDir, dataset, PluginRef.of(PluginCatalog.DATASET, datasetProvider),
+                PluginRef.of(PluginCatalog.BACKBONE, backboneProvider), backbone, paths, fusionUnits, provenance);
         this.config = config;
         this.runDir = runDir;
-        this.datasetProvider = datasetProvider;
         this.dataset = dataset;
-        this.backboneRef = PluginRef.of(PluginCatalog.BACKBONE, backboneProvider);
+        this.backboneRef = session.backboneRef();
         this.backbone = backbone;
         this.paths = paths;
-        this.fusionUnits = fusionUnits;
-        this.provenance = provenance;
         this.reporters = reporters;
     }
 
@@ -147,12 +133,12 @@ public final class Experiment implements AutoCloseable {
     /** Trains the template; with {@code resume}, continues from the run's newest good checkpoint. */
     public void train(boolean resume) {
         checkCanTrain(resume);
-        TemplateNetwork net = network();
+        TemplateNetwork net = session.network();
         runDir.prepare(config);
-        reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), backboneRef.name(), datasetProvider.name(),
-                net.positions().size(), net.store().parameterCount(), net.template().macs()));
-        Trainer trainer = new Trainer(net, dataset, loader(), config.training(), config.seed() + 1, runDir.checkpoints(),
-                provenance, reporters, scorer());
+        reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), backboneRef.name(),
+                session.datasetRef().name(), net.positions().size(), net.store().parameterCount(), net.template().macs()));
+        Trainer trainer = new Trainer(net, dataset, session.loader(), config.training(), config.seed() + 1,
+                runDir.checkpoints(), session.provenance(), reporters, session.scorer());
         if (trainer.resume()) {
             warnIfInflateChanged(trainer.initialisation());
         } else {
@@ -160,10 +146,9 @@ public final class Experiment implements AutoCloseable {
             LOG.info("no checkpoint in {}: a new training; initial weights {}", runDir.checkpoints(),
                     ImageNetInflation.describe(trainer.initialisation()));
         }
-        initialisation = trainer.initialisation();
+        session.initialisedAs(trainer.initialisation());
         trainer.train();
-        history = trainer.history();
-        trained = true;
+        session.trained(trainer.history());
     }
 
     /**
@@ -206,7 +191,7 @@ public final class Experiment implements AutoCloseable {
      */
     private ImageNetInflation inflation() {
         if (inflation == null) {
-            TemplateNetwork net = network();
+            TemplateNetwork net = session.network();
             InflationPlan plan = InflationPlan.of(backboneRef.name(), backbone.inflation().orElseThrow(),
                     net.template().graph(), net.store(), paths.stream().map(FusionPath::unitName).toList());
             inflation = ImageNetInflation.read(config.inflate().file(), config.inflate().partial(), plan,
@@ -229,31 +214,31 @@ public final class Experiment implements AutoCloseable {
      */
     public void checkCanTrain(boolean resume) {
         refuseRetraining(runDir, resume);
-        CheckpointStore checkpoints = checkpoints();
+        CheckpointStore checkpoints = session.checkpoints();
         if (!checkpoints.exists()) {
             if (config.inflate().enabled()) {
                 inflation(); // a training will start: its 2D weights must be there and fit, before anything is written
             }
             return;
         }
-        requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
+        session.requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
     }
 
     /** Samples strategies from the trained template, scores them and the named ones, then analyzes. */
     public RunResults sample() {
-        TemplateNetwork net = trainedNetwork();
+        TemplateNetwork net = session.trainedNetwork();
         List<StrategySampler.Drawn> drawn = new StrategySampler(net, config.sampling()).drawAll();
-        Scores scores = new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), reporters)
-                .score(drawn, provenance);
+        Scores scores = new StrategyScoring(net, session.scorer(), config.sampling(), dataset.size(Split.VALIDATION),
+                reporters).score(drawn, session.provenance());
         runDir.writeJson(runDir.scores(), scores);
         return analyze();
     }
 
     /** Recomputes marginals from the trained template, joins the saved scores and reports the results. */
     public RunResults analyze() {
-        TemplateNetwork net = trainedNetwork();
-        Scores scores = readScores();
-        RunResults results = new RunResults(RunResults.FORMAT, backboneRef, datasetSummary(), fusionUnits,
+        TemplateNetwork net = session.trainedNetwork();
+        Scores scores = session.scores();
+        RunResults results = new RunResults(RunResults.FORMAT, backboneRef, datasetSummary(), session.fusionUnits(),
                 backbone.settings(), net.store().parameterCount(), net.template().macs(), Marginals.compute(net),
                 scores.strategies(), scores.named(), scores.best(), scores.protocol(), trainingSummary(net, scores));
         reporters.accept(new RunEvent.RunFinished(results, runDir.root().toString(), (System.nanoTime() - started) / 1e9));
@@ -276,8 +261,8 @@ public final class Experiment implements AutoCloseable {
      * {@code S+ST}) or a sampled id such as {@code s007}.
      */
     public StrategyDescriptor strategy(String id) {
-        TemplateNetwork net = trainedNetwork();
-        Scores scores = readScores();
+        TemplateNetwork net = session.trainedNetwork();
+        Scores scores = session.scores();
         StrategyResult found = id.equals("best") ? scores.best()
                 : scores.named().containsKey(id) ? scores.named().get(id)
                 : scores.strategies().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
@@ -310,9 +295,9 @@ public final class Experiment implements AutoCloseable {
      * validation split and, with {@code out}, saved as a network file.
      */
     public Materializer.Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out) {
-        trainedNetwork();
+        session.trainedNetwork();
         return materializer().materialize(strategy, copyWeights, out, config.seed() + 1000,
-                scorer().recalibrating(scoredRecalibrationBatches()), provenance);
+                session.scorer().recalibrating(session.scoredRecalibrationBatches()), session.provenance());
     }
 
     /**
@@ -321,14 +306,14 @@ public final class Experiment implements AutoCloseable {
      * statistics as the run's strategies were scored) as safetensors with a JSON sidecar; see {@link ModelFile}.
      */
     public ModelFile.Written export(StrategyDescriptor strategy, Path out) {
-        TemplateNetwork net = trainedNetwork();
+        TemplateNetwork net = session.trainedNetwork();
         if (strategy == null) {
             return ModelFile.write(out, modelInfo(), net.store(), positionNames(net.positions()), null,
                     "the template's own (every path open)");
         }
         StandaloneNetwork network = inheritedNetwork(strategy);
         return ModelFile.write(out, modelInfo(), network.store(), positionNames(network.evaluation().positions()),
-                strategy, ScoringProtocol.of(scoredRecalibrationBatches()).describe());
+                strategy, ScoringProtocol.of(session.scoredRecalibrationBatches()).describe());
     }
 
     /** The clip shape and classes of this experiment's networks. */
@@ -354,29 +339,24 @@ public final class Experiment implements AutoCloseable {
      * What {@link #classifier} and {@link #export} must reproduce.
      */
     public INDArray scoredLogits(StrategyDescriptor strategy, INDArray clips) {
-        TemplateNetwork net = trainedNetwork();
+        TemplateNetwork net = session.trainedNetwork();
         if (!materializer().positions().equals(strategy.positions())) {
             throw new UserException("strategy " + strategy.id() + " is not one of this run's network");
         }
-        return scorer().recalibrating(scoredRecalibrationBatches()).logits(StrategySampler.pathKeep(net, strategy),
+        return session.scorer().recalibrating(session.scoredRecalibrationBatches()).logits(StrategySampler.pathKeep(net, strategy),
                 StrategySampler.allFeatures(net), clips);
     }
 
     private StandaloneNetwork inheritedNetwork(StrategyDescriptor strategy) {
-        trainedNetwork();
-        return materializer().inherited(strategy, config.seed() + 1000, scorer().recalibrating(scoredRecalibrationBatches()));
-    }
-
-    /** Inherited weights get the statistics the run's strategies were scored with. */
-    private int scoredRecalibrationBatches() {
-        return Files.isRegularFile(runDir.scores()) ? readScores().protocol().bnRecalibrationBatches()
-                : config.sampling().bnRecalibration();
+        session.trainedNetwork();
+        return materializer().inherited(strategy, config.seed() + 1000,
+                session.scorer().recalibrating(session.scoredRecalibrationBatches()));
     }
 
     private ModelInfo modelInfo() {
-        return new ModelInfo(config.tree(), backboneRef, backbone.settings(), fusionUnits,
+        return new ModelInfo(config.tree(), backboneRef, backbone.settings(), session.fusionUnits(),
                 paths.stream().map(FusionPath::unitName).toList(),
-                PluginRef.of(PluginCatalog.DATASET, datasetProvider), dataset.size(Split.TRAIN), dataset.inputSpec(),
+                session.datasetRef(), dataset.size(Split.TRAIN), dataset.inputSpec(),
                 dataset.inputSpec(Split.VALIDATION), dataset.classNames());
     }
 
@@ -389,7 +369,7 @@ public final class Experiment implements AutoCloseable {
      * the template's weights ({@code fineTune}). Writes {@code retrain-<id>.json} into the run directory.
      */
     public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
-        trainedNetwork();
+        session.trainedNetwork();
         return study().retrain(strategy, fineTune);
     }
 
@@ -405,123 +385,39 @@ public final class Experiment implements AutoCloseable {
 
     @Override
     public void close() {
-        if (loader != null) {
-            loader.close();
-        }
+        session.close();
         reporters.close();
         dataset.close();
     }
 
-    // ---- the pieces the stages share, made on first use ----
-
-    private TemplateNetwork network() {
-        if (network == null) {
-            var t = config.training();
-            network = new TemplateNetwork(backbone, dataset.inputSpec(), paths, t.vdp(dataset.size(Split.TRAIN)),
-                    t.precision().dataType(), config.seed(), config.engine());
-            LOG.info("compute: {} engine on {}", network.engine().name().toLowerCase(java.util.Locale.ROOT),
-                    NativeBackend.describe());
-            LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
-                    network.positions().size(), network.gates().size(), network.store().parameterCount(),
-                    network.template().macs());
-        }
-        return network;
-    }
-
-    /** The template with trained weights: this run's, or the run directory's finished checkpoint. */
-    private TemplateNetwork trainedNetwork() {
-        TemplateNetwork net = network();
-        if (!trained) {
-            CheckpointStore.Loaded loaded = checkpoints().loadNewest(net.store(), new java.util.HashMap<>(), LOG::warn);
-            Checkpoint.Manifest m = loaded.manifest();
-            requireCompatible(m.plugins(), loaded.file(), false);
-            if (!"done".equals(m.stage())) {
-                throw new UserException("training in " + runDir.root() + " is not finished (warm-up " + m.warmupEpochsDone()
-                        + "/" + config.training().warmupEpochs() + ", v-DropPath " + m.vdpEpochsDone() + "/"
-                        + config.training().vdpEpochs() + " epochs): continue it with `stfusion train " + runDir.root()
-                        + " --resume`");
-            }
-            history = m.history();
-            initialisation = m.initialisation();
-            trained = true;
-        }
-        return net;
-    }
-
-    private CheckpointStore checkpoints() {
-        return new CheckpointStore(runDir.checkpoints(), config.training().recovery().keepCheckpoints());
-    }
-
-    private void requireCompatible(Provenance saved, Path file, boolean continuingTraining) {
-        if (saved != null) {
-            provenance.requireCompatible(saved, file.toString(), continuingTraining, LOG::warn);
-        }
-    }
-
-    /**
-     * The one clip loader of this experiment: decoding threads and the bad-item ledger (kept in the run
-     * directory, so that a resumed run still lists what an earlier one skipped).
-     */
-    private ClipBatches loader() {
-        if (loader == null) {
-            var data = config.data();
-            BadItemLedger ledger = new BadItemLedger(dataset, data.maxBadFraction(),
-                    runDir.root().resolve(BadItemLedger.FILE_NAME));
-            loader = new ClipBatches(dataset, network().store().dataType(), data.workers(), data.prefetch(), ledger);
-        }
-        return loader;
-    }
-
-    /** Scores networks with the template's statistics; {@link Scorer#recalibrating} gives the other protocol. */
-    private Scorer scorer() {
-        if (scorer == null) {
-            scorer = new Scorer(network(), dataset, loader(), config.sampling().evalBatchSize(), 0);
-            double holdout = config.sampling().holdout();
-            if (holdout > 0) {
-                scorer = scorer.holdingOut(new HeldOut(holdout));
-            }
-        }
-        return scorer;
-    }
-
     private Materializer materializer() {
-        return new Materializer(backbone, backboneRef, dataset.inputSpec(), paths, network());
+        return new Materializer(backbone, backboneRef, dataset.inputSpec(), paths, session.network());
     }
 
     private Study study() {
         var t = config.training();
-        var trainer = new FixedNetworkTrainer(dataset, loader(), config.study(), t.batchSize(), t.momentum(), t.lrDecay(),
+        var trainer = new FixedNetworkTrainer(dataset, session.loader(), config.study(), t.batchSize(), t.momentum(), t.lrDecay(),
                 reporters);
         Study.TemplateScores templateScores = strategy -> {
-            TemplateNetwork net = trainedNetwork();
-            return new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), e -> { })
+            TemplateNetwork net = session.trainedNetwork();
+            return new StrategyScoring(net, session.scorer(), config.sampling(), dataset.size(Split.VALIDATION), e -> { })
                     .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
         };
         // the study's networks start where the template started: inflated from the same 2D weights, or at random
         java.util.function.Consumer<org.stfusion.core.engine.ParameterStore> init = config.inflate().enabled()
                 ? store -> inflation().applyTo(store) : store -> { };
-        return new Study(materializer(), trainer, scorer(), runDir, provenance, config.study(), config.seed(), init,
+        return new Study(materializer(), trainer, session.scorer(), runDir, session.provenance(), config.study(), config.seed(), init,
                 config.inflate().enabled() ? "inflated from " + config.inflate().file() : "from scratch", templateScores);
     }
 
-    private Scores readScores() {
-        Path file = runDir.scores();
-        if (!Files.isRegularFile(file)) {
-            throw new UserException("no scores in " + runDir.root() + ": run `stfusion sample " + runDir.root() + "` first");
-        }
-        Scores scores = runDir.readJson(file, Scores.class);
-        requireCompatible(scores.plugins(), file, false);
-        return scores;
-    }
-
     private DatasetSummary datasetSummary() {
-        BadItemLedger ledger = loader().ledger();
+        BadItemLedger ledger = session.loader().ledger();
         Map<String, List<BadItem>> bad = new LinkedHashMap<>();
         for (Split split : Split.values()) {
             bad.put(split.label(), ledger.items(split));
         }
-        return new DatasetSummary(datasetProvider.name(), datasetProvider.version(), dataset.size(Split.TRAIN),
-                dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash(), bad);
+        PluginRef ref = session.datasetRef();
+        return new DatasetSummary(ref.name(), ref.version(), dataset.size(Split.TRAIN), dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash(), bad);
     }
 
     private Map<String, Object> trainingSummary(TemplateNetwork net, Scores scores) {
@@ -542,10 +438,10 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierMaskSampled", config.sampling().classifierMask());
         m.put("holdout", config.sampling().holdout());
         m.put("seed", config.seed());
-        if (initialisation != null) {
-            m.put("initialisation", initialisation);
+        if (session.initialisation() != null) {
+            m.put("initialisation", session.initialisation());
         }
-        m.put("history", history);
+        m.put("history", session.history());
         NativeBackend compute = NativeBackend.describe();
         m.put("compute", Map.of("engine", net.engine().name().toLowerCase(java.util.Locale.ROOT), "nd4j", compute.nd4jVersion(),
                 "backend", compute.backend(), "oneDnn", compute.oneDnn(), "device", compute.device(), "cores", compute.cores()));
