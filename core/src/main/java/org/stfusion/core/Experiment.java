@@ -38,7 +38,7 @@ import org.stfusion.core.engine.PositionInfo;
 import org.stfusion.core.export.ModelFile;
 import org.stfusion.core.export.ModelInfo;
 import org.stfusion.core.inflate.ImageNetInflation;
-import org.stfusion.core.inflate.InflationPlan;
+import org.stfusion.core.inflate.TemplateInflation;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
@@ -77,8 +77,7 @@ public final class Experiment implements AutoCloseable {
     private final List<FusionPath> paths;
     private final ReporterHub reporters;
     private final long started = System.nanoTime();
-    /** backbone.inflate's 2D weights, read and checked before training; dropped once applied (a study reads them again). */
-    private ImageNetInflation inflation;
+    private final TemplateInflation inflation;
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
@@ -93,6 +92,7 @@ public final class Experiment implements AutoCloseable {
         this.backbone = backbone;
         this.paths = paths;
         this.reporters = reporters;
+        this.inflation = new TemplateInflation(session);
     }
 
     /**
@@ -140,64 +140,15 @@ public final class Experiment implements AutoCloseable {
         Trainer trainer = new Trainer(net, dataset, session.loader(), config.training(), config.seed() + 1,
                 runDir.checkpoints(), session.provenance(), reporters, session.scorer());
         if (trainer.resume()) {
-            warnIfInflateChanged(trainer.initialisation());
+            inflation.warnIfChanged(trainer.initialisation());
         } else {
-            trainer.initialisedAs(initialise(net));
+            trainer.initialisedAs(inflation.initialise(net));
             LOG.info("no checkpoint in {}: a new training; initial weights {}", runDir.checkpoints(),
                     ImageNetInflation.describe(trainer.initialisation()));
         }
         session.initialisedAs(trainer.initialisation());
         trainer.train();
         session.trained(trainer.history());
-    }
-
-    /**
-     * The template's initial weights, once, before the warm-up: {@code backbone.inflate}'s 2D weights inflated
-     * over the random initialisation of the arrays they cover, or the random initialisation alone. Returns what the
-     * checkpoints record of it.
-     */
-    private Map<String, Object> initialise(TemplateNetwork net) {
-        if (!config.inflate().enabled()) {
-            return ImageNetInflation.scratchRecord();
-        }
-        ImageNetInflation inflated = inflation();
-        inflated.applyTo(net.store());
-        inflation = null; // a copy of the network's size: read again only if the study needs it
-        if (!inflated.missingKeys().isEmpty()) {
-            LOG.warn("backbone.inflatePartial: {} has no {} of the {} tensors the network takes ({}); their arrays keep "
-                    + "their random initialisation", inflated.file(), inflated.missingKeys().size(),
-                    inflated.missingKeys().size() + inflated.values().size(), String.join(", ", inflated.missingKeys()));
-        }
-        return inflated.record(net.store());
-    }
-
-    /** Resuming never inflates again: the checkpoint holds the weights; a config that now says otherwise is told so. */
-    private void warnIfInflateChanged(Map<String, Object> recorded) {
-        if (recorded == null) {
-            return;
-        }
-        Object recordedFile = "inflated".equals(recorded.get("mode")) ? recorded.get("file") : null;
-        String configured = config.inflate().enabled() ? config.inflate().file().toString() : null;
-        if (!java.util.Objects.equals(recordedFile, configured)) {
-            LOG.warn("backbone.inflate is {}, but this training started {}; resuming continues from its checkpoint and "
-                    + "never inflates again", configured == null ? "not set" : configured,
-                    ImageNetInflation.describe(recorded));
-        }
-    }
-
-    /**
-     * {@code backbone.inflate}'s file read and checked against the template (every key, every shape), once; any
-     * problem is a {@link ConfigException} naming the file and the key.
-     */
-    private ImageNetInflation inflation() {
-        if (inflation == null) {
-            TemplateNetwork net = session.network();
-            InflationPlan plan = InflationPlan.of(backboneRef.name(), backbone.inflation().orElseThrow(),
-                    net.template().graph(), net.store(), paths.stream().map(FusionPath::unitName).toList());
-            inflation = ImageNetInflation.read(config.inflate().file(), config.inflate().partial(), plan,
-                    net.store().dataType());
-        }
-        return inflation;
     }
 
     /** Refuses {@code --out} onto a run that has trained already unless resuming; cheap, nothing is opened. */
@@ -216,9 +167,7 @@ public final class Experiment implements AutoCloseable {
         refuseRetraining(runDir, resume);
         CheckpointStore checkpoints = session.checkpoints();
         if (!checkpoints.exists()) {
-            if (config.inflate().enabled()) {
-                inflation(); // a training will start: its 2D weights must be there and fit, before anything is written
-            }
+            inflation.check(); // a training will start: its 2D weights must be there and fit, before anything is written
             return;
         }
         session.requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
@@ -404,10 +353,8 @@ public final class Experiment implements AutoCloseable {
                     .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
         };
         // the study's networks start where the template started: inflated from the same 2D weights, or at random
-        java.util.function.Consumer<org.stfusion.core.engine.ParameterStore> init = config.inflate().enabled()
-                ? store -> inflation().applyTo(store) : store -> { };
-        return new Study(materializer(), trainer, session.scorer(), runDir, session.provenance(), config.study(), config.seed(), init,
-                config.inflate().enabled() ? "inflated from " + config.inflate().file() : "from scratch", templateScores);
+        return new Study(materializer(), trainer, session.scorer(), runDir, session.provenance(), config.study(),
+                config.seed(), inflation.initialiser(), inflation.start(), templateScores);
     }
 
     private DatasetSummary datasetSummary() {
