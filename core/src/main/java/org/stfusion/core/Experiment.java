@@ -30,7 +30,6 @@ import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.api.report.ScoringProtocol;
-import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
@@ -51,7 +50,7 @@ import org.stfusion.core.sample.Scores;
 import org.stfusion.core.sample.StrategySampler;
 import org.stfusion.core.sample.StrategyScoring;
 import org.stfusion.core.session.RunSession;
-import org.stfusion.core.strategy.Materializer;
+import org.stfusion.core.strategy.RunStrategies;
 import org.stfusion.core.study.FixedNetworkTrainer;
 import org.stfusion.core.study.MarginalTransfer;
 import org.stfusion.core.study.Study;
@@ -78,6 +77,7 @@ public final class Experiment implements AutoCloseable {
     private final ReporterHub reporters;
     private final long started = System.nanoTime();
     private final TemplateInflation inflation;
+    private final RunStrategies strategies;
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
@@ -93,6 +93,7 @@ public final class Experiment implements AutoCloseable {
         this.paths = paths;
         this.reporters = reporters;
         this.inflation = new TemplateInflation(session);
+        this.strategies = new RunStrategies(session);
     }
 
     /**
@@ -206,47 +207,12 @@ public final class Experiment implements AutoCloseable {
     }
 
     /**
-     * A scored strategy of this run as a descriptor: {@code best}, a named one ({@code S}, {@code ST},
-     * {@code S+ST}) or a sampled id such as {@code s007}.
-     */
-    public StrategyDescriptor strategy(String id) {
-        TemplateNetwork net = session.trainedNetwork();
-        Scores scores = session.scores();
-        StrategyResult found = id.equals("best") ? scores.best()
-                : scores.named().containsKey(id) ? scores.named().get(id)
-                : scores.strategies().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
-        if (found == null) {
-            throw new UserException("no strategy '" + id + "' in " + runDir.root() + "; use best, " + String.join(", ",
-                    scores.named().keySet()) + " or a sampled id (" + scores.strategies().size() + " sampled, e.g. s001)");
-        }
-        Map<String, Map<String, List<Integer>>> sources = Map.of();
-        if (net.vdp().perSource() && found.seed() != null) {
-            // Units name the kept paths only; the sources each path keeps are redrawn from the strategy's seed.
-            boolean[] keep = new StrategySampler(net, config.sampling()).draw(found.id(), found.seed()).pathKeep();
-            sources = StrategySampler.keptSources(net, keep);
-        }
-        return materializer().descriptor(found.id(), found.units(), found.seed(), sources);
-    }
-
-    /**
      * A strategy for this experiment's backbone derived from another run's marginals by relative depth
      * ({@link MarginalTransfer}); nothing is trained.
      */
     public StrategyDescriptor transfer(RunResults source) {
         String id = "transfer-" + source.backbone().name() + "-to-" + backboneRef.name();
-        return MarginalTransfer.derive(source.positions(), backboneRef, materializer().positions(), id);
-    }
-
-    /**
-     * The standalone network of {@code strategy} (only the kept paths' weights exist), with the template's
-     * trained weights and BN statistics copied in ({@code copyWeights}; statistics recalibrated as the run's
-     * strategies were scored) or freshly initialised, scored on the
-     * validation split and, with {@code out}, saved as a network file.
-     */
-    public Materializer.Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out) {
-        session.trainedNetwork();
-        return materializer().materialize(strategy, copyWeights, out, config.seed() + 1000,
-                session.scorer().recalibrating(session.scoredRecalibrationBatches()), session.provenance());
+        return MarginalTransfer.derive(source.positions(), backboneRef, strategies.materializer().positions(), id);
     }
 
     /**
@@ -260,7 +226,7 @@ public final class Experiment implements AutoCloseable {
             return ModelFile.write(out, modelInfo(), net.store(), positionNames(net.positions()), null,
                     "the template's own (every path open)");
         }
-        StandaloneNetwork network = inheritedNetwork(strategy);
+        StandaloneNetwork network = strategies.inherited(strategy);
         return ModelFile.write(out, modelInfo(), network.store(), positionNames(network.evaluation().positions()),
                 strategy, ScoringProtocol.of(session.scoredRecalibrationBatches()).describe());
     }
@@ -278,7 +244,7 @@ public final class Experiment implements AutoCloseable {
 
     /** The standalone network of {@code strategy} with inherited weights, as a classifier of clips. */
     public ClipClassifier classifier(StrategyDescriptor strategy) {
-        return ClipClassifier.of(inheritedNetwork(strategy), dataset.inputSpec(), dataset.classNames(),
+        return ClipClassifier.of(strategies.inherited(strategy), dataset.inputSpec(), dataset.classNames(),
                 "strategy " + strategy.id() + " of " + runDir.root(), config.sampling().evalBatchSize());
     }
 
@@ -289,17 +255,11 @@ public final class Experiment implements AutoCloseable {
      */
     public INDArray scoredLogits(StrategyDescriptor strategy, INDArray clips) {
         TemplateNetwork net = session.trainedNetwork();
-        if (!materializer().positions().equals(strategy.positions())) {
+        if (!strategies.materializer().positions().equals(strategy.positions())) {
             throw new UserException("strategy " + strategy.id() + " is not one of this run's network");
         }
-        return session.scorer().recalibrating(session.scoredRecalibrationBatches()).logits(StrategySampler.pathKeep(net, strategy),
-                StrategySampler.allFeatures(net), clips);
-    }
-
-    private StandaloneNetwork inheritedNetwork(StrategyDescriptor strategy) {
-        session.trainedNetwork();
-        return materializer().inherited(strategy, config.seed() + 1000,
-                session.scorer().recalibrating(session.scoredRecalibrationBatches()));
+        return strategies.scoring().logits(StrategySampler.pathKeep(net, strategy), StrategySampler.allFeatures(net),
+                clips);
     }
 
     private ModelInfo modelInfo() {
@@ -327,9 +287,9 @@ public final class Experiment implements AutoCloseable {
         return runDir.retrainResult(strategy.id());
     }
 
-    /** Where a materialised network of {@code strategy} goes unless the user names a file. */
-    public Path networkFile(StrategyDescriptor strategy) {
-        return runDir.network(strategy.id());
+    /** The run's scored strategies as descriptors and as standalone networks with the template's weights. */
+    public RunStrategies strategies() {
+        return strategies;
     }
 
     @Override
@@ -337,10 +297,6 @@ public final class Experiment implements AutoCloseable {
         session.close();
         reporters.close();
         dataset.close();
-    }
-
-    private Materializer materializer() {
-        return new Materializer(backbone, backboneRef, dataset.inputSpec(), paths, session.network());
     }
 
     private Study study() {
@@ -353,7 +309,7 @@ public final class Experiment implements AutoCloseable {
                     .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
         };
         // the study's networks start where the template started: inflated from the same 2D weights, or at random
-        return new Study(materializer(), trainer, session.scorer(), runDir, session.provenance(), config.study(),
+        return new Study(strategies.materializer(), trainer, session.scorer(), runDir, session.provenance(), config.study(),
                 config.seed(), inflation.initialiser(), inflation.start(), templateScores);
     }
 
