@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.PluginRef;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.data.BadItem;
@@ -24,25 +23,19 @@ import org.stfusion.api.data.Split;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
-import org.stfusion.api.model.InputSpec;
 import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
-import org.stfusion.api.report.ScoringProtocol;
 import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
-import org.stfusion.core.engine.PositionInfo;
-import org.stfusion.core.export.ModelFile;
-import org.stfusion.core.export.ModelInfo;
+import org.stfusion.core.export.ModelExports;
 import org.stfusion.core.inflate.ImageNetInflation;
 import org.stfusion.core.inflate.TemplateInflation;
 import org.stfusion.core.network.NativeBackend;
-import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
-import org.stfusion.core.predict.ClipClassifier;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.run.UserException;
@@ -78,6 +71,7 @@ public final class Experiment implements AutoCloseable {
     private final long started = System.nanoTime();
     private final TemplateInflation inflation;
     private final RunStrategies strategies;
+    private final ModelExports exports;
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
@@ -94,6 +88,7 @@ public final class Experiment implements AutoCloseable {
         this.reporters = reporters;
         this.inflation = new TemplateInflation(session);
         this.strategies = new RunStrategies(session);
+        this.exports = new ModelExports(session, strategies);
     }
 
     /**
@@ -216,64 +211,6 @@ public final class Experiment implements AutoCloseable {
     }
 
     /**
-     * Writes the trained template ({@code strategy} null: every path, its drop-rate logits θ and the template's
-     * BN statistics) or the standalone network of {@code strategy} (its kept paths, the template's weights, BN
-     * statistics as the run's strategies were scored) as safetensors with a JSON sidecar; see {@link ModelFile}.
-     */
-    public ModelFile.Written export(StrategyDescriptor strategy, Path out) {
-        TemplateNetwork net = session.trainedNetwork();
-        if (strategy == null) {
-            return ModelFile.write(out, modelInfo(), net.store(), positionNames(net.positions()), null,
-                    "the template's own (every path open)");
-        }
-        StandaloneNetwork network = strategies.inherited(strategy);
-        return ModelFile.write(out, modelInfo(), network.store(), positionNames(network.evaluation().positions()),
-                strategy, ScoringProtocol.of(session.scoredRecalibrationBatches()).describe());
-    }
-
-    /** The clip shape and classes of this experiment's networks. */
-    public InputSpec inputSpec() {
-        return dataset.inputSpec();
-    }
-
-    /** Where {@link #export} writes unless the user names a file: {@code model-<id>.safetensors}, or {@code model-template}. */
-    public Path modelFile(StrategyDescriptor strategy) {
-        String id = strategy == null ? "template" : strategy.id();
-        return runDir.root().resolve("model-" + id.replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
-    }
-
-    /** The standalone network of {@code strategy} with inherited weights, as a classifier of clips. */
-    public ClipClassifier classifier(StrategyDescriptor strategy) {
-        return ClipClassifier.of(strategies.inherited(strategy), dataset.inputSpec(), dataset.classNames(),
-                "strategy " + strategy.id() + " of " + runDir.root(), config.sampling().evalBatchSize());
-    }
-
-    /**
-     * The logits the run's scoring gives {@code strategy} on {@code clips} [N, C, T, H, W]: the template under the
-     * strategy's hard masks (every classifier feature kept), batch-norm statistics as the run scored its strategies.
-     * What {@link #classifier} and {@link #export} must reproduce.
-     */
-    public INDArray scoredLogits(StrategyDescriptor strategy, INDArray clips) {
-        TemplateNetwork net = session.trainedNetwork();
-        if (!strategies.materializer().positions().equals(strategy.positions())) {
-            throw new UserException("strategy " + strategy.id() + " is not one of this run's network");
-        }
-        return strategies.scoring().logits(StrategySampler.pathKeep(net, strategy), StrategySampler.allFeatures(net),
-                clips);
-    }
-
-    private ModelInfo modelInfo() {
-        return new ModelInfo(config.tree(), backboneRef, backbone.settings(), session.fusionUnits(),
-                paths.stream().map(FusionPath::unitName).toList(),
-                session.datasetRef(), dataset.size(Split.TRAIN), dataset.inputSpec(),
-                dataset.inputSpec(Split.VALIDATION), dataset.classNames());
-    }
-
-    private static List<String> positionNames(List<PositionInfo> positions) {
-        return positions.stream().map(PositionInfo::name).toList();
-    }
-
-    /**
      * Trains {@code strategy} as a standalone network with the study's budget: from scratch, or fine-tuning
      * the template's weights ({@code fineTune}). Writes {@code retrain-<id>.json} into the run directory.
      */
@@ -290,6 +227,11 @@ public final class Experiment implements AutoCloseable {
     /** The run's scored strategies as descriptors and as standalone networks with the template's weights. */
     public RunStrategies strategies() {
         return strategies;
+    }
+
+    /** The run's trained networks as model files, classifiers of clips and scored logits. */
+    public ModelExports exports() {
+        return exports;
     }
 
     @Override

@@ -97,7 +97,7 @@ class EvaluationSizeTest {
         assertEquals(0, r.code(), r.toString());
         INDArray x = NumpyFile.read(clips24);
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-            INDArray scorer = e.scoredLogits(e.strategies().descriptor("best"), x);
+            INDArray scorer = e.exports().scoredLogits(e.strategies().descriptor("best"), x);
             double difference = scorer.castTo(DataType.DOUBLE).sub(NumpyFile.read(logits).castTo(DataType.DOUBLE))
                     .amaxNumber().doubleValue();
             assertTrue(difference < 1e-5, "predict vs the scorer at 24 px: " + difference);

@@ -195,7 +195,7 @@ class ExportPredictTest {
                     clips.toString(), "--out", logits.toString()).code());
             INDArray scorer;
             try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-                scorer = e.scoredLogits(e.strategies().descriptor(id), x);
+                scorer = e.exports().scoredLogits(e.strategies().descriptor(id), x);
             }
             assertClose(scorer, NumpyFile.read(logits), id);
         }
@@ -212,7 +212,7 @@ class ExportPredictTest {
         assertEquals(0, StfusionCliTest.run("-q", "predict", template.toString(), "--input", clips.toString(), "--out",
                 templateLogits.toString()).code());
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run0), run0, quiet())) {
-            assertClose(e.scoredLogits(e.strategies().descriptor("S+ST"), x), NumpyFile.read(templateLogits), "template");
+            assertClose(e.exports().scoredLogits(e.strategies().descriptor("S+ST"), x), NumpyFile.read(templateLogits), "template");
         }
     }
 
