@@ -23,7 +23,6 @@ import org.stfusion.api.data.Split;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
-import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
@@ -44,18 +43,16 @@ import org.stfusion.core.sample.StrategySampler;
 import org.stfusion.core.sample.StrategyScoring;
 import org.stfusion.core.session.RunSession;
 import org.stfusion.core.strategy.RunStrategies;
-import org.stfusion.core.study.FixedNetworkTrainer;
-import org.stfusion.core.study.MarginalTransfer;
-import org.stfusion.core.study.Study;
-import org.stfusion.core.study.StudyResults;
+import org.stfusion.core.study.RunStudy;
 import org.stfusion.core.train.CheckpointStore;
 import org.stfusion.core.train.Trainer;
 
 /**
  * One experiment, read top-down as the method: config → plugins → template → training (warm-up, then
  * Variational DropPath) → strategies sampled and scored with inherited weights → marginals → reporters.
- * Each stage also runs on its own over a run directory ({@code train}, {@code sample}, {@code analyze}); the
- * study, strategy descriptors, materialised networks and retraining build on a trained run.
+ * Each stage also runs on its own over a run directory ({@code train}, {@code sample}, {@code analyze}). What
+ * builds on a trained run has a class of its own, reached through {@link #strategies}, {@link #exports} and
+ * {@link #study}; the pieces they all use are made once, on first use, by one {@link RunSession}.
  */
 public final class Experiment implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Experiment.class);
@@ -64,14 +61,12 @@ public final class Experiment implements AutoCloseable {
     private final ExperimentConfig config;
     private final RunDirectory runDir;
     private final Dataset dataset;
-    private final PluginRef backboneRef;
-    private final Backbone backbone;
-    private final List<FusionPath> paths;
     private final ReporterHub reporters;
-    private final long started = System.nanoTime();
     private final TemplateInflation inflation;
     private final RunStrategies strategies;
     private final ModelExports exports;
+    private final RunStudy study;
+    private final long started = System.nanoTime();
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
@@ -82,13 +77,11 @@ public final class Experiment implements AutoCloseable {
         this.config = config;
         this.runDir = runDir;
         this.dataset = dataset;
-        this.backboneRef = session.backboneRef();
-        this.backbone = backbone;
-        this.paths = paths;
         this.reporters = reporters;
         this.inflation = new TemplateInflation(session);
         this.strategies = new RunStrategies(session);
         this.exports = new ModelExports(session, strategies);
+        this.study = new RunStudy(session, strategies, inflation, reporters);
     }
 
     /**
@@ -131,7 +124,7 @@ public final class Experiment implements AutoCloseable {
         checkCanTrain(resume);
         TemplateNetwork net = session.network();
         runDir.prepare(config);
-        reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), backboneRef.name(),
+        reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), session.backboneRef().name(),
                 session.datasetRef().name(), net.positions().size(), net.store().parameterCount(), net.template().macs()));
         Trainer trainer = new Trainer(net, dataset, session.loader(), config.training(), config.seed() + 1,
                 runDir.checkpoints(), session.provenance(), reporters, session.scorer());
@@ -183,45 +176,13 @@ public final class Experiment implements AutoCloseable {
     public RunResults analyze() {
         TemplateNetwork net = session.trainedNetwork();
         Scores scores = session.scores();
-        RunResults results = new RunResults(RunResults.FORMAT, backboneRef, datasetSummary(), session.fusionUnits(),
-                backbone.settings(), net.store().parameterCount(), net.template().macs(), Marginals.compute(net),
-                scores.strategies(), scores.named(), scores.best(), scores.protocol(), trainingSummary(net, scores));
+        RunResults results = new RunResults(RunResults.FORMAT, session.backboneRef(), datasetSummary(),
+                session.fusionUnits(), session.backbone().settings(), net.store().parameterCount(), net.template().macs(),
+                Marginals.compute(net), scores.strategies(), scores.named(), scores.best(), scores.protocol(),
+                trainingSummary(net, scores));
         reporters.accept(new RunEvent.RunFinished(results, runDir.root().toString(), (System.nanoTime() - started) / 1e9));
         reporters.requireNoFailure(runDir.root(), runDir.scores());
         return results;
-    }
-
-    /**
-     * The paper's Table 2 on this run ({@link Study}): trains the template and scores strategies as {@link #run}
-     * does, then trains all-S, all-ST, all-S+ST and Opt (and {@code study.rankCheck} sampled strategies) from
-     * scratch with the same budget; {@code resume} skips what a killed study had already trained.
-     */
-    public StudyResults study(boolean resume) {
-        RunResults results = run(resume);
-        return study().run(results, resume, LOG::warn);
-    }
-
-    /**
-     * A strategy for this experiment's backbone derived from another run's marginals by relative depth
-     * ({@link MarginalTransfer}); nothing is trained.
-     */
-    public StrategyDescriptor transfer(RunResults source) {
-        String id = "transfer-" + source.backbone().name() + "-to-" + backboneRef.name();
-        return MarginalTransfer.derive(source.positions(), backboneRef, strategies.materializer().positions(), id);
-    }
-
-    /**
-     * Trains {@code strategy} as a standalone network with the study's budget: from scratch, or fine-tuning
-     * the template's weights ({@code fineTune}). Writes {@code retrain-<id>.json} into the run directory.
-     */
-    public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
-        session.trainedNetwork();
-        return study().retrain(strategy, fineTune);
-    }
-
-    /** Where {@link #retrain} writes its result for {@code strategy}. */
-    public Path retrainFile(StrategyDescriptor strategy) {
-        return runDir.retrainResult(strategy.id());
     }
 
     /** The run's scored strategies as descriptors and as standalone networks with the template's weights. */
@@ -234,25 +195,16 @@ public final class Experiment implements AutoCloseable {
         return exports;
     }
 
+    /** The study, retraining and transfer of this run's strategies. */
+    public RunStudy study() {
+        return study;
+    }
+
     @Override
     public void close() {
         session.close();
         reporters.close();
         dataset.close();
-    }
-
-    private Study study() {
-        var t = config.training();
-        var trainer = new FixedNetworkTrainer(dataset, session.loader(), config.study(), t.batchSize(), t.momentum(), t.lrDecay(),
-                reporters);
-        Study.TemplateScores templateScores = strategy -> {
-            TemplateNetwork net = session.trainedNetwork();
-            return new StrategyScoring(net, session.scorer(), config.sampling(), dataset.size(Split.VALIDATION), e -> { })
-                    .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
-        };
-        // the study's networks start where the template started: inflated from the same 2D weights, or at random
-        return new Study(strategies.materializer(), trainer, session.scorer(), runDir, session.provenance(), config.study(),
-                config.seed(), inflation.initialiser(), inflation.start(), templateScores);
     }
 
     private DatasetSummary datasetSummary() {
@@ -262,7 +214,8 @@ public final class Experiment implements AutoCloseable {
             bad.put(split.label(), ledger.items(split));
         }
         PluginRef ref = session.datasetRef();
-        return new DatasetSummary(ref.name(), ref.version(), dataset.size(Split.TRAIN), dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash(), bad);
+        return new DatasetSummary(ref.name(), ref.version(), dataset.size(Split.TRAIN),
+                dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash(), bad);
     }
 
     private Map<String, Object> trainingSummary(TemplateNetwork net, Scores scores) {

@@ -502,7 +502,7 @@ class ExperimentTest {
         var config = config(List.of("sampling.count=6", "study.epochs=2", "study.rankCheck=3"));
         StudyResults study;
         try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
-            study = e.study(false);
+            study = e.study().run(e.run(false), false);
         }
         assertEquals(List.of("S", "ST", "S+ST", "Opt"), study.rows().stream().map(StudyResults.Row::name).toList());
         var byName = new java.util.HashMap<String, StudyResults.Row>();
@@ -547,7 +547,7 @@ class ExperimentTest {
         }
         // Resuming a finished study retrains nothing and gives the same table.
         try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
-            assertEquals(study, e.study(true));
+            assertEquals(study, e.study().run(e.run(true), true));
         }
     }
 
