@@ -6,7 +6,6 @@ import com.google.inject.ProvisionException;
 import com.google.inject.name.Named;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.PluginRef;
 import org.stfusion.api.config.ConfigException;
 import org.stfusion.api.data.BadItem;
@@ -25,88 +23,65 @@ import org.stfusion.api.data.Split;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.BackboneProvider;
 import org.stfusion.api.model.FusionPath;
-import org.stfusion.api.model.InputSpec;
-import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.DatasetSummary;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
-import org.stfusion.api.report.ScoringProtocol;
-import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.analysis.Marginals;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
-import org.stfusion.core.data.ClipBatches;
-import org.stfusion.core.engine.PositionInfo;
-import org.stfusion.core.eval.HeldOut;
-import org.stfusion.core.eval.Scorer;
-import org.stfusion.core.export.ModelFile;
-import org.stfusion.core.export.ModelInfo;
+import org.stfusion.core.export.ModelExports;
 import org.stfusion.core.inflate.ImageNetInflation;
-import org.stfusion.core.inflate.InflationPlan;
+import org.stfusion.core.inflate.TemplateInflation;
 import org.stfusion.core.network.NativeBackend;
-import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
-import org.stfusion.core.predict.ClipClassifier;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.run.UserException;
 import org.stfusion.core.sample.Scores;
 import org.stfusion.core.sample.StrategySampler;
 import org.stfusion.core.sample.StrategyScoring;
-import org.stfusion.core.strategy.Materializer;
-import org.stfusion.core.study.FixedNetworkTrainer;
-import org.stfusion.core.study.MarginalTransfer;
-import org.stfusion.core.study.Study;
-import org.stfusion.core.study.StudyResults;
-import org.stfusion.core.train.Checkpoint;
+import org.stfusion.core.session.RunSession;
+import org.stfusion.core.strategy.RunStrategies;
+import org.stfusion.core.study.RunStudy;
 import org.stfusion.core.train.CheckpointStore;
 import org.stfusion.core.train.Trainer;
 
 /**
  * One experiment, read top-down as the method: config → plugins → template → training (warm-up, then
  * Variational DropPath) → strategies sampled and scored with inherited weights → marginals → reporters.
- * Each stage also runs on its own over a run directory ({@code train}, {@code sample}, {@code analyze}); the
- * study, strategy descriptors, materialised networks and retraining build on a trained run.
+ * Each stage also runs on its own over a run directory ({@code train}, {@code sample}, {@code analyze}). What
+ * builds on a trained run has a class of its own, reached through {@link #strategies}, {@link #exports} and
+ * {@link #study}; the pieces they all use are made once, on first use, by one {@link RunSession}.
  */
 public final class Experiment implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Experiment.class);
 
+    private final RunSession session;
     private final ExperimentConfig config;
     private final RunDirectory runDir;
-    private final DatasetProvider datasetProvider;
     private final Dataset dataset;
-    private final PluginRef backboneRef;
-    private final Backbone backbone;
-    private final List<FusionPath> paths;
-    private final List<PluginRef> fusionUnits;
-    private final Provenance provenance;
     private final ReporterHub reporters;
+    private final TemplateInflation inflation;
+    private final RunStrategies strategies;
+    private final ModelExports exports;
+    private final RunStudy study;
     private final long started = System.nanoTime();
-    private TemplateNetwork network;
-    private ClipBatches loader;
-    private Scorer scorer;
-    private boolean trained;
-    private List<Map<String, Object>> history = List.of();
-    /** backbone.inflate's 2D weights, read and checked before training; dropped once applied (a study reads them again). */
-    private ImageNetInflation inflation;
-    /** Where the template's weights started, as its checkpoints record it (null for older checkpoints). */
-    private Map<String, Object> initialisation;
 
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
                BackboneProvider backboneProvider, Backbone backbone, List<FusionPath> paths,
                @Named("fusionUnits") List<PluginRef> fusionUnits, Provenance provenance, ReporterHub reporters) {
+        this.session = new RunSession(config, runDir, dataset, PluginRef.of(PluginCatalog.DATASET, datasetProvider),
+                PluginRef.of(PluginCatalog.BACKBONE, backboneProvider), backbone, paths, fusionUnits, provenance);
         this.config = config;
         this.runDir = runDir;
-        this.datasetProvider = datasetProvider;
         this.dataset = dataset;
-        this.backboneRef = PluginRef.of(PluginCatalog.BACKBONE, backboneProvider);
-        this.backbone = backbone;
-        this.paths = paths;
-        this.fusionUnits = fusionUnits;
-        this.provenance = provenance;
         this.reporters = reporters;
+        this.inflation = new TemplateInflation(session);
+        this.strategies = new RunStrategies(session);
+        this.exports = new ModelExports(session, strategies);
+        this.study = new RunStudy(session, strategies, inflation, reporters);
     }
 
     /**
@@ -147,72 +122,22 @@ public final class Experiment implements AutoCloseable {
     /** Trains the template; with {@code resume}, continues from the run's newest good checkpoint. */
     public void train(boolean resume) {
         checkCanTrain(resume);
-        TemplateNetwork net = network();
+        TemplateNetwork net = session.network();
         runDir.prepare(config);
-        reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), backboneRef.name(), datasetProvider.name(),
-                net.positions().size(), net.store().parameterCount(), net.template().macs()));
-        Trainer trainer = new Trainer(net, dataset, loader(), config.training(), config.seed() + 1, runDir.checkpoints(),
-                provenance, reporters, scorer());
+        reporters.accept(new RunEvent.RunStarted(runDir.root().toString(), session.backboneRef().name(),
+                session.datasetRef().name(), net.positions().size(), net.store().parameterCount(), net.template().macs()));
+        Trainer trainer = new Trainer(net, dataset, session.loader(), config.training(), config.seed() + 1,
+                runDir.checkpoints(), session.provenance(), reporters, session.scorer());
         if (trainer.resume()) {
-            warnIfInflateChanged(trainer.initialisation());
+            inflation.warnIfChanged(trainer.initialisation());
         } else {
-            trainer.initialisedAs(initialise(net));
+            trainer.initialisedAs(inflation.initialise(net));
             LOG.info("no checkpoint in {}: a new training; initial weights {}", runDir.checkpoints(),
                     ImageNetInflation.describe(trainer.initialisation()));
         }
-        initialisation = trainer.initialisation();
+        session.initialisedAs(trainer.initialisation());
         trainer.train();
-        history = trainer.history();
-        trained = true;
-    }
-
-    /**
-     * The template's initial weights, once, before the warm-up: {@code backbone.inflate}'s 2D weights inflated
-     * over the random initialisation of the arrays they cover, or the random initialisation alone. Returns what the
-     * checkpoints record of it.
-     */
-    private Map<String, Object> initialise(TemplateNetwork net) {
-        if (!config.inflate().enabled()) {
-            return ImageNetInflation.scratchRecord();
-        }
-        ImageNetInflation inflated = inflation();
-        inflated.applyTo(net.store());
-        inflation = null; // a copy of the network's size: read again only if the study needs it
-        if (!inflated.missingKeys().isEmpty()) {
-            LOG.warn("backbone.inflatePartial: {} has no {} of the {} tensors the network takes ({}); their arrays keep "
-                    + "their random initialisation", inflated.file(), inflated.missingKeys().size(),
-                    inflated.missingKeys().size() + inflated.values().size(), String.join(", ", inflated.missingKeys()));
-        }
-        return inflated.record(net.store());
-    }
-
-    /** Resuming never inflates again: the checkpoint holds the weights; a config that now says otherwise is told so. */
-    private void warnIfInflateChanged(Map<String, Object> recorded) {
-        if (recorded == null) {
-            return;
-        }
-        Object recordedFile = "inflated".equals(recorded.get("mode")) ? recorded.get("file") : null;
-        String configured = config.inflate().enabled() ? config.inflate().file().toString() : null;
-        if (!java.util.Objects.equals(recordedFile, configured)) {
-            LOG.warn("backbone.inflate is {}, but this training started {}; resuming continues from its checkpoint and "
-                    + "never inflates again", configured == null ? "not set" : configured,
-                    ImageNetInflation.describe(recorded));
-        }
-    }
-
-    /**
-     * {@code backbone.inflate}'s file read and checked against the template (every key, every shape), once; any
-     * problem is a {@link ConfigException} naming the file and the key.
-     */
-    private ImageNetInflation inflation() {
-        if (inflation == null) {
-            TemplateNetwork net = network();
-            InflationPlan plan = InflationPlan.of(backboneRef.name(), backbone.inflation().orElseThrow(),
-                    net.template().graph(), net.store(), paths.stream().map(FusionPath::unitName).toList());
-            inflation = ImageNetInflation.read(config.inflate().file(), config.inflate().partial(), plan,
-                    net.store().dataType());
-        }
-        return inflation;
+        session.trained(trainer.history());
     }
 
     /** Refuses {@code --out} onto a run that has trained already unless resuming; cheap, nothing is opened. */
@@ -229,298 +154,67 @@ public final class Experiment implements AutoCloseable {
      */
     public void checkCanTrain(boolean resume) {
         refuseRetraining(runDir, resume);
-        CheckpointStore checkpoints = checkpoints();
+        CheckpointStore checkpoints = session.checkpoints();
         if (!checkpoints.exists()) {
-            if (config.inflate().enabled()) {
-                inflation(); // a training will start: its 2D weights must be there and fit, before anything is written
-            }
+            inflation.check(); // a training will start: its 2D weights must be there and fit, before anything is written
             return;
         }
-        requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
+        session.requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
     }
 
     /** Samples strategies from the trained template, scores them and the named ones, then analyzes. */
     public RunResults sample() {
-        TemplateNetwork net = trainedNetwork();
+        TemplateNetwork net = session.trainedNetwork();
         List<StrategySampler.Drawn> drawn = new StrategySampler(net, config.sampling()).drawAll();
-        Scores scores = new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), reporters)
-                .score(drawn, provenance);
+        Scores scores = new StrategyScoring(net, session.scorer(), config.sampling(), dataset.size(Split.VALIDATION),
+                reporters).score(drawn, session.provenance());
         runDir.writeJson(runDir.scores(), scores);
         return analyze();
     }
 
     /** Recomputes marginals from the trained template, joins the saved scores and reports the results. */
     public RunResults analyze() {
-        TemplateNetwork net = trainedNetwork();
-        Scores scores = readScores();
-        RunResults results = new RunResults(RunResults.FORMAT, backboneRef, datasetSummary(), fusionUnits,
-                backbone.settings(), net.store().parameterCount(), net.template().macs(), Marginals.compute(net),
-                scores.strategies(), scores.named(), scores.best(), scores.protocol(), trainingSummary(net, scores));
+        TemplateNetwork net = session.trainedNetwork();
+        Scores scores = session.scores();
+        RunResults results = new RunResults(RunResults.FORMAT, session.backboneRef(), datasetSummary(),
+                session.fusionUnits(), session.backbone().settings(), net.store().parameterCount(), net.template().macs(),
+                Marginals.compute(net), scores.strategies(), scores.named(), scores.best(), scores.protocol(),
+                trainingSummary(net, scores));
         reporters.accept(new RunEvent.RunFinished(results, runDir.root().toString(), (System.nanoTime() - started) / 1e9));
         reporters.requireNoFailure(runDir.root(), runDir.scores());
         return results;
     }
 
-    /**
-     * The paper's Table 2 on this run ({@link Study}): trains the template and scores strategies as {@link #run}
-     * does, then trains all-S, all-ST, all-S+ST and Opt (and {@code study.rankCheck} sampled strategies) from
-     * scratch with the same budget; {@code resume} skips what a killed study had already trained.
-     */
-    public StudyResults study(boolean resume) {
-        RunResults results = run(resume);
-        return study().run(results, resume, LOG::warn);
+    /** The run's scored strategies as descriptors and as standalone networks with the template's weights. */
+    public RunStrategies strategies() {
+        return strategies;
     }
 
-    /**
-     * A scored strategy of this run as a descriptor: {@code best}, a named one ({@code S}, {@code ST},
-     * {@code S+ST}) or a sampled id such as {@code s007}.
-     */
-    public StrategyDescriptor strategy(String id) {
-        TemplateNetwork net = trainedNetwork();
-        Scores scores = readScores();
-        StrategyResult found = id.equals("best") ? scores.best()
-                : scores.named().containsKey(id) ? scores.named().get(id)
-                : scores.strategies().stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
-        if (found == null) {
-            throw new UserException("no strategy '" + id + "' in " + runDir.root() + "; use best, " + String.join(", ",
-                    scores.named().keySet()) + " or a sampled id (" + scores.strategies().size() + " sampled, e.g. s001)");
-        }
-        Map<String, Map<String, List<Integer>>> sources = Map.of();
-        if (net.vdp().perSource() && found.seed() != null) {
-            // Units name the kept paths only; the sources each path keeps are redrawn from the strategy's seed.
-            boolean[] keep = new StrategySampler(net, config.sampling()).draw(found.id(), found.seed()).pathKeep();
-            sources = StrategySampler.keptSources(net, keep);
-        }
-        return materializer().descriptor(found.id(), found.units(), found.seed(), sources);
+    /** The run's trained networks as model files, classifiers of clips and scored logits. */
+    public ModelExports exports() {
+        return exports;
     }
 
-    /**
-     * A strategy for this experiment's backbone derived from another run's marginals by relative depth
-     * ({@link MarginalTransfer}); nothing is trained.
-     */
-    public StrategyDescriptor transfer(RunResults source) {
-        String id = "transfer-" + source.backbone().name() + "-to-" + backboneRef.name();
-        return MarginalTransfer.derive(source.positions(), backboneRef, materializer().positions(), id);
-    }
-
-    /**
-     * The standalone network of {@code strategy} (only the kept paths' weights exist), with the template's
-     * trained weights and BN statistics copied in ({@code copyWeights}; statistics recalibrated as the run's
-     * strategies were scored) or freshly initialised, scored on the
-     * validation split and, with {@code out}, saved as a network file.
-     */
-    public Materializer.Materialized materialize(StrategyDescriptor strategy, boolean copyWeights, Path out) {
-        trainedNetwork();
-        return materializer().materialize(strategy, copyWeights, out, config.seed() + 1000,
-                scorer().recalibrating(scoredRecalibrationBatches()), provenance);
-    }
-
-    /**
-     * Writes the trained template ({@code strategy} null: every path, its drop-rate logits θ and the template's
-     * BN statistics) or the standalone network of {@code strategy} (its kept paths, the template's weights, BN
-     * statistics as the run's strategies were scored) as safetensors with a JSON sidecar; see {@link ModelFile}.
-     */
-    public ModelFile.Written export(StrategyDescriptor strategy, Path out) {
-        TemplateNetwork net = trainedNetwork();
-        if (strategy == null) {
-            return ModelFile.write(out, modelInfo(), net.store(), positionNames(net.positions()), null,
-                    "the template's own (every path open)");
-        }
-        StandaloneNetwork network = inheritedNetwork(strategy);
-        return ModelFile.write(out, modelInfo(), network.store(), positionNames(network.evaluation().positions()),
-                strategy, ScoringProtocol.of(scoredRecalibrationBatches()).describe());
-    }
-
-    /** The clip shape and classes of this experiment's networks. */
-    public InputSpec inputSpec() {
-        return dataset.inputSpec();
-    }
-
-    /** Where {@link #export} writes unless the user names a file: {@code model-<id>.safetensors}, or {@code model-template}. */
-    public Path modelFile(StrategyDescriptor strategy) {
-        String id = strategy == null ? "template" : strategy.id();
-        return runDir.root().resolve("model-" + id.replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
-    }
-
-    /** The standalone network of {@code strategy} with inherited weights, as a classifier of clips. */
-    public ClipClassifier classifier(StrategyDescriptor strategy) {
-        return ClipClassifier.of(inheritedNetwork(strategy), dataset.inputSpec(), dataset.classNames(),
-                "strategy " + strategy.id() + " of " + runDir.root(), config.sampling().evalBatchSize());
-    }
-
-    /**
-     * The logits the run's scoring gives {@code strategy} on {@code clips} [N, C, T, H, W]: the template under the
-     * strategy's hard masks (every classifier feature kept), batch-norm statistics as the run scored its strategies.
-     * What {@link #classifier} and {@link #export} must reproduce.
-     */
-    public INDArray scoredLogits(StrategyDescriptor strategy, INDArray clips) {
-        TemplateNetwork net = trainedNetwork();
-        if (!materializer().positions().equals(strategy.positions())) {
-            throw new UserException("strategy " + strategy.id() + " is not one of this run's network");
-        }
-        return scorer().recalibrating(scoredRecalibrationBatches()).logits(StrategySampler.pathKeep(net, strategy),
-                StrategySampler.allFeatures(net), clips);
-    }
-
-    private StandaloneNetwork inheritedNetwork(StrategyDescriptor strategy) {
-        trainedNetwork();
-        return materializer().inherited(strategy, config.seed() + 1000, scorer().recalibrating(scoredRecalibrationBatches()));
-    }
-
-    /** Inherited weights get the statistics the run's strategies were scored with. */
-    private int scoredRecalibrationBatches() {
-        return Files.isRegularFile(runDir.scores()) ? readScores().protocol().bnRecalibrationBatches()
-                : config.sampling().bnRecalibration();
-    }
-
-    private ModelInfo modelInfo() {
-        return new ModelInfo(config.tree(), backboneRef, backbone.settings(), fusionUnits,
-                paths.stream().map(FusionPath::unitName).toList(),
-                PluginRef.of(PluginCatalog.DATASET, datasetProvider), dataset.size(Split.TRAIN), dataset.inputSpec(),
-                dataset.inputSpec(Split.VALIDATION), dataset.classNames());
-    }
-
-    private static List<String> positionNames(List<PositionInfo> positions) {
-        return positions.stream().map(PositionInfo::name).toList();
-    }
-
-    /**
-     * Trains {@code strategy} as a standalone network with the study's budget: from scratch, or fine-tuning
-     * the template's weights ({@code fineTune}). Writes {@code retrain-<id>.json} into the run directory.
-     */
-    public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
-        trainedNetwork();
-        return study().retrain(strategy, fineTune);
-    }
-
-    /** Where {@link #retrain} writes its result for {@code strategy}. */
-    public Path retrainFile(StrategyDescriptor strategy) {
-        return runDir.retrainResult(strategy.id());
-    }
-
-    /** Where a materialised network of {@code strategy} goes unless the user names a file. */
-    public Path networkFile(StrategyDescriptor strategy) {
-        return runDir.network(strategy.id());
+    /** The study, retraining and transfer of this run's strategies. */
+    public RunStudy study() {
+        return study;
     }
 
     @Override
     public void close() {
-        if (loader != null) {
-            loader.close();
-        }
+        session.close();
         reporters.close();
         dataset.close();
     }
 
-    // ---- the pieces the stages share, made on first use ----
-
-    private TemplateNetwork network() {
-        if (network == null) {
-            var t = config.training();
-            network = new TemplateNetwork(backbone, dataset.inputSpec(), paths, t.vdp(dataset.size(Split.TRAIN)),
-                    t.precision().dataType(), config.seed(), config.engine());
-            LOG.info("compute: {} engine on {}", network.engine().name().toLowerCase(java.util.Locale.ROOT),
-                    NativeBackend.describe());
-            LOG.info("template: {} fusion positions, {} gated paths, {} parameters, {} MACs per clip",
-                    network.positions().size(), network.gates().size(), network.store().parameterCount(),
-                    network.template().macs());
-        }
-        return network;
-    }
-
-    /** The template with trained weights: this run's, or the run directory's finished checkpoint. */
-    private TemplateNetwork trainedNetwork() {
-        TemplateNetwork net = network();
-        if (!trained) {
-            CheckpointStore.Loaded loaded = checkpoints().loadNewest(net.store(), new java.util.HashMap<>(), LOG::warn);
-            Checkpoint.Manifest m = loaded.manifest();
-            requireCompatible(m.plugins(), loaded.file(), false);
-            if (!"done".equals(m.stage())) {
-                throw new UserException("training in " + runDir.root() + " is not finished (warm-up " + m.warmupEpochsDone()
-                        + "/" + config.training().warmupEpochs() + ", v-DropPath " + m.vdpEpochsDone() + "/"
-                        + config.training().vdpEpochs() + " epochs): continue it with `stfusion train " + runDir.root()
-                        + " --resume`");
-            }
-            history = m.history();
-            initialisation = m.initialisation();
-            trained = true;
-        }
-        return net;
-    }
-
-    private CheckpointStore checkpoints() {
-        return new CheckpointStore(runDir.checkpoints(), config.training().recovery().keepCheckpoints());
-    }
-
-    private void requireCompatible(Provenance saved, Path file, boolean continuingTraining) {
-        if (saved != null) {
-            provenance.requireCompatible(saved, file.toString(), continuingTraining, LOG::warn);
-        }
-    }
-
-    /**
-     * The one clip loader of this experiment: decoding threads and the bad-item ledger (kept in the run
-     * directory, so that a resumed run still lists what an earlier one skipped).
-     */
-    private ClipBatches loader() {
-        if (loader == null) {
-            var data = config.data();
-            BadItemLedger ledger = new BadItemLedger(dataset, data.maxBadFraction(),
-                    runDir.root().resolve(BadItemLedger.FILE_NAME));
-            loader = new ClipBatches(dataset, network().store().dataType(), data.workers(), data.prefetch(), ledger);
-        }
-        return loader;
-    }
-
-    /** Scores networks with the template's statistics; {@link Scorer#recalibrating} gives the other protocol. */
-    private Scorer scorer() {
-        if (scorer == null) {
-            scorer = new Scorer(network(), dataset, loader(), config.sampling().evalBatchSize(), 0);
-            double holdout = config.sampling().holdout();
-            if (holdout > 0) {
-                scorer = scorer.holdingOut(new HeldOut(holdout));
-            }
-        }
-        return scorer;
-    }
-
-    private Materializer materializer() {
-        return new Materializer(backbone, backboneRef, dataset.inputSpec(), paths, network());
-    }
-
-    private Study study() {
-        var t = config.training();
-        var trainer = new FixedNetworkTrainer(dataset, loader(), config.study(), t.batchSize(), t.momentum(), t.lrDecay(),
-                reporters);
-        Study.TemplateScores templateScores = strategy -> {
-            TemplateNetwork net = trainedNetwork();
-            return new StrategyScoring(net, scorer(), config.sampling(), dataset.size(Split.VALIDATION), e -> { })
-                    .top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
-        };
-        // the study's networks start where the template started: inflated from the same 2D weights, or at random
-        java.util.function.Consumer<org.stfusion.core.engine.ParameterStore> init = config.inflate().enabled()
-                ? store -> inflation().applyTo(store) : store -> { };
-        return new Study(materializer(), trainer, scorer(), runDir, provenance, config.study(), config.seed(), init,
-                config.inflate().enabled() ? "inflated from " + config.inflate().file() : "from scratch", templateScores);
-    }
-
-    private Scores readScores() {
-        Path file = runDir.scores();
-        if (!Files.isRegularFile(file)) {
-            throw new UserException("no scores in " + runDir.root() + ": run `stfusion sample " + runDir.root() + "` first");
-        }
-        Scores scores = runDir.readJson(file, Scores.class);
-        requireCompatible(scores.plugins(), file, false);
-        return scores;
-    }
-
     private DatasetSummary datasetSummary() {
-        BadItemLedger ledger = loader().ledger();
+        BadItemLedger ledger = session.loader().ledger();
         Map<String, List<BadItem>> bad = new LinkedHashMap<>();
         for (Split split : Split.values()) {
             bad.put(split.label(), ledger.items(split));
         }
-        return new DatasetSummary(datasetProvider.name(), datasetProvider.version(), dataset.size(Split.TRAIN),
+        PluginRef ref = session.datasetRef();
+        return new DatasetSummary(ref.name(), ref.version(), dataset.size(Split.TRAIN),
                 dataset.size(Split.VALIDATION), dataset.classNames(), dataset.manifestHash(), bad);
     }
 
@@ -542,10 +236,10 @@ public final class Experiment implements AutoCloseable {
         m.put("classifierMaskSampled", config.sampling().classifierMask());
         m.put("holdout", config.sampling().holdout());
         m.put("seed", config.seed());
-        if (initialisation != null) {
-            m.put("initialisation", initialisation);
+        if (session.initialisation() != null) {
+            m.put("initialisation", session.initialisation());
         }
-        m.put("history", history);
+        m.put("history", session.history());
         NativeBackend compute = NativeBackend.describe();
         m.put("compute", Map.of("engine", net.engine().name().toLowerCase(java.util.Locale.ROOT), "nd4j", compute.nd4jVersion(),
                 "backend", compute.backend(), "oneDnn", compute.oneDnn(), "device", compute.device(), "cores", compute.cores()));

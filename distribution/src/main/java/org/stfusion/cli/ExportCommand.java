@@ -46,8 +46,8 @@ final class ExportCommand extends RunDirCommand {
     @Override
     String execute(Experiment experiment) {
         StrategyDescriptor descriptor = strategy == null ? null : StrategyArgument.resolve(experiment, strategy);
-        Path file = out != null ? out : experiment.modelFile(descriptor);
-        ModelFile.Written w = experiment.export(descriptor, file);
+        Path file = out != null ? out : experiment.exports().defaultFile(descriptor);
+        ModelFile.Written w = experiment.exports().write(descriptor, file);
         if (w.whyNotPeer() != null) {
             LOG.warn("tensors keep stfusion's names: {}", w.whyNotPeer());
         }

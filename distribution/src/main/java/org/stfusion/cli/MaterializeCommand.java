@@ -24,8 +24,8 @@ final class MaterializeCommand extends RunDirCommand {
     @Override
     String execute(Experiment experiment) {
         var descriptor = StrategyFile.read(strategy);
-        Path file = out != null ? out : experiment.networkFile(descriptor);
-        var m = experiment.materialize(descriptor, !noWeights, file);
+        Path file = out != null ? out : experiment.strategies().networkFile(descriptor);
+        var m = experiment.strategies().materialize(descriptor, !noWeights, file);
         return String.format("%s: %,d parameters, %.4f GMACs per clip, validation top-1 %.1f%%%nNetwork: %s",
                 descriptor.id(), m.parameters(), m.macsPerClip() / 1e9, 100 * m.top1(), file);
     }

@@ -134,10 +134,10 @@ final class PredictCommand implements Callable<Integer> {
         var plugins = cli.plugins();
         try (var lock = cli.claimRunFolder(dir, false, spec.commandLine().getParseResult().originalArgs());
              Experiment experiment = Experiment.open(plugins, config, source, cli.console())) {
-            Input in = isClips() ? clips(experiment.inputSpec(), NumpyFile.read(input)) : media(config);
+            Input in = isClips() ? clips(experiment.exports().inputSpec(), NumpyFile.read(input)) : media(config);
             StrategyDescriptor descriptor = StrategyArgument.resolve(experiment, strategy == null ? "best" : strategy);
             cli.commitRunLog(source);
-            report(experiment.classifier(descriptor), in);
+            report(experiment.exports().classifier(descriptor), in);
         }
         return StfusionCli.EXIT_OK;
     }

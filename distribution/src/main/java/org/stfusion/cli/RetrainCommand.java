@@ -21,9 +21,9 @@ final class RetrainCommand extends RunDirCommand {
     @Override
     String execute(Experiment experiment) {
         var descriptor = StrategyFile.read(strategy);
-        var row = experiment.retrain(descriptor, fineTune);
+        var row = experiment.study().retrain(descriptor, fineTune);
         return String.format("%s %s: validation top-1 %.1f%%, %,d parameters, %.4f GMACs per clip%nResult: %s",
                 descriptor.id(), fineTune ? "fine-tuned" : "trained anew", 100 * row.top1(), row.parameters(),
-                row.macsPerClip() / 1e9, experiment.retrainFile(descriptor));
+                row.macsPerClip() / 1e9, experiment.study().retrainFile(descriptor));
     }
 }

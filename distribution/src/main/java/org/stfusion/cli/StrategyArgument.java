@@ -13,6 +13,6 @@ final class StrategyArgument {
         if (value.endsWith(".json") || value.contains("/") || value.contains(java.io.File.separator)) {
             return StrategyFile.read(Path.of(value));
         }
-        return experiment.strategy(value);
+        return experiment.strategies().descriptor(value);
     }
 }

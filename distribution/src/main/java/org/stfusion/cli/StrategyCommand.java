@@ -27,7 +27,7 @@ final class StrategyCommand extends RunDirCommand {
     @Override
     String execute(Experiment experiment) {
         try {
-            String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(experiment.strategy(id));
+            String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(experiment.strategies().descriptor(id));
             if (out == null) {
                 return json;
             }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 final class StudyCommand extends ConfigCommand {
     @Override
     void execute(Experiment experiment, Path runDir) {
-        StudyResults study = experiment.study(resume);
+        StudyResults study = experiment.study().run(experiment.run(resume), resume);
         cli.out.println();
         cli.out.printf("trained %s, %d epochs each%n", study.start() == null ? "from scratch" : study.start(),
                 study.epochs());

@@ -69,7 +69,7 @@ final class TransferCommand implements Callable<Integer> {
         ExperimentConfig target = targetConfig();
         String strategy;
         try (Experiment experiment = Experiment.open(cli.plugins(), target, Path.of(target.defaultRunName()), cli.console())) {
-            strategy = json.writerWithDefaultPrettyPrinter().writeValueAsString(experiment.transfer(source));
+            strategy = json.writerWithDefaultPrettyPrinter().writeValueAsString(experiment.study().transfer(source));
         }
         if (out == null) {
             cli.out.println(strategy);

@@ -83,7 +83,7 @@ class EvaluationSizeTest {
                 allPaths24 + " at 24 px, " + allPaths16 + " at 16 px");
         // the best strategy's standalone network, recalibrated on 16 px training clips, scores 24 px clips as the template did
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-            assertEquals(at24.best().top1(), e.materialize(e.strategy("best"), true, null).top1(), 1e-12);
+            assertEquals(at24.best().top1(), e.strategies().materialize(e.strategies().descriptor("best"), true, null).top1(), 1e-12);
         }
     }
 
@@ -97,7 +97,7 @@ class EvaluationSizeTest {
         assertEquals(0, r.code(), r.toString());
         INDArray x = NumpyFile.read(clips24);
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-            INDArray scorer = e.scoredLogits(e.strategy("best"), x);
+            INDArray scorer = e.exports().scoredLogits(e.strategies().descriptor("best"), x);
             double difference = scorer.castTo(DataType.DOUBLE).sub(NumpyFile.read(logits).castTo(DataType.DOUBLE))
                     .amaxNumber().doubleValue();
             assertTrue(difference < 1e-5, "predict vs the scorer at 24 px: " + difference);

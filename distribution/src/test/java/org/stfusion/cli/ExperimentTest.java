@@ -131,20 +131,20 @@ class ExperimentTest {
 
         // Strategies are values: descriptor -> standalone network -> descriptor, same score as in the template.
         try (Experiment e = Experiment.open(catalog(), saved, dir, new PrintStream(new ByteArrayOutputStream()))) {
-            StrategyDescriptor best = e.strategy("best");
+            StrategyDescriptor best = e.strategies().descriptor("best");
             assertEquals(r.best().units(), best.units());
             assertEquals(5, best.positions().size());
             Path file = dir.resolve("best-network.zip");
-            Materializer.Materialized m = e.materialize(best, true, file);
+            Materializer.Materialized m = e.strategies().materialize(best, true, file);
             assertEquals(best, m.descriptor());
             assertEquals(r.best().top1(), m.top1(), 1e-12, "inherited weights score as in the template");
             assertTrue(Files.isRegularFile(file));
             assertEquals(r.best().macsPerClip(), m.macsPerClip());
-            StrategyDescriptor s = e.strategy("S");
+            StrategyDescriptor s = e.strategies().descriptor("S");
             assertTrue(s.units().stream().allMatch("S"::equals));
-            assertTrue(e.materialize(s, false, null).parameters()
+            assertTrue(e.strategies().materialize(s, false, null).parameters()
                     < m.parameters() || best.units().stream().allMatch("S"::equals));
-            assertThrows(UserException.class, () -> e.strategy("s999"));
+            assertThrows(UserException.class, () -> e.strategies().descriptor("s999"));
             StrategyDescriptor json = new ObjectMapper().readValue(new ObjectMapper().writeValueAsString(best),
                     StrategyDescriptor.class);
             assertEquals(best, json);
@@ -183,7 +183,7 @@ class ExperimentTest {
             assertEquals(ScoringProtocol.TEMPLATE_STATISTICS, old.scoringProtocol());
             assertNull(old.best().top1ByProtocol());
             assertEquals(r.best().top1(), old.best().top1(), 1e-12);
-            assertEquals(r.best().top1(), e.materialize(e.strategy("best"), true, null).top1(), 1e-12,
+            assertEquals(r.best().top1(), e.strategies().materialize(e.strategies().descriptor("best"), true, null).top1(), 1e-12,
                     "inherited weights keep the template's statistics, as the run was scored");
         }
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -277,9 +277,9 @@ class ExperimentTest {
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(dir), dir,
                 new PrintStream(new ByteArrayOutputStream()))) {
             for (StrategyResult s : r.strategies()) {
-                StrategyDescriptor d = e.strategy(s.id());
+                StrategyDescriptor d = e.strategies().descriptor(s.id());
                 sawSources |= !d.sources().isEmpty();
-                Materializer.Materialized m = e.materialize(d, true, null);
+                Materializer.Materialized m = e.strategies().materialize(d, true, null);
                 assertEquals(d, m.descriptor(), s.id());
                 assertEquals(s.top1(), m.top1(), 1e-12, s.id() + " scores as in the template");
             }
@@ -502,7 +502,7 @@ class ExperimentTest {
         var config = config(List.of("sampling.count=6", "study.epochs=2", "study.rankCheck=3"));
         StudyResults study;
         try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
-            study = e.study(false);
+            study = e.study().run(e.run(false), false);
         }
         assertEquals(List.of("S", "ST", "S+ST", "Opt"), study.rows().stream().map(StudyResults.Row::name).toList());
         var byName = new java.util.HashMap<String, StudyResults.Row>();
@@ -547,7 +547,7 @@ class ExperimentTest {
         }
         // Resuming a finished study retrains nothing and gives the same table.
         try (Experiment e = Experiment.open(catalog(), config, dir, new PrintStream(new ByteArrayOutputStream()))) {
-            assertEquals(study, e.study(true));
+            assertEquals(study, e.study().run(e.run(true), true));
         }
     }
 

@@ -118,7 +118,7 @@ class ExportPredictTest {
         StrategyDescriptor best = strategy("best");
         Path network = tmp.resolve("best-network.zip");
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-            e.materialize(best, true, network);
+            e.strategies().materialize(best, true, network);
         }
         ModelFile.Loaded loaded = ModelFile.load(file, catalog(), w -> { });
         assertEquals(best, loaded.strategy());
@@ -195,7 +195,7 @@ class ExportPredictTest {
                     clips.toString(), "--out", logits.toString()).code());
             INDArray scorer;
             try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-                scorer = e.scoredLogits(e.strategy(id), x);
+                scorer = e.exports().scoredLogits(e.strategies().descriptor(id), x);
             }
             assertClose(scorer, NumpyFile.read(logits), id);
         }
@@ -212,7 +212,7 @@ class ExportPredictTest {
         assertEquals(0, StfusionCliTest.run("-q", "predict", template.toString(), "--input", clips.toString(), "--out",
                 templateLogits.toString()).code());
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run0), run0, quiet())) {
-            assertClose(e.scoredLogits(e.strategy("S+ST"), x), NumpyFile.read(templateLogits), "template");
+            assertClose(e.exports().scoredLogits(e.strategies().descriptor("S+ST"), x), NumpyFile.read(templateLogits), "template");
         }
     }
 
@@ -398,7 +398,7 @@ class ExportPredictTest {
 
     private static StrategyDescriptor strategy(String id) {
         try (Experiment e = Experiment.open(catalog(), ExperimentConfig.loadRunDir(run), run, quiet())) {
-            return e.strategy(id);
+            return e.strategies().descriptor(id);
         }
     }
 

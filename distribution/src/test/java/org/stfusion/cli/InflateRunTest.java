@@ -160,7 +160,7 @@ class InflateRunTest {
         try (Experiment e = Experiment.open(catalog(), config("backbone.inflate=" + weights, "training.vdpEpochs=1",
                 "sampling.count=2", "study.epochs=1"), dir, new PrintStream(new ByteArrayOutputStream()))) {
             e.checkCanTrain(false);
-            assertEquals("inflated from " + weights, e.study(false).start());
+            assertEquals("inflated from " + weights, e.study().run(e.run(false), false).start());
         }
         assertEquals("inflated from " + weights,
                 new ObjectMapper().readTree(dir.resolve("study.json").toFile()).get("start").asText());

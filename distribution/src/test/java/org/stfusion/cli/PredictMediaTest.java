@@ -163,7 +163,7 @@ class PredictMediaTest {
                         (int) in.clipValues());
             }
             INDArray x = Nd4j.create(all, new long[] {views, in.channels(), in.frames(), in.height(), in.width()}, 'c');
-            return Scorer.averageOverViews(e.scoredLogits(e.strategy("best"), x), 1, views);
+            return Scorer.averageOverViews(e.exports().scoredLogits(e.strategies().descriptor("best"), x), 1, views);
         }
     }
 

@@ -1,13 +1,8 @@
 package org.stfusion.core.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionForm;
 import org.stfusion.api.model.FusionPath;
@@ -22,24 +17,20 @@ import org.stfusion.api.model.Tensor;
  * decides what a fusion position contains for the {@link GraphVariant}: in a template every fusion path behind
  * its own Variational DropPath gate (one per path, or one per (path, source) with drop rates per source), in a
  * fixed-strategy network only the paths the strategy keeps, ungated; and it collects each gate's regulariser
- * term and the MACs per clip.
+ * term ({@link GateLedger}) and the MACs per clip. Shapes are worked out by {@link GraphShapes}, weights declared
+ * through {@link WeightDeclarations}.
  */
 public final class GraphRecorder implements NetworkBuilder {
     private final ParameterStore store;
     private final GraphVariant variant;
     private final List<FusionPath> paths;
     private final VdpSettings vdp;
-    private final boolean existingWeightsOnly;
+    private final WeightDeclarations weights;
+    private final GateLedger gates;
     private final List<Node> nodes = new ArrayList<>();
-    private final Set<String> names = new HashSet<>();
-    private final List<String> usedTrainable = new ArrayList<>();
-    private final List<GateInfo> gates = new ArrayList<>();
     private final List<PositionInfo> positions = new ArrayList<>();
     private final List<String> batchNorms = new ArrayList<>();
-    private final List<NetworkGraph.Regulariser> regularisers = new ArrayList<>();
     private final List<NetworkGraph.PathRegion> regions = new ArrayList<>();
-    private List<String> gateWeights;
-    private int pendingLayerGate = -1;
     private long macs;
     private String classifierTheta;
     private int classifierFeatures;
@@ -59,57 +50,47 @@ public final class GraphRecorder implements NetworkBuilder {
         this.variant = variant;
         this.paths = List.copyOf(paths);
         this.vdp = vdp;
-        this.existingWeightsOnly = existingWeightsOnly;
+        this.weights = new WeightDeclarations(store, existingWeightsOnly);
+        this.gates = new GateLedger(variant.gates());
     }
 
     /** Declares the network: {@code backbone} is called with the input node. */
     public NetworkGraph record(Backbone backbone, Shape clip, int classes) {
         Tensor logits = backbone.build(this, add(new Op.Input(), List.of(), clip));
-        finishLayerGate();
+        gates.finishLayerGate();
         if (!logits.shape().flat() || logits.shape().channels() != classes) {
             throw new IllegalStateException("backbone returned " + logits.shape() + ", expected [" + classes + "] logits");
         }
-        return new NetworkGraph(variant, vdp, store.dataType(), nodes, id(logits), classes, usedTrainable, gates,
-                positions, batchNorms, regularisers, regions, classifierTheta, classifierFeatures, macs);
+        return new NetworkGraph(variant, vdp, store.dataType(), nodes, id(logits), classes, weights.used(),
+                gates.gates(), positions, batchNorms, gates.regularisers(), regions, classifierTheta, classifierFeatures,
+                macs);
     }
 
     // ---- NetworkBuilder ----
 
     @Override
     public Tensor conv3d(String name, Tensor x, int outChannels, Kernel3 k, Kernel3 s, Kernel3 p, int groups) {
-        Shape in = volume(x, "conv3d " + name);
-        if (groups < 1 || in.channels() % groups != 0 || outChannels % groups != 0) {
-            throw new IllegalArgumentException("conv3d " + name + ": " + groups + " groups do not divide "
-                    + in.channels() + " input and " + outChannels + " output channels");
-        }
-        Shape out = Shape.volume(outChannels, outSize(in.frames(), k.t(), s.t(), p.t()),
-                outSize(in.height(), k.h(), s.h(), p.h()), outSize(in.width(), k.w(), s.w(), p.w()));
-        if (out.frames() < 1 || out.height() < 1 || out.width() < 1) {
-            throw new IllegalArgumentException("conv3d " + name + ": input " + in + " too small for kernel " + k);
-        }
+        Shape in = GraphShapes.volume(x, "conv3d " + name);
+        Shape out = GraphShapes.convolution(name, in, outChannels, k, s, p, groups);
         int inPerGroup = in.channels() / groups;
         long fanIn = (long) inPerGroup * k.volume();
-        String weight = param(name + ".weight", new long[] {k.t(), k.h(), k.w(), inPerGroup, outChannels},
+        String weight = weights.trainable(name + ".weight", new long[] {k.t(), k.h(), k.w(), inPerGroup, outChannels},
                 () -> store.kaimingNormal(fanIn, k.t(), k.h(), k.w(), inPerGroup, outChannels));
-        if (gateWeights != null) {
-            gateWeights.add(weight);
-        }
-        macs += fanIn * outChannels * out.voxels();
-        if (pendingLayerGate >= 0) {
-            finishLayerGate(weight, fanIn * outChannels * out.voxels());
-        }
+        long convMacs = fanIn * outChannels * out.voxels();
+        macs += convMacs;
+        gates.convolution(weight, convMacs);
         return add(new Op.Conv(weight, k, s, p, groups), List.of(id(x)), out);
     }
 
     @Override
     public Tensor batchNorm(String name, Tensor x) {
-        Shape shape = volume(x, "batchNorm " + name);
+        Shape shape = GraphShapes.volume(x, "batchNorm " + name);
         long c = shape.channels();
         long[] perChannel = {1, c, 1, 1, 1};
-        param(name + ".gamma", perChannel, () -> store.constant(1, perChannel));
-        param(name + ".beta", perChannel, () -> store.constant(0, perChannel));
-        state(name + ".runningMean", perChannel, () -> store.constant(0, perChannel));
-        state(name + ".runningVar", perChannel, () -> store.constant(1, perChannel));
+        weights.trainable(name + ".gamma", perChannel, () -> store.constant(1, perChannel));
+        weights.trainable(name + ".beta", perChannel, () -> store.constant(0, perChannel));
+        weights.state(name + ".runningMean", perChannel, () -> store.constant(0, perChannel));
+        weights.state(name + ".runningVar", perChannel, () -> store.constant(1, perChannel));
         if (variant.bn() == BnMode.BATCH) {
             batchNorms.add(name);
         }
@@ -137,17 +118,11 @@ public final class GraphRecorder implements NetworkBuilder {
     }
 
     private Tensor pool(Tensor x, Kernel3 k, Kernel3 s, Kernel3 p, boolean max) {
-        Shape in = volume(x, "pool");
+        Shape in = GraphShapes.volume(x, "pool");
         if (k.volume() == 1 && s.volume() == 1) {
             return x;
         }
-        Shape out = Shape.volume(in.channels(), outSize(in.frames(), k.t(), s.t(), p.t()),
-                outSize(in.height(), k.h(), s.h(), p.h()), outSize(in.width(), k.w(), s.w(), p.w()));
-        if (out.frames() < 1 || out.height() < 1 || out.width() < 1) {
-            throw new IllegalArgumentException((max ? "max" : "average") + " pool: input " + in + " too small for kernel "
-                    + k);
-        }
-        return add(new Op.Pool(max, k, s, p), List.of(id(x)), out);
+        return add(new Op.Pool(max, k, s, p), List.of(id(x)), GraphShapes.pool(in, k, s, p, max));
     }
 
     @Override
@@ -155,7 +130,7 @@ public final class GraphRecorder implements NetworkBuilder {
         if (xs.isEmpty()) {
             throw new IllegalArgumentException("concat of nothing");
         }
-        Shape first = volume(xs.get(0), "concat");
+        Shape first = GraphShapes.volume(xs.get(0), "concat");
         int channels = 0;
         List<Integer> sources = new ArrayList<>();
         List<Integer> inputs = new ArrayList<>();
@@ -183,7 +158,7 @@ public final class GraphRecorder implements NetworkBuilder {
 
     @Override
     public Tensor globalAvgPool(Tensor x) {
-        Shape in = volume(x, "globalAvgPool");
+        Shape in = GraphShapes.volume(x, "globalAvgPool");
         return add(new Op.GlobalAvgPool(), List.of(id(x)), Shape.vector(in.channels()));
     }
 
@@ -194,7 +169,7 @@ public final class GraphRecorder implements NetworkBuilder {
      */
     @Override
     public Tensor fusion(String name, Tensor x, int outChannels, FusionForm form) {
-        Shape in = volume(x, "fusion " + name);
+        Shape in = GraphShapes.volume(x, "fusion " + name);
         Shape outShape = Shape.volume(outChannels, in.frames(), in.height(), in.width());
         BitSet present = variant.paths(name, paths.size());
         List<Integer> chunks = node(x).sources();
@@ -218,18 +193,19 @@ public final class GraphRecorder implements NetworkBuilder {
             FusionPath path = paths.get(i);
             String scope = name + "." + path.unitName();
             int first = nodes.size();
-            int firstParameter = usedTrainable.size();
+            int firstParameter = weights.used().size();
             Tensor h = form == FusionForm.PRE_ACTIVATION ? relu(batchNorm(scope + ".bn", x)) : x;
             long macsBefore = macs;
             List<Integer> gatesHere = new ArrayList<>();
             Tensor y;
             if (variant.gates() == GateMode.NONE) {
-                Tensor input = read == null ? h : add(new Op.ChannelMask(sourceMask(chunks, read, name)), List.of(id(h)), h.shape());
+                Tensor input = read == null ? h
+                        : add(new Op.ChannelMask(GraphShapes.sourceMask(chunks, read, name)), List.of(id(h)), h.shape());
                 y = activatedOutput(form, scope, path.apply(this, scope, input, outChannels));
             } else if (!perSource) {
-                int g = gates.size();
-                String theta = param(scope + ".theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1));
-                gateWeights = new ArrayList<>();
+                int g = gates.next();
+                String theta = theta(scope + ".theta");
+                gates.startPath();
                 Op.Gate gate = new Op.Gate(List.of(g), List.of(in.channels()));
                 if (gatedOutput) {
                     Tensor activated = activatedOutput(form, scope, path.apply(this, scope, h, outChannels));
@@ -237,18 +213,15 @@ public final class GraphRecorder implements NetworkBuilder {
                 } else {
                     y = path.apply(this, scope, add(gate, List.of(id(h)), h.shape()), outChannels);
                 }
-                gates.add(new GateInfo(g, name, i, path.unitName(), theta, List.copyOf(gateWeights), macs - macsBefore));
+                List<String> pathWeights = gates.pathWeights();
+                gates.add(new GateInfo(g, name, i, path.unitName(), theta, pathWeights, macs - macsBefore));
                 gatesHere.add(g);
-                if (variant.gates() == GateMode.RELAXED) {
-                    regularisers.add(new NetworkGraph.Regulariser(theta,
-                            gateWeights.stream().map(NetworkGraph.WeightSlice::whole).toList(), 1));
-                }
-                gateWeights = null;
+                gates.regularise(theta, pathWeights.stream().map(NetworkGraph.WeightSlice::whole).toList(), 1);
             } else {
                 y = perSourcePath(name, i, path, scope, h, chunks, outChannels, gatesHere);
             }
             pathGates.add(gatesHere);
-            pathParameters.add(List.copyOf(usedTrainable.subList(firstParameter, usedTrainable.size())));
+            pathParameters.add(weights.since(firstParameter));
             if (!y.shape().equals(outShape)) {
                 throw new IllegalStateException("fusion path '" + path.unitName() + "' at " + name + " returned "
                         + y.shape() + ", expected " + outChannels + " channels at the input's size");
@@ -279,31 +252,27 @@ public final class GraphRecorder implements NetworkBuilder {
      */
     private Tensor perSourcePath(String name, int pathIndex, FusionPath path, String scope, Tensor h,
                                  List<Integer> chunks, int outChannels, List<Integer> gatesHere) {
-        int first = gates.size();
+        int first = gates.next();
         List<String> thetas = new ArrayList<>();
         List<Integer> indices = new ArrayList<>();
         for (int j = 0; j < chunks.size(); j++) {
-            thetas.add(param(scope + ".source" + j + ".theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1)));
+            thetas.add(theta(scope + ".source" + j + ".theta"));
             indices.add(first + j);
-            gates.add(null); // reserved: filled in below once the path's weights are known
+            gates.reserve(); // filled in below once the path's weights are known
         }
         int channels = h.shape().channels();
         long macsBefore = macs;
-        gateWeights = new ArrayList<>();
+        gates.startPath();
         Tensor y = path.apply(this, scope, add(new Op.Gate(indices, chunks), List.of(id(h)), h.shape()), outChannels);
-        List<String> weights = List.copyOf(gateWeights);
-        gateWeights = null;
+        List<String> pathWeights = gates.pathWeights();
         long pathMacs = macs - macsBefore;
         int offset = 0;
         for (int j = 0; j < chunks.size(); j++) {
             int g = first + j;
-            gates.set(g, new GateInfo(g, name, pathIndex, path.unitName(), thetas.get(j), weights,
+            gates.set(g, new GateInfo(g, name, pathIndex, path.unitName(), thetas.get(j), pathWeights,
                     pathMacs * chunks.get(j) / channels, j));
             gatesHere.add(g);
-            if (variant.gates() == GateMode.RELAXED) {
-                regularisers.add(new NetworkGraph.Regulariser(thetas.get(j), sourceSlice(weights, channels, offset,
-                        chunks.get(j)), 1));
-            }
+            gates.regularise(thetas.get(j), sourceSlice(pathWeights, channels, offset, chunks.get(j)), 1);
             offset += chunks.get(j);
         }
         return y;
@@ -322,22 +291,6 @@ public final class GraphRecorder implements NetworkBuilder {
             return List.of(NetworkGraph.WeightSlice.whole(weights.get(0)));
         }
         return List.of(new NetworkGraph.WeightSlice(weights.get(0), offset, count));
-    }
-
-    /** 0/1 per channel: 1 on the channels of the {@code read} sources. */
-    private static List<Boolean> sourceMask(List<Integer> chunks, List<Integer> read, String position) {
-        for (int j : read) {
-            if (j < 0 || j >= chunks.size()) {
-                throw new IllegalArgumentException("position " + position + " has " + chunks.size() + " sources, no source " + j);
-            }
-        }
-        List<Boolean> mask = new ArrayList<>();
-        for (int j = 0; j < chunks.size(); j++) {
-            for (int c = 0; c < chunks.get(j); c++) {
-                mask.add(read.contains(j));
-            }
-        }
-        return mask;
     }
 
     /**
@@ -366,32 +319,12 @@ public final class GraphRecorder implements NetworkBuilder {
         if (variant.gates() == GateMode.NONE || !vdp.layerGates()) {
             return x;
         }
-        finishLayerGate();
-        int g = gates.size();
-        String theta = param(position + ".D1.theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1));
-        gates.add(new GateInfo(g, position, GateInfo.LAYER, "D1", theta, List.of(), 0));
+        gates.finishLayerGate();
+        int g = gates.next();
+        String theta = theta(position + ".D1.theta");
+        gates.addLayerGate(new GateInfo(g, position, GateInfo.LAYER, "D1", theta, List.of(), 0));
         positions.set(at, positions.get(at).withLayerGate(g));
-        pendingLayerGate = g;
         return add(new Op.Gate(List.of(g), List.of(x.shape().channels())), List.of(id(x)), x.shape());
-    }
-
-    /** Gives the pending D1 gate the weights and MACs of the convolution it feeds (or none) and its regulariser. */
-    private void finishLayerGate(String weight, long convMacs) {
-        GateInfo g = gates.get(pendingLayerGate);
-        List<String> weights = weight == null ? List.of() : List.of(weight);
-        gates.set(pendingLayerGate, new GateInfo(g.index(), g.position(), GateInfo.LAYER, "D1", g.thetaName(), weights,
-                convMacs));
-        if (variant.gates() == GateMode.RELAXED) {
-            regularisers.add(new NetworkGraph.Regulariser(g.thetaName(),
-                    weights.stream().map(NetworkGraph.WeightSlice::whole).toList(), 1));
-        }
-        pendingLayerGate = -1;
-    }
-
-    private void finishLayerGate() {
-        if (pendingLayerGate >= 0) {
-            finishLayerGate(null, 0);
-        }
     }
 
     @Override
@@ -401,16 +334,15 @@ public final class GraphRecorder implements NetworkBuilder {
             throw new IllegalArgumentException("classifier " + name + " needs a feature vector, got " + in);
         }
         int c = in.channels();
-        String w = param(name + ".weight", new long[] {c, classes}, () -> store.uniform(1 / Math.sqrt(c), c, classes));
-        String b = param(name + ".bias", new long[] {1, classes}, () -> store.constant(0, 1, classes));
+        String w = weights.trainable(name + ".weight", new long[] {c, classes},
+                () -> store.uniform(1 / Math.sqrt(c), c, classes));
+        String b = weights.trainable(name + ".bias", new long[] {1, classes}, () -> store.constant(0, 1, classes));
         classifierFeatures = c;
         Tensor x = features;
         if (variant.gates() != GateMode.NONE) {
-            classifierTheta = param(name + ".theta", SCALAR, () -> store.constant(vdp.thetaInit(), 1));
+            classifierTheta = theta(name + ".theta");
             x = add(new Op.FeatureGate(classifierTheta), List.of(id(x)), in);
-            if (variant.gates() == GateMode.RELAXED) {
-                regularisers.add(new NetworkGraph.Regulariser(classifierTheta, List.of(NetworkGraph.WeightSlice.whole(w)), c));
-            }
+            gates.regularise(classifierTheta, List.of(NetworkGraph.WeightSlice.whole(w)), c);
         }
         if (variant.classifierDropout()) {
             x = add(new Op.Dropout(), List.of(id(x)), in);
@@ -424,34 +356,9 @@ public final class GraphRecorder implements NetworkBuilder {
     /** A θ: one value. */
     private static final long[] SCALAR = {1};
 
-    private String param(String name, long[] shape, Supplier<INDArray> create) {
-        if (!names.add(name)) {
-            throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
-        }
-        requireFitting(name, store.trainable().get(name), shape);
-        store.trainable(name, create);
-        usedTrainable.add(name);
-        return name;
-    }
-
-    private void state(String name, long[] shape, Supplier<INDArray> create) {
-        requireFitting(name, store.state().get(name), shape);
-        store.state(name, create);
-    }
-
-    /** An array already made must have the shape declared now; with existing weights only, it must exist. */
-    private void requireFitting(String name, INDArray existing, long[] shape) {
-        if (existing == null) {
-            if (existingWeightsOnly) {
-                throw new IllegalStateException("the backbone declares " + name + " " + Arrays.toString(shape)
-                        + " at this input size, which the network's weights do not have");
-            }
-            return;
-        }
-        if (!Arrays.equals(existing.shape(), shape)) {
-            throw new IllegalStateException("the backbone declares " + name + " as " + Arrays.toString(shape)
-                    + ", but the network's weights hold it as " + Arrays.toString(existing.shape()));
-        }
+    /** A gate's drop-rate logit θ, created at v-DropPath's initial value. */
+    private String theta(String name) {
+        return weights.trainable(name, SCALAR, () -> store.constant(vdp.thetaInit(), 1));
     }
 
     private Node add(Op op, List<Integer> inputs, Shape shape) {
@@ -473,17 +380,5 @@ public final class GraphRecorder implements NetworkBuilder {
 
     private int id(Tensor t) {
         return node(t).id();
-    }
-
-    /** Output length of a window; below 1 when the padded input is shorter than the kernel (floor, not truncation). */
-    private static int outSize(int in, int k, int s, int p) {
-        return Math.floorDiv(in + 2 * p - k, s) + 1;
-    }
-
-    private static Shape volume(Tensor x, String op) {
-        if (x.shape().flat()) {
-            throw new IllegalArgumentException(op + " needs a C x T x H x W volume, got " + x.shape());
-        }
-        return x.shape();
     }
 }

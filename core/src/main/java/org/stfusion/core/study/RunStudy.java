@@ -1,0 +1,84 @@
+package org.stfusion.core.study;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.stfusion.api.data.Split;
+import org.stfusion.api.model.StrategyDescriptor;
+import org.stfusion.api.report.RunEvent;
+import org.stfusion.api.report.RunResults;
+import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.inflate.TemplateInflation;
+import org.stfusion.core.network.TemplateNetwork;
+import org.stfusion.core.sample.StrategySampler;
+import org.stfusion.core.sample.StrategyScoring;
+import org.stfusion.core.session.RunSession;
+import org.stfusion.core.strategy.RunStrategies;
+
+/**
+ * What builds on a trained run without changing it: the {@link Study} and single retrainings, wired to the run's
+ * template, scorer, budget and start weights, and strategies transferred to another backbone.
+ */
+public final class RunStudy {
+    private static final Logger LOG = LogManager.getLogger(RunStudy.class);
+
+    private final RunSession session;
+    private final RunStrategies strategies;
+    private final TemplateInflation inflation;
+    private final Consumer<RunEvent> events;
+
+    public RunStudy(RunSession session, RunStrategies strategies, TemplateInflation inflation, Consumer<RunEvent> events) {
+        this.session = session;
+        this.strategies = strategies;
+        this.inflation = inflation;
+        this.events = events;
+    }
+
+    /**
+     * The paper's Table 2 on this run's {@code results}: trains all-S, all-ST, all-S+ST and Opt (and
+     * {@code study.rankCheck} sampled strategies) from the template's start with the same budget; {@code resume}
+     * skips what a killed study had already trained.
+     */
+    public StudyResults run(RunResults results, boolean resume) {
+        return study().run(results, resume, LOG::warn);
+    }
+
+    /**
+     * Trains {@code strategy} as a standalone network with the study's budget: from the template's start, or
+     * fine-tuning the template's weights ({@code fineTune}). Writes {@link #retrainFile} into the run directory.
+     */
+    public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
+        session.trainedNetwork();
+        return study().retrain(strategy, fineTune);
+    }
+
+    /** Where {@link #retrain} writes its result for {@code strategy}. */
+    public Path retrainFile(StrategyDescriptor strategy) {
+        return session.runDir().retrainResult(strategy.id());
+    }
+
+    /**
+     * A strategy for this run's backbone derived from another run's marginals by relative depth
+     * ({@link MarginalTransfer}); nothing is trained.
+     */
+    public StrategyDescriptor transfer(RunResults source) {
+        String id = "transfer-" + source.backbone().name() + "-to-" + session.backboneRef().name();
+        return MarginalTransfer.derive(source.positions(), session.backboneRef(), strategies.materializer().positions(), id);
+    }
+
+    private Study study() {
+        ExperimentConfig config = session.config();
+        var t = config.training();
+        var trainer = new FixedNetworkTrainer(session.dataset(), session.loader(), config.study(), t.batchSize(),
+                t.momentum(), t.lrDecay(), events);
+        Study.TemplateScores templateScores = strategy -> {
+            TemplateNetwork net = session.trainedNetwork();
+            return new StrategyScoring(net, session.scorer(), config.sampling(), session.dataset().size(Split.VALIDATION),
+                    e -> { }).top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
+        };
+        // the study's networks start where the template started: inflated from the same 2D weights, or at random
+        return new Study(strategies.materializer(), trainer, session.scorer(), session.runDir(), session.provenance(),
+                config.study(), config.seed(), inflation.initialiser(), inflation.start(), templateScores);
+    }
+}
