@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Load a network written by `stfusion export` into the PyTorch peer's FusionDenseNet3D and run it.
+"""Load a network written by `stfusion export` into PyTorch's FusionDenseNet3D and run it.
 
-    python3 load_model.py PEER.py MODEL.safetensors [--clips CLIPS.npy] [--compare LOGITS.npy]
+    python3 load_model.py MODEL.safetensors [--clips CLIPS.npy] [--compare LOGITS.npy] [--model-code FILE.py]
 
-PEER.py is the Python file that defines the PyTorch FusionDenseNet3D and its Config; MODEL.json, the sidecar, must lie beside MODEL.safetensors.
+The model is FusionDenseNet3D of fusion_densenet3d.py beside this script (--model-code names another file that
+defines FusionDenseNet3D and Config with the same parameter names); MODEL.json, the sidecar, must lie beside
+MODEL.safetensors.
 The script builds FusionDenseNet3D(Config(**config), strategy) as the sidecar's "pytorch" section says, sets the
 paths a strategy does not keep to None, loads the state dict with strict=True and, given clips [N, C, T, H, W],
 prints every clip's most probable classes. --compare prints the largest difference from logits written by
 `stfusion predict ... --out LOGITS.npy` for the same clips.
 
-Where the run's network differs from the peer's fixed kernels (the synthetic examples use a 1-frame stem and stem
+Where the run's network differs from the model's fixed kernels (the synthetic examples use a 1-frame stem and stem
 pool), the modules are rebuilt with the run's kernels ("temporalKernels" in the sidecar) before loading.
 Reads safetensors with the `safetensors` package when it is installed, else with the few lines below.
 """
@@ -48,20 +50,20 @@ def load_safetensors(path):
     return tensors
 
 
-def import_peer(path):
-    spec = importlib.util.spec_from_file_location("peer_pytorch", path)
-    peer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(peer)
-    return peer
+def import_model_code(path):
+    spec = importlib.util.spec_from_file_location("fusion_densenet3d", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def build(peer, sidecar):
+def build(code, sidecar):
     py = sidecar.get("pytorch")
     if py is None:
         sys.exit("this export keeps stfusion's own tensor names (" + sidecar.get("whyNotPeer", "") + "); "
-                 "it has no PyTorch peer to load into")
+                 "there is no PyTorch FusionDenseNet3D to load it into")
     config = dict(py["config"], blocks=tuple(py["config"]["blocks"]))
-    model = peer.FusionDenseNet3D(peer.Config(**config), py["strategy"])
+    model = code.FusionDenseNet3D(code.Config(**config), py["strategy"])
     for name in py.get("remove", []):
         parent, attr = name.rsplit(".", 1)
         setattr(model.get_submodule(parent), attr, None)
@@ -72,7 +74,7 @@ def build(peer, sidecar):
                                     bias=False)
     p = kernels["stemPoolTemporal"]
     if p != 3:
-        # The peer's forward pools with a fixed 3x3x3 kernel; this one pools as the run did.
+        # FusionDenseNet3D.forward pools with a fixed 3x3x3 kernel; this one pools as the run did.
         def forward(x, model=model):
             x = F.relu(model.stem_bn(model.stem_conv(x)))
             x = F.max_pool3d(x, (p, 3, 3), (1, 2, 2), (p // 2, 1, 1))
@@ -94,16 +96,17 @@ def build(peer, sidecar):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("peer", type=Path, help="the PyTorch peer, peer_pytorch.py")
     ap.add_argument("model", type=Path, help="MODEL.safetensors written by stfusion export")
     ap.add_argument("--clips", type=Path, help="clips [N, C, T, H, W] as float32 .npy")
     ap.add_argument("--compare", type=Path, help="logits [N, classes] from stfusion predict --out LOGITS.npy")
     ap.add_argument("--top", type=int, default=3)
+    ap.add_argument("--model-code", type=Path, default=Path(__file__).with_name("fusion_densenet3d.py"),
+                    help="the file defining FusionDenseNet3D and Config (default: fusion_densenet3d.py beside this script)")
     args = ap.parse_args()
 
     sidecar = json.loads(args.model.with_suffix(".json").read_text())
-    peer = import_peer(args.peer)
-    model = build(peer, sidecar)
+    code = import_model_code(args.model_code)
+    model = build(code, sidecar)
     result = model.load_state_dict(load_safetensors(args.model), strict=True)
     print(f"loaded {args.model} with strict=True ({result}): {sum(p.numel() for p in model.parameters()):,} parameters")
     model.eval()

@@ -16,9 +16,9 @@ import picocli.CommandLine.ParameterException;
                 + "one strategy (only its kept paths, the template's weights, batch-norm statistics as the run scored "
                 + "it), as safetensors in PyTorch's layouts, and beside it FILE.json: the classes, the input clip shape "
                 + "and normalisation, and the configuration to build the network again.",
-                "A densenet3d network with the S and ST paths is named as the PyTorch peer's FusionDenseNet3D "
-                        + "state_dict (bench/peer_pytorch.py: stem_conv.weight, stages.3.t_path.gate.theta, fc.weight, "
-                        + "...), so that load_state_dict(strict=True) takes it; the sidecar's \"pytorch\" section says how "
+                "A densenet3d network with the S and ST paths is named as the state_dict of PyTorch's FusionDenseNet3D "
+                        + "(examples/pytorch/fusion_densenet3d.py: stem_conv.weight, stages.3.t_path.gate.theta, "
+                        + "fc.weight, ...), so that load_state_dict(strict=True) takes it; the sidecar's \"pytorch\" section says how "
                         + "to build it. Other backbones (resnet3d, resnext3d, mobilenetv2, plugins) keep stfusion's own "
                         + "names (e.g. layer1.0.S.conv.weight), in PyTorch's layouts too."},
         footer = {"", "Example: stfusion export runs/my-run --strategy best --out best.safetensors"})
@@ -52,10 +52,11 @@ final class ExportCommand extends RunDirCommand {
             LOG.warn("tensors keep stfusion's names: {}", w.whyNotPeer());
         }
         for (String difference : w.differences()) {
-            LOG.warn("the PyTorch peer needs a change to load this network: {}", difference);
+            LOG.warn("FusionDenseNet3D needs a change to load this network (examples/pytorch/load_model.py makes it): {}",
+                    difference);
         }
         String what = descriptor == null ? "template" : "strategy " + descriptor.id();
-        String names = w.naming().equals(ModelFile.PEER_NAMING) ? "named as the PyTorch peer's FusionDenseNet3D"
+        String names = w.naming().equals(ModelFile.PEER_NAMING) ? "named as PyTorch's FusionDenseNet3D (examples/pytorch)"
                 : "stfusion's names";
         return String.format("%s: %d tensors, %s%nModel: %s%nSidecar: %s", what, w.tensors(), names, w.weights(),
                 w.sidecar());

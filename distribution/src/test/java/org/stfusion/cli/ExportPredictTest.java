@@ -301,7 +301,7 @@ class ExportPredictTest {
         assertTrue(msg.startsWith("stfusion: " + nowhere + " does not exist"), msg);
     }
 
-    // ---- the PyTorch peer's naming rule, written from FusionDenseNet3D's constructor (bench/peer_pytorch.py) ----
+    // ---- the PyTorch peer's naming rule, written from FusionDenseNet3D's constructor (examples/pytorch/fusion_densenet3d.py) ----
 
     /**
      * The keys and shapes of {@code FusionDenseNet3D(Config(8, 8, 2, (2, 2), classes=2), strategy).state_dict()} for

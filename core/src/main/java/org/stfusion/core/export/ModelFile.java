@@ -158,18 +158,18 @@ public final class ModelFile {
     /** Why the peer cannot hold this network whatever its array names, or null. */
     private static String peerRefusal(ModelInfo info, StrategyDescriptor strategy) {
         if (!info.backbone().name().equals(PeerNames.BACKBONE)) {
-            return "backbone '" + info.backbone().name() + "' has no PyTorch peer (only " + PeerNames.BACKBONE + " has)";
+            return "backbone '" + info.backbone().name() + "' has no PyTorch FusionDenseNet3D counterpart (only " + PeerNames.BACKBONE + " has)";
         }
         List<String> plugins = info.fusionUnits().stream().map(PluginRef::name).toList();
         if (!new HashSet<>(plugins).equals(Set.of("spatial", "temporal"))
                 || !new HashSet<>(info.unitNames()).equals(Set.of("S", "ST"))) {
-            return "fusion paths " + plugins + " are not the peer's S (spatial) and ST (temporal) paths";
+            return "fusion paths " + plugins + " are not FusionDenseNet3D's S (spatial) and ST (temporal) paths";
         }
         if (strategy != null && strategy.units().contains(StrategyDescriptor.SKIP)) {
-            return "strategy " + strategy.id() + " skips layers (layer gate D1), which the peer cannot";
+            return "strategy " + strategy.id() + " skips layers (layer gate D1), which FusionDenseNet3D cannot";
         }
         if (strategy != null && !strategy.sources().isEmpty()) {
-            return "strategy " + strategy.id() + " has paths that read only some of their sources, which the peer's cannot";
+            return "strategy " + strategy.id() + " has paths that read only some of their sources, which FusionDenseNet3D's cannot";
         }
         return null;
     }
@@ -248,7 +248,7 @@ public final class ModelFile {
         config.put("size", info.input().height());
         config.put("classes", info.input().classes());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "FusionDenseNet3D of bench/peer_pytorch.py");
+        m.put("module", "FusionDenseNet3D of examples/pytorch/fusion_densenet3d.py");
         m.put("config", config);
         List<String> remove = new ArrayList<>();
         if (strategy == null) {

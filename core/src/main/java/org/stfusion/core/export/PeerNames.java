@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The names of the PyTorch peer's {@code FusionDenseNet3D.state_dict()} (bench/peer_pytorch.py) for the arrays of a
+ * The names of the PyTorch peer's {@code FusionDenseNet3D.state_dict()} (examples/pytorch/fusion_densenet3d.py) for the arrays of a
  * {@code densenet3d} network: {@code stem.conv.weight} → {@code stem_conv.weight}, the i-th fusion position in
  * network order (dense layers and transitions alike) → {@code stages.i}, its S and ST paths → {@code s_path} and
  * {@code t_path} (each {@code bn}, {@code conv}, and in the template {@code gate.theta}), the layer's own BN and
@@ -49,7 +49,7 @@ public final class PeerNames {
         for (String name : ours) {
             String peer = peerName(name, stage);
             if (peer == null) {
-                throw new NoPeerName("'" + name + "' has no place in the peer's FusionDenseNet3D");
+                throw new NoPeerName("'" + name + "' has no place in PyTorch's FusionDenseNet3D");
             }
             String earlier = back.put(peer, name);
             if (earlier != null) {
