@@ -38,7 +38,7 @@ import org.stfusion.core.strategy.Materializer;
  * A network as a PyTorch user takes it: the weights and batch-norm running statistics (and, in the template, the
  * drop-rate logits θ) as safetensors in PyTorch's layouts ({@link TorchLayout}), plus a JSON sidecar
  * ({@code NAME.json} beside {@code NAME.safetensors}) with what it takes to build the network again. A
- * {@code densenet3d} network with the S and ST paths is named as the PyTorch peer's {@code FusionDenseNet3D}
+ * {@code densenet3d} network with the S and ST paths is named as PyTorch's {@code FusionDenseNet3D}
  * state_dict ({@link PeerNames}); any other network keeps stfusion's own names (the sidecar says why).
  */
 public final class ModelFile {
@@ -46,11 +46,6 @@ public final class ModelFile {
     public static final String PEER_NAMING = "pytorch-peer";
     public static final String OWN_NAMING = "stfusion";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The built-in datasets that read files normalise with the ImageNet mean and deviation (datasets' ClipAugmenter). */
-    private static final Set<String> IMAGENET_NORMALISED = Set.of("ucf101", "hmdb51", "kinetics", "ssv1", "ssv2", "list");
-    private static final int PEER_STEM_KERNEL = 5;
-    private static final int PEER_STEM_POOL_KERNEL = 3;
-    private static final int PEER_TEMPORAL_KERNEL = 3;
 
     private ModelFile() {
     }
@@ -86,7 +81,7 @@ public final class ModelFile {
                                 StrategyDescriptor strategy, String bnStatistics) {
         Map<String, INDArray> arrays = new LinkedHashMap<>(store.trainable());
         arrays.putAll(store.state());
-        String whyNotPeer = peerRefusal(info, strategy);
+        String whyNotPeer = SidecarSections.peerRefusal(info, strategy);
         Map<String, String> peerNames = null;
         if (whyNotPeer == null) {
             try {
@@ -107,7 +102,7 @@ public final class ModelFile {
                 tensors.put(counter, SafeTensors.Tensor.ofLongs(new long[0], new long[] {0}));
             }
         }
-        List<String> differences = peer ? differences(info, arrays) : List.of();
+        List<String> differences = peer ? SidecarSections.differences(info, arrays) : List.of();
         String network = strategy == null ? "template" : strategy.id();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
@@ -129,9 +124,10 @@ public final class ModelFile {
             side.put("whyNotPeer", whyNotPeer);
         }
         side.put("classes", info.classNames());
-        side.put("input", input(info));
+        side.put("input", SidecarSections.input(info));
         if (peer) {
-            side.put("pytorch", pytorch(info, positions, strategy, differences, pathTemporalKernel(arrays)));
+            side.put("pytorch", SidecarSections.pytorch(info, positions, strategy, differences,
+                    SidecarSections.pathTemporalKernel(arrays)));
         }
         Map<String, Object> own = new LinkedHashMap<>();
         own.put("backbone", info.backbone());
@@ -153,143 +149,6 @@ public final class ModelFile {
             throw new OutputException(e.getMessage(), e);
         }
         return new Written(weights, sidecar, peer ? PEER_NAMING : OWN_NAMING, whyNotPeer, differences, tensors.size());
-    }
-
-    /** Why the peer cannot hold this network whatever its array names, or null. */
-    private static String peerRefusal(ModelInfo info, StrategyDescriptor strategy) {
-        if (!info.backbone().name().equals(PeerNames.BACKBONE)) {
-            return "backbone '" + info.backbone().name() + "' has no PyTorch FusionDenseNet3D counterpart (only " + PeerNames.BACKBONE + " has)";
-        }
-        List<String> plugins = info.fusionUnits().stream().map(PluginRef::name).toList();
-        if (!new HashSet<>(plugins).equals(Set.of("spatial", "temporal"))
-                || !new HashSet<>(info.unitNames()).equals(Set.of("S", "ST"))) {
-            return "fusion paths " + plugins + " are not FusionDenseNet3D's S (spatial) and ST (temporal) paths";
-        }
-        if (strategy != null && strategy.units().contains(StrategyDescriptor.SKIP)) {
-            return "strategy " + strategy.id() + " skips layers (layer gate D1), which FusionDenseNet3D cannot";
-        }
-        if (strategy != null && !strategy.sources().isEmpty()) {
-            return "strategy " + strategy.id() + " has paths that read only some of their sources, which FusionDenseNet3D's cannot";
-        }
-        return null;
-    }
-
-    /** Where the network differs from the peer's fixed kernel sizes; the names map, the shapes then do not. */
-    private static List<String> differences(ModelInfo info, Map<String, INDArray> arrays) {
-        List<String> out = new ArrayList<>();
-        int stem = intSetting(info, "stemTemporalKernel", PEER_STEM_KERNEL);
-        if (stem != PEER_STEM_KERNEL) {
-            out.add("stem_conv is " + stem + "x7x7 with temporal padding " + stem / 2 + " (the peer's: 5x7x7, padding 2)");
-        }
-        int pool = intSetting(info, "stemPoolTemporalKernel", PEER_STEM_POOL_KERNEL);
-        if (pool != PEER_STEM_POOL_KERNEL) {
-            out.add("the stem max-pool is " + pool + "x3x3 with temporal padding " + pool / 2
-                    + " (the peer's: 3x3x3, padding 1)");
-        }
-        int k = pathTemporalKernel(arrays);
-        if (k != PEER_TEMPORAL_KERNEL) {
-            out.add("t_path convs are " + k + "x1x1 with temporal padding " + k / 2 + " (the peer's: 3x1x1, padding 1)");
-        }
-        return out;
-    }
-
-    /** The temporal kernel of the ST paths (from their weights, [kT, 1, 1, in, out]); the peer's when none is kept. */
-    private static int pathTemporalKernel(Map<String, INDArray> arrays) {
-        return arrays.entrySet().stream().filter(e -> e.getKey().endsWith(".ST.conv.weight"))
-                .map(e -> (int) e.getValue().size(0)).findFirst().orElse(PEER_TEMPORAL_KERNEL);
-    }
-
-    private static int intSetting(ModelInfo info, String key, int fallback) {
-        Object v = info.backboneSettings().get(key);
-        return v instanceof Number n ? n.intValue() : fallback;
-    }
-
-    private static Map<String, Object> input(ModelInfo info) {
-        InputSpec in = info.input();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("layout", "NCTHW");
-        m.put("dtype", "float32");
-        m.put("channels", in.channels());
-        m.put("frames", in.frames());
-        m.put("height", in.height());
-        m.put("width", in.width());
-        // the size the run scored at (dataset.testSize); the network takes any size its layers can reduce
-        m.put("testHeight", info.validationInput().height());
-        m.put("testWidth", info.validationInput().width());
-        m.put("normalisation", normalisation(info.dataset().name()));
-        return m;
-    }
-
-    private static Object normalisation(String dataset) {
-        if (IMAGENET_NORMALISED.contains(dataset)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("values", "RGB 0..255, frames resized and centre-cropped (testHeight x testWidth) as the run's dataset "
-                    + "section says");
-            m.put("mean", List.of(123.675, 116.28, 103.53));
-            m.put("std", List.of(58.395, 57.12, 57.375));
-            m.put("formula", "(value - mean) / std per channel");
-            return m;
-        }
-        if (dataset.equals("synthetic")) {
-            return "none: the synthetic dataset's rendered clips are used as they are";
-        }
-        return "unknown: clips as the dataset plugin '" + dataset + "' produces them";
-    }
-
-    /** How the peer builds and loads this network. */
-    private static Map<String, Object> pytorch(ModelInfo info, List<String> positions, StrategyDescriptor strategy,
-                                               List<String> differences, int pathTemporalKernel) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("init_features", info.backboneSettings().get("initFeatures"));
-        config.put("growth", info.backboneSettings().get("growth"));
-        config.put("bn_size", info.backboneSettings().get("bnSize"));
-        config.put("blocks", info.backboneSettings().get("blocks"));
-        config.put("frames", info.input().frames());
-        config.put("size", info.input().height());
-        config.put("classes", info.input().classes());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "FusionDenseNet3D of examples/pytorch/fusion_densenet3d.py");
-        m.put("config", config);
-        List<String> remove = new ArrayList<>();
-        if (strategy == null) {
-            m.put("strategy", "template");
-            m.put("usage", "model = FusionDenseNet3D(Config(**config), 'template'); "
-                    + "model.load_state_dict(load_file(weights), strict=True); model.eval(); model.set_mode('sample') "
-                    + "(every path kept; set_strategy_masks(path_keep) for a strategy)");
-        } else {
-            List<String> units = new ArrayList<>();
-            Set<String> kinds = new HashSet<>();
-            for (int i = 0; i < positions.size(); i++) {
-                List<String> kept = List.of(strategy.unitAt(positions.get(i)).split("\\+"));
-                String unit = kept.contains("S") && kept.contains("ST") ? "S+ST" : kept.contains("S") ? "S"
-                        : kept.contains("ST") ? "ST" : StrategyDescriptor.NONE;
-                units.add(unit);
-                kinds.add(unit);
-                if (!kept.contains("S")) {
-                    remove.add("stages." + i + ".s_path");
-                }
-                if (!kept.contains("ST")) {
-                    remove.add("stages." + i + ".t_path");
-                }
-            }
-            boolean uniform = kinds.size() == 1 && !kinds.contains(StrategyDescriptor.NONE);
-            m.put("strategy", uniform ? units.get(0) : "S+ST");
-            m.put("units", units);
-            if (uniform) {
-                remove.clear();
-            }
-            m.put("remove", remove);
-            m.put("usage", "model = FusionDenseNet3D(Config(**config), strategy); set every module in remove to None "
-                    + "(stages.4.t_path: model.stages[4].t_path = None); "
-                    + "model.load_state_dict(load_file(weights), strict=True); model.eval()");
-        }
-        Map<String, Object> kernels = new LinkedHashMap<>();
-        kernels.put("stemTemporal", intSetting(info, "stemTemporalKernel", PEER_STEM_KERNEL));
-        kernels.put("stemPoolTemporal", intSetting(info, "stemPoolTemporalKernel", PEER_STEM_POOL_KERNEL));
-        kernels.put("pathTemporal", pathTemporalKernel);
-        m.put("temporalKernels", kernels);
-        m.put("differences", differences);
-        return m;
     }
 
     /**
