@@ -70,11 +70,6 @@ record SyntheticSettings(SyntheticTask task, int classes, int frames, int size, 
                 objectSizeMin, objectSizeMax, speedMin, speedMax, distractors, directions, fineObjects, fineSize);
     }
 
-    /** Appearance classes of a clip's label: the label's appearance part (tasks appearance and scale). */
-    int appearanceClasses() {
-        return classes / directions;
-    }
-
     /** The validation torus must hold the objects and tell the directions apart, as the training torus does. */
     private static void checkTestSize(PluginConfig config, int testSize, int objectSizeMax, int speedMax) {
         if (objectSizeMax > testSize - 1) {

@@ -3,6 +3,9 @@ package org.stfusion.core.engine.planned;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.stfusion.core.engine.NetworkGraph;
+import org.stfusion.core.engine.Node;
+import org.stfusion.core.engine.Op;
 
 /**
  * Time spent per kind of op in the planned engine, when switched on ({@code -Dstfusion.opTimes=true} or
@@ -32,6 +35,21 @@ public final class OpTimes {
                 t[1]++;
             }
         }
+    }
+
+    /** As {@link #stop(String, long)} for a node, labelled by its kind and {@code phase}; the label is built only when on. */
+    static void stop(NetworkGraph graph, Node node, String phase, long start) {
+        if (enabled) {
+            stop(kind(graph, node) + phase, start);
+        }
+    }
+
+    private static String kind(NetworkGraph graph, Node node) {
+        if (node.op() instanceof Op.Conv c) {
+            return (c.groups() > 1 ? "GroupedConv " : "Conv ") + c.kernel() + " " + graph.node(node.input()).shape().channels()
+                    + ">" + node.shape().channels() + " @" + node.shape().height();
+        }
+        return node.op().getClass().getSimpleName();
     }
 
     /** Seconds and calls per op kind since the last reset, largest first; then reset. */

@@ -177,7 +177,7 @@ public final class PlannedExecutor implements GraphExecutor {
             }
             long t = OpTimes.start();
             forward(run, node, clips);
-            OpTimes.stop(kind(node) + " forward", t);
+            OpTimes.stop(graph, node, " forward", t);
         }
         return run;
     }
@@ -296,20 +296,12 @@ public final class PlannedExecutor implements GraphExecutor {
             }
             long t = OpTimes.start();
             backward(run, node);
-            OpTimes.stop(kind(node) + " backward", t);
+            OpTimes.stop(graph, node, " backward", t);
         }
         long t = OpTimes.start();
         thetaGradients(run);
         paramGrads.zeroUnwritten();
         OpTimes.stop("gate gradients", t);
-    }
-
-    private String kind(Node node) {
-        if (node.op() instanceof Op.Conv c) {
-            return (c.groups() > 1 ? "GroupedConv " : "Conv ") + c.kernel() + " " + graph.node(node.input()).shape().channels()
-                    + ">" + node.shape().channels() + " @" + node.shape().height();
-        }
-        return node.op().getClass().getSimpleName();
     }
 
     private void backward(Pass run, Node node) {
