@@ -30,6 +30,7 @@ module org.stfusion.core {
     exports org.stfusion.core.study;
     exports org.stfusion.core.export;
     exports org.stfusion.core.predict;
+    exports org.stfusion.core.execution;
     // The networks are core's own business; the test kit builds them to check a plugin against the engine.
     exports org.stfusion.core.engine to org.stfusion.testkit;
     exports org.stfusion.core.network to org.stfusion.testkit, org.stfusion.cli;
@@ -47,4 +48,5 @@ module org.stfusion.core {
     uses org.stfusion.api.model.FusionUnitProvider;
     uses org.stfusion.api.data.DatasetProvider;
     uses org.stfusion.api.report.ReporterProvider;
+    uses org.stfusion.core.execution.ExecutionProvider;
 }

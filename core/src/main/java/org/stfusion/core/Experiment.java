@@ -71,8 +71,9 @@ public final class Experiment implements AutoCloseable {
     @Inject
     Experiment(ExperimentConfig config, RunDirectory runDir, DatasetProvider datasetProvider, Dataset dataset,
                BackboneProvider backboneProvider, Backbone backbone, List<FusionPath> paths,
-               @Named("fusionUnits") List<PluginRef> fusionUnits, Provenance provenance, ReporterHub reporters) {
-        this.session = new RunSession(config, runDir, dataset, PluginRef.of(PluginCatalog.DATASET, datasetProvider),
+               @Named("fusionUnits") List<PluginRef> fusionUnits, Provenance provenance, ReporterHub reporters,
+               PluginCatalog plugins) {
+        this.session = new RunSession(plugins, config, runDir, dataset, PluginRef.of(PluginCatalog.DATASET, datasetProvider),
                 PluginRef.of(PluginCatalog.BACKBONE, backboneProvider), backbone, paths, fusionUnits, provenance);
         this.config = config;
         this.runDir = runDir;
@@ -89,10 +90,22 @@ public final class Experiment implements AutoCloseable {
      * {@link ConfigException}, {@link DataException} or {@link UserException}, before any training.
      */
     public static Experiment open(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console) {
+        return open(plugins, config, runDir, console, true);
+    }
+
+    /** A task's view of a trained run ({@link ScoringTask}): the same network and data, no reporters. */
+    static Experiment openForTask(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console) {
+        Experiment experiment = open(plugins, config, runDir, console, false);
+        experiment.session.readOnly();
+        return experiment;
+    }
+
+    private static Experiment open(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console,
+                                   boolean withReporters) {
         config.engine(); // an engine the backend cannot run is a config mistake, reported before anything is built
         try {
             var injector = Guice.createInjector(com.google.inject.Stage.PRODUCTION,
-                    new ExperimentModule(plugins, config, runDir, console));
+                    new ExperimentModule(plugins, config, runDir, console, withReporters));
             return injector.getInstance(Experiment.class);
         } catch (CreationException e) {
             throw userMistakeOr(e, e.getErrorMessages());
@@ -166,7 +179,7 @@ public final class Experiment implements AutoCloseable {
     public RunResults sample() {
         TemplateNetwork net = session.trainedNetwork();
         List<StrategySampler.Drawn> drawn = new StrategySampler(net, config.sampling()).drawAll();
-        Scores scores = new StrategyScoring(net, session.scorer(), config.sampling(), dataset.size(Split.VALIDATION),
+        Scores scores = new StrategyScoring(net, session.scoring(), config.sampling(), dataset.size(Split.VALIDATION),
                 reporters).score(drawn, session.provenance());
         runDir.writeJson(runDir.scores(), scores);
         return analyze();
@@ -183,6 +196,28 @@ public final class Experiment implements AutoCloseable {
         reporters.accept(new RunEvent.RunFinished(results, runDir.root().toString(), (System.nanoTime() - started) / 1e9));
         reporters.requireNoFailure(runDir.root(), runDir.scores());
         return results;
+    }
+
+    /**
+     * The trained template's strategies drawn as {@code sampling} says, as requests to score on the whole validation
+     * set under the run's protocol (for benchmarks of {@link #scoring()}).
+     */
+    public List<org.stfusion.core.execution.ScoreRequest> sampledRequests() {
+        TemplateNetwork net = session.trainedNetwork();
+        int batches = config.sampling().bnRecalibration();
+        return new StrategySampler(net, config.sampling()).drawAll().stream().map(d -> new org.stfusion.core.execution
+                .ScoreRequest(d.id(), d.pathKeep(), d.featureKeep(), org.stfusion.core.execution.ScoreRequest.ALL, batches))
+                .toList();
+    }
+
+    /** Where this experiment scores strategies: this process, or the execution engine its config names. */
+    public org.stfusion.core.execution.ScoringBackend scoring() {
+        return session.scoring();
+    }
+
+    /** The pieces this experiment's stages share (for {@link ScoringTask}). */
+    RunSession session() {
+        return session;
     }
 
     /** The run's scored strategies as descriptors and as standalone networks with the template's weights. */

@@ -39,12 +39,16 @@ final class ExperimentModule extends AbstractModule {
     private final ExperimentConfig config;
     private final Path runDir;
     private final PrintStream console;
+    /** False for a task's view of a run: nothing is reported from there. */
+    private final boolean withReporters;
 
-    ExperimentModule(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console) {
+    ExperimentModule(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console,
+                     boolean withReporters) {
         this.plugins = plugins;
         this.config = config;
         this.runDir = runDir;
         this.console = console;
+        this.withReporters = withReporters;
     }
 
     @Override
@@ -183,6 +187,9 @@ final class ExperimentModule extends AbstractModule {
     @Singleton
     ReporterHub reporters() {
         ReporterHub hub = new ReporterHub();
+        if (!withReporters) {
+            return hub;
+        }
         ReporterContext context = new ReporterContext(runDir, console);
         for (PluginConfig section : config.reporters()) {
             ReporterProvider provider = plugins.reporters().get(section.key("name"), section.getString("name", null));

@@ -25,7 +25,9 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     StfusionCli cli;
 
-    @Option(names = "--workload", defaultValue = "tiny", description = "tiny, small, paper or all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workload", defaultValue = "tiny",
+            description = "tiny, small, paper or all (default: ${DEFAULT-VALUE}); or scoring: strategy scoring of a small "
+                    + "trained run in this process and, with --engine spark, on Spark with 1 and 2 executor threads.")
     String workload;
 
     @Option(names = "--modes", defaultValue = "train,infer", split = ",",
@@ -50,11 +52,18 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--engine", defaultValue = "auto",
             description = "planned (native kernels, CPU only), samediff (the slow reference) or auto: planned on the "
-                    + "CPU, samediff on CUDA (default: ${DEFAULT-VALUE}).")
+                    + "CPU, samediff on CUDA (default: ${DEFAULT-VALUE}). For --workload scoring: local or spark.")
     String engine;
+
+    @Option(names = "--val-size", defaultValue = "64",
+            description = "scoring workload: validation clips each strategy is scored on (default: ${DEFAULT-VALUE}).")
+    int valSize;
 
     @Override
     public Integer call() throws Exception {
+        if (workload.equals("scoring")) {
+            return scoringWorkload();
+        }
         List<Workload> workloads = workload.equals("all") ? Workload.ALL : List.of(Workload.named(workload));
         for (String mode : modes) {
             if (!List.of("train", "infer", "score").contains(mode)) {
@@ -110,6 +119,38 @@ final class BenchCommand implements Callable<Integer> {
                 cli.out.flush();
             }
         }
+        return StfusionCli.EXIT_OK;
+    }
+
+    /** {@code --workload scoring}: strategies per second through an execution engine, one line per setting. */
+    private int scoringWorkload() {
+        String chosen = engine.equals("auto") ? "local" : engine;
+        if (!List.of("local", "spark").contains(chosen)) {
+            throw new org.stfusion.api.config.ConfigException("--engine", "the scoring workload runs on local or spark, got '"
+                    + engine + "'");
+        }
+        if (strategies < 2 || valSize < 1) {
+            throw new org.stfusion.api.config.ConfigException("--strategies", "the scoring workload needs at least 2 "
+                    + "strategies and 1 validation clip");
+        }
+        if (chosen.equals("spark")) {
+            org.stfusion.core.execution.ExecutionEngines.require(new org.stfusion.core.config.ExecutionSettings(
+                    org.stfusion.core.config.ExecutionSettings.Kind.SPARK, "local[1]", 0, Map.of()));
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        new ClusterScoringBenchmark(cli.plugins(), r -> {
+            try {
+                cli.out.println(json ? mapper.writeValueAsString(r) : String.format(java.util.Locale.ROOT,
+                        "scoring %-6s %-22s %d strategies: %.2f strategies/s (%.2f s; start %.2f s%s), same scores as local: %s",
+                        r.get("engine"), r.get("setting"), (Integer) r.get("strategies"), (Double) r.get("strategies_per_s"),
+                        (Double) r.get("scoring_s"), (Double) r.get("start_s"), r.containsKey("task_overhead_s")
+                                ? String.format(java.util.Locale.ROOT, "; %.3f s a task", (Double) r.get("task_overhead_s")) : "",
+                        r.get("identical")));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            cli.out.flush();
+        }).run(chosen, strategies, valSize);
         return StfusionCli.EXIT_OK;
     }
 }

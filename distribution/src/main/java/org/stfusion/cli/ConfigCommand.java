@@ -35,9 +35,14 @@ abstract class ConfigCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out DIR from where it stopped.")
     boolean resume;
 
+    @picocli.CommandLine.Mixin
+    ExecutionOptions execution = new ExecutionOptions();
+
     @Override
     public final Integer call() {
-        ExperimentConfig experimentConfig = ExperimentConfig.load(config, overrides);
+        List<String> all = new ArrayList<>(overrides);
+        all.addAll(execution.overrides());
+        ExperimentConfig experimentConfig = ExperimentConfig.load(config, all);
         if (resume && out == null) {
             throw new ParameterException(spec.commandLine(), "--resume needs --out DIR, the run directory to continue");
         }

@@ -15,10 +15,10 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check the Java version, ND4J and its backend (oneDNN, CUDA devices), the CPU, memory limits, "
-                + "the plugins and where they come from, the run folder and FFmpeg's video decoders. One line per "
+                + "the plugins and where they come from, the run folder, FFmpeg's video decoders and the execution engines (with --config, the one it names). One line per "
                 + "finding (OK, WARN or FAIL, each problem with its fix); exit code 0 when nothing fails, "
                 + DoctorCommand.EXIT_FAILED + " otherwise.",
-        footer = {"", "Example: stfusion --quiet doctor --runs scratch/runs"})
+        footer = {"", "Example: stfusion --quiet doctor --runs scratch/runs --config cluster.yaml"})
 final class DoctorCommand implements Callable<Integer> {
     /** Some check failed (its line says how to fix it). */
     static final int EXIT_FAILED = 1;
@@ -31,6 +31,11 @@ final class DoctorCommand implements Callable<Integer> {
                     + "'stfusion run' uses without --out).")
     Path runs;
 
+    @Option(names = "--config", paramLabel = "CONFIG",
+            description = "An experiment file whose execution section to check (Spark's version and whether its master "
+                    + "can be reached).")
+    Path config;
+
     @Override
     public Integer call() {
         ClassLoader loader = StfusionCli.class.getClassLoader();
@@ -42,6 +47,8 @@ final class DoctorCommand implements Callable<Integer> {
         check(findings, "plugins", () -> InstallChecks.plugins(cli.pluginsFolder(), loader));
         check(findings, "runs", () -> List.of(InstallChecks.runFolder(runs)));
         check(findings, "ffmpeg", () -> List.of(InstallChecks.ffmpeg(loader)));
+        var execution = config == null ? null : org.stfusion.core.config.ExperimentConfig.load(config, List.of()).execution();
+        check(findings, "execution", () -> List.of(InstallChecks.execution(execution)));
 
         boolean quiet = cli.verbosity().quiet();
         for (Health h : findings) {

@@ -97,6 +97,29 @@ final class InstallChecks {
         return out;
     }
 
+    /**
+     * Which execution engines this installation has and, for a config that sets {@code execution.engine: spark},
+     * Spark's version and whether its master can be reached.
+     */
+    static Health execution(org.stfusion.core.config.ExecutionSettings settings) {
+        var spark = org.stfusion.core.execution.ExecutionEngines.find("spark");
+        if (settings == null || settings.engine() == org.stfusion.core.config.ExecutionSettings.Kind.LOCAL) {
+            return Health.ok("execution", spark.map(p -> "local; Spark " + p.version()
+                    + " installed for execution.engine: spark").orElse("local only (the Spark flavour of stfusion adds "
+                    + "execution.engine: spark)"));
+        }
+        if (spark.isEmpty()) {
+            return Health.fail("execution", "the config sets execution.engine: spark, but this installation has no Spark "
+                    + "engine", "install the Spark flavour of stfusion (lib/spark), or set execution.engine: local");
+        }
+        String reach = spark.get().reachability(settings);
+        if (reach.startsWith("UNREACHABLE")) {
+            return Health.fail("execution", "Spark " + spark.get().version() + " on " + settings.master() + ": " + reach,
+                    "start the Spark master, or correct execution.master");
+        }
+        return Health.ok("execution", "Spark " + spark.get().version() + " on " + settings.master() + ": " + reach);
+    }
+
     /** Whether run directories can be created in {@code runs} (without leaving anything behind), and its free space. */
     static Health runFolder(Path runs) {
         String fix = "make it writable, or give run commands another folder with --out DIR (and doctor --runs DIR)";

@@ -26,7 +26,7 @@ abstract class RunDirCommand implements Callable<Integer> {
     public final Integer call() {
         RunDirectory dir = new RunDirectory(runDir);
         dir.requireRun();
-        ExperimentConfig config = ExperimentConfig.loadRunDir(runDir);
+        ExperimentConfig config = ExperimentConfig.loadRunDir(runDir, configOverrides());
         var plugins = cli.plugins();
         try (var lock = cli.claimRunFolder(dir, false, spec.commandLine().getParseResult().originalArgs());
              Experiment experiment = Experiment.open(plugins, config, runDir, cli.console())) {
@@ -35,6 +35,11 @@ abstract class RunDirCommand implements Callable<Integer> {
             cli.out.println(execute(experiment));
         }
         return StfusionCli.EXIT_OK;
+    }
+
+    /** Settings over the run's saved config that do not change what it computes (none by default). */
+    java.util.List<String> configOverrides() {
+        return java.util.List.of();
     }
 
     /** Refuses, before anything is written, what this command must not do to the run; nothing by default. */

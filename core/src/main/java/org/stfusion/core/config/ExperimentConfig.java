@@ -28,7 +28,7 @@ public final class ExperimentConfig {
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final List<String> TOP_LEVEL =
             List.of("name", "seed", "engine", "backbone", "fusion", "dataset", "data", "training", "sampling", "study",
-                    "reporters");
+                    "execution", "reporters");
 
     private final Map<String, Object> tree;
     /** The top-level section as core read it, which remembers the defaults it used. */
@@ -45,6 +45,7 @@ public final class ExperimentConfig {
     private final TrainingSettings training;
     private final SamplingSettings sampling;
     private final StudySettings study;
+    private final ExecutionSettings execution;
     private final List<PluginConfig> reporters;
 
     private ExperimentConfig(Map<String, Object> tree) {
@@ -76,6 +77,8 @@ public final class ExperimentConfig {
         sampling = SamplingSettings.read(samplingSection);
         PluginConfig studySection = root.section("study");
         study = StudySettings.read(studySection, training);
+        PluginConfig executionSection = root.section(ExecutionSettings.SECTION);
+        execution = ExecutionSettings.read(executionSection);
         reporters = readReporters(tree.get("reporters"));
         root.accept("backbone", "dataset", "reporters");
         checkTopLevel();
@@ -83,6 +86,7 @@ public final class ExperimentConfig {
         trainingSection.rejectUnknownKeys();
         samplingSection.rejectUnknownKeys();
         studySection.rejectUnknownKeys();
+        executionSection.rejectUnknownKeys();
         fusion.rejectUnknownKeys();
     }
 
@@ -106,11 +110,19 @@ public final class ExperimentConfig {
 
     /** The configuration saved in a run directory. */
     public static ExperimentConfig loadRunDir(Path runDir) {
+        return loadRunDir(runDir, List.of());
+    }
+
+    /**
+     * The configuration saved in a run directory with {@code overrides} applied over it, for settings that do not
+     * change what the run computes (such as {@code execution}).
+     */
+    public static ExperimentConfig loadRunDir(Path runDir, List<String> overrides) {
         Path file = runDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("", runDir + " is not a run directory: " + FILE_NAME + " is missing");
         }
-        return load(file, List.of());
+        return load(file, overrides);
     }
 
     /** The merged configuration as YAML, as a run directory saves it so that the run can be resumed or repeated. */
@@ -213,6 +225,11 @@ public final class ExperimentConfig {
 
     public StudySettings study() {
         return study;
+    }
+
+    /** Where the run's work goes: this process, or Apache Spark. */
+    public ExecutionSettings execution() {
+        return execution;
     }
 
     public List<PluginConfig> reporters() {

@@ -33,6 +33,7 @@ public final class BadItemLedger {
 
     private final double maxBadFraction;
     private final Path file;
+    private final boolean writable;
     private final Map<Split, Integer> entries = new EnumMap<>(Split.class);
     private final Map<Split, Map<String, BadItem>> bad = new EnumMap<>(Split.class);
 
@@ -41,8 +42,17 @@ public final class BadItemLedger {
      * exists) and fails at once if they already exceed the limit.
      */
     public BadItemLedger(Dataset dataset, double maxBadFraction, Path file) {
+        this(dataset, maxBadFraction, file, true);
+    }
+
+    /**
+     * Like {@link #BadItemLedger(Dataset, double, Path)}; with {@code writable} false, {@code file} is read but never
+     * written (a task's view of a run, whose submitter owns the file).
+     */
+    public BadItemLedger(Dataset dataset, double maxBadFraction, Path file, boolean writable) {
         this.maxBadFraction = maxBadFraction;
         this.file = file;
+        this.writable = writable;
         for (Split split : Split.values()) {
             List<BadItem> rejected = dataset.rejected(split);
             entries.put(split, dataset.size(split) + rejected.size());
@@ -121,7 +131,7 @@ public final class BadItemLedger {
     }
 
     private void persist() {
-        if (file == null) {
+        if (file == null || !writable) {
             return;
         }
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -116,7 +116,7 @@ public final class Scorer implements AutoCloseable {
      * held a NaN or an infinity: a network that produces them is broken, so its score is 0 rather than whatever
      * the comparisons of NaNs happen to give.
      */
-    public record Score(double top1, Double top5, long nonFiniteItems, Double heldOutTop1) {
+    public record Score(double top1, Double top5, long nonFiniteItems, Double heldOutTop1) implements java.io.Serializable {
         public Score(double top1, Double top5) {
             this(top1, top5, 0, null);
         }

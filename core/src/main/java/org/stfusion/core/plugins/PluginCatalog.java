@@ -43,6 +43,8 @@ public final class PluginCatalog {
     private final List<PluginLoadException> problems;
     /** The plugins folder jar of each provider loaded from one (built-ins are absent). */
     private final Map<Object, String> jars = new IdentityHashMap<>();
+    /** The plugins folder the jars came from (null: none). */
+    private Path pluginsDir;
 
     /** Strict: any problem is thrown (for {@link #of}). */
     private PluginCatalog(List<PluginJars.Found> found) {
@@ -101,7 +103,14 @@ public final class PluginCatalog {
             }
         }
         found.addAll(fromJars);
-        return new PluginCatalog(found, fromJars, unloaded);
+        PluginCatalog catalog = new PluginCatalog(found, fromJars, unloaded);
+        catalog.pluginsDir = pluginsDir;
+        return catalog;
+    }
+
+    /** The plugins folder this catalog loaded jars from; null for none. */
+    public Path pluginsDir() {
+        return pluginsDir;
     }
 
     /**

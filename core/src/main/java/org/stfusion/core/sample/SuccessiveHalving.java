@@ -20,6 +20,14 @@ public final class SuccessiveHalving {
         Scorer.Score score(C candidate, int items);
     }
 
+    /**
+     * How to score a round's candidates on the first {@code items} validation clips, all at once (a distributed
+     * scorer makes one stage of each round).
+     */
+    public interface RoundScorer<C> {
+        Map<C, Scorer.Score> score(List<C> candidates, int items);
+    }
+
     /** The final score of every candidate and the number of clips it was scored on. */
     public record Outcome<C>(Map<C, Scorer.Score> scores, Map<C, Integer> scoredItems, long clipForwards,
                              long fullClipForwards) {
@@ -30,14 +38,24 @@ public final class SuccessiveHalving {
 
     public static <C> Outcome<C> run(List<C> candidates, int validationItems, double firstSlice, SliceScorer<C> scorer,
                                      ToLongFunction<C> macs) {
+        return runInRounds(candidates, validationItems, firstSlice, (round, items) -> {
+            Map<C, Scorer.Score> scores = new LinkedHashMap<>();
+            round.forEach(c -> scores.put(c, scorer.score(c, items)));
+            return scores;
+        }, macs);
+    }
+
+    /** {@link #run} with each round's candidates scored in one call. */
+    public static <C> Outcome<C> runInRounds(List<C> candidates, int validationItems, double firstSlice,
+                                             RoundScorer<C> scorer, ToLongFunction<C> macs) {
         Map<C, Scorer.Score> scores = new LinkedHashMap<>();
         Map<C, Integer> items = new LinkedHashMap<>();
         List<C> alive = new ArrayList<>(candidates);
         long forwards = 0;
         int slice = Math.max(1, (int) Math.ceil(validationItems * firstSlice));
         while (alive.size() > 1 && slice < validationItems) {
+            scores.putAll(scored(scorer, alive, slice));
             for (C c : alive) {
-                scores.put(c, scorer.score(c, slice));
                 items.put(c, slice);
                 forwards += slice;
             }
@@ -47,11 +65,21 @@ public final class SuccessiveHalving {
             alive = new ArrayList<>(ranked.subList(0, (ranked.size() + 1) / 2));
             slice = Math.min(validationItems, slice * 2);
         }
+        scores.putAll(scored(scorer, alive, validationItems));
         for (C c : alive) {
-            scores.put(c, scorer.score(c, validationItems));
             items.put(c, validationItems);
             forwards += validationItems;
         }
         return new Outcome<>(scores, items, forwards, (long) candidates.size() * validationItems);
+    }
+
+    private static <C> Map<C, Scorer.Score> scored(RoundScorer<C> scorer, List<C> round, int items) {
+        Map<C, Scorer.Score> scores = scorer.score(List.copyOf(round), items);
+        for (C c : round) {
+            if (scores.get(c) == null) {
+                throw new IllegalStateException("the round's scorer gave no score for " + c);
+            }
+        }
+        return scores;
     }
 }

@@ -11,13 +11,22 @@ import org.stfusion.api.data.Dataset;
 import org.stfusion.api.data.Split;
 import org.stfusion.api.model.Backbone;
 import org.stfusion.api.model.FusionPath;
+import org.stfusion.core.config.ExecutionSettings;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.data.BadItemLedger;
 import org.stfusion.core.data.ClipBatches;
 import org.stfusion.core.eval.HeldOut;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.execution.Cluster;
+import org.stfusion.core.execution.ExecutionEngines;
+import org.stfusion.core.execution.ExecutionProvider;
+import org.stfusion.core.execution.LocalScoring;
+import org.stfusion.core.execution.ScoringBackend;
+import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.ScoringJobs;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.TemplateNetwork;
+import org.stfusion.core.plugins.PluginCatalog;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunDirectory;
 import org.stfusion.core.run.UserException;
@@ -34,6 +43,7 @@ import org.stfusion.core.train.CheckpointStore;
 public final class RunSession implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RunSession.class);
 
+    private final PluginCatalog plugins;
     private final ExperimentConfig config;
     private final RunDirectory runDir;
     private final Dataset dataset;
@@ -46,14 +56,21 @@ public final class RunSession implements AutoCloseable {
     private TemplateNetwork network;
     private ClipBatches loader;
     private Scorer scorer;
+    /** The execution engine strategies are scored on, when it is not this process. */
+    private Cluster cluster;
+    private ScoringJob job;
+    private ScoringBackend scoring;
+    /** A task's view of the run: it reads the run directory and writes nothing there. */
+    private boolean readOnly;
     private boolean trained;
     private List<Map<String, Object>> history = List.of();
     /** Where the template's weights started, as its checkpoints record it (null for older checkpoints). */
     private Map<String, Object> initialisation;
 
-    public RunSession(ExperimentConfig config, RunDirectory runDir, Dataset dataset, PluginRef datasetRef,
+    public RunSession(PluginCatalog plugins, ExperimentConfig config, RunDirectory runDir, Dataset dataset, PluginRef datasetRef,
                       PluginRef backboneRef, Backbone backbone, List<FusionPath> paths, List<PluginRef> fusionUnits,
                       Provenance provenance) {
+        this.plugins = plugins;
         this.config = config;
         this.runDir = runDir;
         this.dataset = dataset;
@@ -176,7 +193,7 @@ public final class RunSession implements AutoCloseable {
         if (loader == null) {
             var data = config.data();
             BadItemLedger ledger = new BadItemLedger(dataset, data.maxBadFraction(),
-                    runDir.root().resolve(BadItemLedger.FILE_NAME));
+                    runDir.root().resolve(BadItemLedger.FILE_NAME), !readOnly);
             loader = new ClipBatches(dataset, network().store().dataType(), data.workers(), data.prefetch(), ledger);
         }
         return loader;
@@ -192,6 +209,38 @@ public final class RunSession implements AutoCloseable {
             }
         }
         return scorer;
+    }
+
+    /** From now on, nothing is written to the run directory (a task's view of a run its submitter owns). */
+    public void readOnly() {
+        readOnly = true;
+    }
+
+    /** Scores strategies of the trained template in this process. */
+    public ScoringBackend localScoring() {
+        trainedNetwork();
+        return new LocalScoring(scorer());
+    }
+
+    /**
+     * Scores strategies of the trained template where {@code execution} says: in this process, or in the tasks of
+     * an execution engine (connected on first use, until this session closes), each opening the run on its own.
+     */
+    public ScoringBackend scoring() {
+        if (scoring == null) {
+            ExecutionSettings execution = config.execution();
+            if (execution.engine() == ExecutionSettings.Kind.LOCAL) {
+                scoring = localScoring();
+            } else {
+                trainedNetwork(); // a run that cannot be scored here is refused before the engine starts
+                ExecutionProvider provider = ExecutionEngines.require(execution);
+                cluster = provider.open(execution);
+                job = ScoringJobs.submit(runDir.root(), plugins);
+                scoring = cluster.scoring(job);
+                LOG.info("scoring on {}", cluster.describe());
+            }
+        }
+        return scoring;
     }
 
     /** The strategies' scores the run saved, or a user error saying how to make them. */
@@ -214,6 +263,12 @@ public final class RunSession implements AutoCloseable {
     /** Stops the clip loader's decoding threads, if it was made; the plugins are their opener's to close. */
     @Override
     public void close() {
+        if (job != null) {
+            ScoringJobs.forget(job);
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
         if (loader != null) {
             loader.close();
         }

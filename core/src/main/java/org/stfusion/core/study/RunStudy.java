@@ -74,7 +74,7 @@ public final class RunStudy {
                 t.momentum(), t.lrDecay(), events);
         Study.TemplateScores templateScores = strategy -> {
             TemplateNetwork net = session.trainedNetwork();
-            return new StrategyScoring(net, session.scorer(), config.sampling(), session.dataset().size(Split.VALIDATION),
+            return new StrategyScoring(net, session.localScoring(), config.sampling(), session.dataset().size(Split.VALIDATION),
                     e -> { }).top1BothWays(new StrategySampler(net, config.sampling()).draw(strategy.id(), strategy.seed()));
         };
         // the study's networks start where the template started: inflated from the same 2D weights, or at random

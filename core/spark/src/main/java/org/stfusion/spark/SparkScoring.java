@@ -1,0 +1,62 @@
+package org.stfusion.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.execution.ScoreRequest;
+import org.stfusion.core.execution.ScoredRequest;
+import org.stfusion.core.execution.ScoringBackend;
+import org.stfusion.core.execution.ScoringJob;
+
+/**
+ * Scores a call's requests as one Spark job: the requests are split into {@link SparkCluster#partitions()} slices,
+ * each a task that opens the run, loads the trained template once and scores its slice ({@link ScorePartition}).
+ * Tasks write nothing; a failed one is retried by Spark and computes the same scores again.
+ */
+final class SparkScoring implements ScoringBackend {
+    private static final Logger LOG = LogManager.getLogger(SparkScoring.class);
+
+    private final SparkCluster cluster;
+    private final ScoringJob job;
+
+    SparkScoring(SparkCluster cluster, ScoringJob job) {
+        this.cluster = cluster;
+        this.job = job;
+    }
+
+    @Override
+    public Map<String, Scorer.Score> score(List<ScoreRequest> requests, Consumer<ScoredRequest> scored) {
+        Map<String, Scorer.Score> scores = new LinkedHashMap<>();
+        if (requests.isEmpty()) {
+            return scores;
+        }
+        int slices = Math.min(requests.size(), cluster.partitions());
+        long start = System.nanoTime();
+        List<ScoredRequest> results = cluster.context().parallelize(new ArrayList<>(requests), slices)
+                .mapPartitions(new ScorePartition(job)).collect();
+        LOG.debug("{} strategies scored by {} Spark tasks in {} s", requests.size(), slices,
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        for (ScoredRequest r : results) {
+            if (scores.put(r.key(), r.score()) != null) {
+                throw new IllegalStateException("Spark returned two scores for " + r.key());
+            }
+            scored.accept(r);
+        }
+        for (ScoreRequest r : requests) {
+            if (!scores.containsKey(r.key())) {
+                throw new IllegalStateException("Spark returned no score for " + r.key());
+            }
+        }
+        return scores;
+    }
+
+    @Override
+    public String describe() {
+        return cluster.describe();
+    }
+}

@@ -1,0 +1,137 @@
+package org.stfusion.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stfusion.core.Experiment;
+import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.plugins.PluginCatalog;
+
+/**
+ * Strategy scoring on Spark inside the test's JVM ({@code local[2]}) gives every strategy exactly the score the
+ * local run gave it, with and without successive halving, and when a task dies half-way and is retried.
+ */
+class SparkScoringTest {
+    private static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent().getParent()
+            .resolve("examples/synthetic-motion.yaml");
+    private static final List<String> MICRO = List.of("backbone.preset=tiny", "backbone.initFeatures=8", "backbone.growth=8",
+            "backbone.bnSize=2", "backbone.blocks=[2,2]", "dataset.classes=2", "dataset.size=16", "dataset.trainSize=64",
+            "dataset.valSize=40", "training.warmupEpochs=1", "training.vdpEpochs=1", "training.lrSteps=[]",
+            "training.batchSize=16", "sampling.count=10", "reporters=[json]");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    private static Path trained;
+    private static PluginCatalog plugins;
+
+    /** One micro run, trained and scored in this process: the reference every Spark scoring must equal. */
+    @BeforeAll
+    static void trainOnce() {
+        plugins = PluginCatalog.discover(SparkScoringTest.class.getClassLoader(), null);
+        trained = tmp.resolve("run");
+        try (Experiment e = Experiment.open(plugins, ExperimentConfig.load(EXAMPLE, MICRO), trained, quiet())) {
+            e.run(false);
+        }
+    }
+
+    @Test
+    void sparkScoringEqualsLocalScoringStrategyByStrategy() throws IOException {
+        JsonNode local = scores(trained);
+        TaskCounter.reset();
+        JsonNode spark = scoreAgain(List.of("execution.engine=spark", "execution.master=local[2]", "execution.partitions=3",
+                TaskCounter.OVERRIDE));
+        assertSameScores(local, spark);
+        // one stage of 3 tasks for the strategies under the run's protocol, one for the other protocol
+        assertEquals(6, TaskCounter.SUCCEEDED.get());
+        assertEquals(0, TaskCounter.FAILED.get());
+    }
+
+    @Test
+    void successiveHalvingRoundsOnSparkEqualTheLocalOnes() throws IOException {
+        List<String> halving = List.of("sampling.successiveHalving=true", "sampling.halvingFirstSlice=0.25");
+        JsonNode local = scoreAgain(halving);
+        List<String> onSpark = new ArrayList<>(halving);
+        onSpark.addAll(List.of("execution.engine=spark", "execution.master=local[2]", TaskCounter.OVERRIDE));
+        TaskCounter.reset();
+        JsonNode spark = scoreAgain(onSpark);
+        assertSameScores(local, spark);
+        // a stage per round (on 10 and 20 of the 40 clips, the survivors on all), the named strategies and the other
+        // protocol: 2 tasks each
+        assertEquals(10, TaskCounter.SUCCEEDED.get());
+        assertTrue(spark.get("successiveHalving").get("saved").asLong() > 0, "halving saved clip forwards");
+    }
+
+    @Test
+    void aTaskThatDiesHalfWayIsRetriedWithTheSameScores() throws IOException {
+        JsonNode local = scores(trained);
+        System.setProperty(ScorePartition.FAIL_FIRST_ATTEMPT, "1");
+        try {
+            // local[2,3]: two threads, a task may fail up to 3 times
+            TaskCounter.reset();
+            JsonNode spark = scoreAgain(List.of("execution.engine=spark", "execution.master=local[2,3]",
+                    "execution.partitions=2", TaskCounter.OVERRIDE));
+            assertSameScores(local, spark);
+            // the first stage's task 1 died once and was retried; so did the second stage's
+            assertEquals(2, TaskCounter.FAILED.get());
+            assertEquals(4, TaskCounter.SUCCEEDED.get());
+        } finally {
+            System.clearProperty(ScorePartition.FAIL_FIRST_ATTEMPT);
+        }
+    }
+
+    /** Copies the trained run and scores it again with {@code overrides} over its config. */
+    private static JsonNode scoreAgain(List<String> overrides) throws IOException {
+        Path copy = Files.createTempDirectory(tmp, "again");
+        copyTree(trained, copy);
+        Files.delete(copy.resolve("scores.json"));
+        try (Experiment e = Experiment.open(plugins, ExperimentConfig.loadRunDir(copy, overrides), copy, quiet())) {
+            e.sample();
+        }
+        return scores(copy);
+    }
+
+    private static void assertSameScores(JsonNode expected, JsonNode actual) {
+        assertEquals(expected.get("strategies").size(), actual.get("strategies").size());
+        assertFalse(expected.get("strategies").isEmpty());
+        for (int i = 0; i < expected.get("strategies").size(); i++) {
+            assertEquals(expected.get("strategies").get(i), actual.get("strategies").get(i), "strategy " + i);
+        }
+        assertEquals(expected.get("named"), actual.get("named"));
+        assertEquals(expected.get("protocol"), actual.get("protocol"));
+    }
+
+    private static JsonNode scores(Path run) throws IOException {
+        return JSON.readTree(run.resolve("scores.json").toFile());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals(".lock")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+}

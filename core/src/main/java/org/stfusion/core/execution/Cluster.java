@@ -1,0 +1,14 @@
+package org.stfusion.core.execution;
+
+/** An open connection to an execution engine, for one command. */
+public interface Cluster extends AutoCloseable {
+
+    /** Scores strategies of the run {@code job} names in the engine's tasks. */
+    ScoringBackend scoring(ScoringJob job);
+
+    /** One line for logs: engine, version, master and parallelism. */
+    String describe();
+
+    @Override
+    void close();
+}

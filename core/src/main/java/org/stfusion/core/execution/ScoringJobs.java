@@ -1,0 +1,37 @@
+package org.stfusion.core.execution;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.stfusion.core.plugins.PluginCatalog;
+
+/**
+ * The scoring jobs submitted from this JVM, with their plugins: a task that runs here (Spark's {@code local}
+ * masters) uses the submitter's very plugins; one elsewhere discovers them from the job's plugins folder.
+ */
+public final class ScoringJobs {
+    private static final Map<String, PluginCatalog> SUBMITTED = new ConcurrentHashMap<>();
+
+    private ScoringJobs() {
+    }
+
+    /** A job over {@code runDir}; {@link #forget} it when its command ends. */
+    public static ScoringJob submit(Path runDir, PluginCatalog plugins) {
+        ScoringJob job = new ScoringJob(UUID.randomUUID().toString(), runDir.toAbsolutePath().toString(),
+                plugins.pluginsDir() == null ? null : plugins.pluginsDir().toAbsolutePath().toString());
+        SUBMITTED.put(job.id(), plugins);
+        return job;
+    }
+
+    public static void forget(ScoringJob job) {
+        SUBMITTED.remove(job.id());
+    }
+
+    /** The job's plugins: the submitter's in its own JVM, else those of its plugins folder. */
+    public static PluginCatalog plugins(ScoringJob job, ClassLoader loader) {
+        PluginCatalog plugins = SUBMITTED.get(job.id());
+        return plugins != null ? plugins
+                : PluginCatalog.discover(loader, job.pluginsDir() == null ? null : Path.of(job.pluginsDir()));
+    }
+}
