@@ -13,6 +13,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.stfusion.api.config.ConfigException;
 import org.stfusion.core.config.ExecutionSettings;
 import org.stfusion.core.execution.Cluster;
 import org.stfusion.core.execution.ScoringBackend;
@@ -57,8 +58,25 @@ final class SparkCluster implements Cluster {
             LOG.info("executors get {} jars of {} (spark.jars)", jars.size(), home);
         }
         LOG.info("starting Spark {} on {}", version, conf.get("spark.master"));
-        return new SparkCluster(JavaSparkContext.fromSparkContext(org.apache.spark.SparkContext.getOrCreate(conf)),
-                settings, version);
+        try {
+            return new SparkCluster(JavaSparkContext.fromSparkContext(org.apache.spark.SparkContext.getOrCreate(conf)),
+                    settings, version);
+        } catch (Exception e) { // Scala throws SparkException, a checked exception, unchecked
+            // a setting Spark refuses, or a master it cannot join: the user's to fix, named by its section
+            LOG.debug("Spark did not start", e);
+            throw new ConfigException(ExecutionSettings.SECTION, "Spark " + version + " could not start on "
+                    + conf.get("spark.master") + ": " + oneLine(e));
+        }
+    }
+
+    /** The innermost message of {@code e}, on one line. */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return m.lines().findFirst().orElse("").strip();
     }
 
     /** Jars every Spark installation has itself: not shipped to executors. */

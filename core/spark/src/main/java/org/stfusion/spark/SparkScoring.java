@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.run.UserException;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
 import org.stfusion.core.execution.ScoringBackend;
@@ -37,8 +38,16 @@ final class SparkScoring implements ScoringBackend {
         }
         int slices = Math.min(requests.size(), cluster.partitions());
         long start = System.nanoTime();
-        List<ScoredRequest> results = cluster.context().parallelize(new ArrayList<>(requests), slices)
-                .mapPartitions(new ScorePartition(job)).collect();
+        List<ScoredRequest> results;
+        try {
+            results = cluster.context().parallelize(new ArrayList<>(requests), slices)
+                    .mapPartitions(new ScorePartition(job)).collect();
+        } catch (Exception e) { // Scala throws SparkException, a checked exception, unchecked
+            // tasks write nothing, so nothing is left half-done: the run folder is as it was before the command
+            LOG.debug("the scoring job failed", e);
+            throw new UserException("scoring on " + cluster.describe() + " failed after Spark's retries: "
+                    + SparkCluster.oneLine(e) + " (details in run.log); the run folder is unchanged");
+        }
         LOG.debug("{} strategies scored by {} Spark tasks in {} s", requests.size(), slices,
                 String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         for (ScoredRequest r : results) {

@@ -1,6 +1,8 @@
 package org.stfusion.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stfusion.api.config.ConfigException;
 import org.stfusion.core.Experiment;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.plugins.PluginCatalog;
@@ -90,6 +94,99 @@ class SparkScoringTest {
             assertEquals(4, TaskCounter.SUCCEEDED.get());
         } finally {
             System.clearProperty(ScorePartition.FAIL_FIRST_ATTEMPT);
+        }
+    }
+
+    @Test
+    void aSettingSparkRefusesIsOneLineNamingTheSectionAndChangesNothing() throws IOException {
+        Path copy = Files.createTempDirectory(tmp, "refused");
+        copyTree(trained, copy);
+        Map<String, byte[]> before = contents(copy);
+        var config = ExperimentConfig.loadRunDir(copy, List.of("execution.engine=spark", "execution.master=\"local[2]\"",
+                "execution.conf={spark.executor.extraJavaOptions: \"-Xmx1g\"}"));
+        ConfigException e = assertThrows(ConfigException.class, () -> {
+            try (Experiment x = Experiment.open(plugins, config, copy, quiet())) {
+                x.sample();
+            }
+        });
+        assertTrue(e.getMessage().startsWith("execution: Spark 4.2.0 could not start on local[2]: "), e.getMessage());
+        assertTrue(e.getMessage().contains("spark.executor.extraJavaOptions"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        Map<String, byte[]> after = contents(copy);
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((f, bytes) -> assertArrayEquals(bytes, after.get(f), f));
+    }
+
+    private static Map<String, byte[]> contents(Path dir) throws IOException {
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p) && !p.getFileName().toString().equals("run.log")) {
+                    files.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+                }
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Executors in JVMs of their own ({@code local-cluster}: a standalone master and worker in this JVM, whose
+     * worker starts executor processes), which discover the plugins and open the run themselves.
+     */
+    @Test
+    void executorsInOtherProcessesScoreTheSame() throws IOException {
+        fakeSparkHome();
+        JsonNode local = scores(trained);
+        TaskCounter.reset();
+        JsonNode spark = scoreAgain(List.of("execution.engine=spark", "execution.master=\"local-cluster[1,2,1024]\"",
+                "execution.partitions=2", "execution.conf={spark.extraListeners: " + TaskCounter.class.getName()
+                       + "}"));
+        assertSameScores(local, spark);
+        assertEquals(4, TaskCounter.SUCCEEDED.get());
+    }
+
+    /**
+     * What a worker needs to start executors: a Spark home whose {@code jars/} is this test's class path (so the
+     * executors have Spark, stfusion and its plugins, as a cluster given the installation's jars has).
+     */
+    private static Path fakeSparkHome() throws IOException {
+        Path home = Path.of(System.getenv("SPARK_HOME")); // set by the build, read by the worker
+        deleteTree(home);
+        Path jars = Files.createDirectories(home.resolve("jars"));
+        Files.writeString(home.resolve("RELEASE"), "Spark for stfusion's tests\n");
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isRegularFile(p) && entry.endsWith(".jar")) {
+                Files.createSymbolicLink(jars.resolve(String.format("%04d-%s", i++, p.getFileName())), p.toAbsolutePath());
+            } else if (Files.isDirectory(p)) {
+                // target/classes and target/test-classes: jarred, as executors take jars only from jars/
+                Path jar = jars.resolve(String.format("%04d-dir.jar", i++));
+                jarDirectory(p, jar);
+            }
+        }
+        return home;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static void jarDirectory(Path dir, Path jar) throws IOException {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    out.putNextEntry(new java.util.jar.JarEntry(dir.relativize(f).toString().replace('\\', '/')));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
         }
     }
 
