@@ -35,7 +35,7 @@ module org.stfusion.core {
     exports org.stfusion.core.engine to org.stfusion.testkit;
     exports org.stfusion.core.network to org.stfusion.testkit, org.stfusion.cli;
     exports org.stfusion.core.engine.planned to org.stfusion.cli;
-    exports org.stfusion.core.train to org.stfusion.testkit;
+    exports org.stfusion.core.train to org.stfusion.testkit, org.stfusion.spark;
     exports org.stfusion.core.inflate to org.stfusion.testkit;
 
     opens org.stfusion.core to com.google.guice, com.fasterxml.jackson.databind;

@@ -45,6 +45,7 @@ import org.stfusion.core.session.RunSession;
 import org.stfusion.core.strategy.RunStrategies;
 import org.stfusion.core.study.RunStudy;
 import org.stfusion.core.train.CheckpointStore;
+import org.stfusion.core.train.DataParallel;
 import org.stfusion.core.train.Trainer;
 
 /**
@@ -149,6 +150,10 @@ public final class Experiment implements AutoCloseable {
                     ImageNetInflation.describe(trainer.initialisation()));
         }
         session.initialisedAs(trainer.initialisation());
+        DataParallel parallel = session.dataParallel();
+        if (parallel != null) {
+            trainer.parallel(parallel);
+        }
         trainer.train();
         session.trained(trainer.history());
     }
@@ -281,6 +286,7 @@ public final class Experiment implements AutoCloseable {
         if (scores.successiveHalving() != null) {
             m.put("successiveHalving", scores.successiveHalving());
         }
+
         return m;
     }
 }

@@ -135,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (chosen.equals("spark")) {
             org.stfusion.core.execution.ExecutionEngines.require(new org.stfusion.core.config.ExecutionSettings(
-                    org.stfusion.core.config.ExecutionSettings.Kind.SPARK, "local[1]", 0, Map.of()));
+                    org.stfusion.core.config.ExecutionSettings.Kind.SPARK, "local[1]", 0, Map.of(), 0, 0));
         }
         ObjectMapper mapper = new ObjectMapper();
         new ClusterScoringBenchmark(cli.plugins(), r -> {

@@ -116,6 +116,11 @@ final class SparkCluster implements Cluster {
     }
 
     @Override
+    public org.stfusion.core.train.DataParallel.RoundRunner training(ScoringJob job) {
+        return new SparkTraining(this, job);
+    }
+
+    @Override
     public String describe() {
         return "Spark " + version + " on " + context.master() + " (" + partitions() + " tasks a round, default parallelism "
                 + context.defaultParallelism() + ")";

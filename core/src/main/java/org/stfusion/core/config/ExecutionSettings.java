@@ -11,10 +11,14 @@ import org.stfusion.api.config.PluginConfig;
  * of it in this process; {@code engine: spark} hands strategy scoring to Apache Spark: {@code master} is any
  * Spark master URL ({@code local[*]}, the default, runs Spark inside this process; {@code spark://…},
  * {@code yarn} and {@code k8s://…} a cluster), {@code partitions} how many tasks the strategies are split into
- * (0: Spark's default parallelism) and {@code conf} extra Spark properties. None of it changes a result, so it
- * is not part of a run's provenance and may change between commands on the same run.
+ * (0: Spark's default parallelism) and {@code conf} extra Spark properties. None of that changes a result, so it
+ * is not part of a run's provenance and may change between commands on the same run. {@code dataParallel:
+ * {workers: P, averageEvery: K}} also trains the template on Spark: P workers, each training K batches of its own
+ * from the same weights before they are averaged (K = 0: once an epoch); P = 0 (the default) trains here. Training
+ * with P workers is another training (except P = 1, which equals the local one), recorded in the results.
  */
-public record ExecutionSettings(Kind engine, String master, int partitions, Map<String, String> conf) {
+public record ExecutionSettings(Kind engine, String master, int partitions, Map<String, String> conf,
+                                int trainingWorkers, int averageEvery) {
 
     /** Where the work runs. */
     public enum Kind {
@@ -29,7 +33,7 @@ public record ExecutionSettings(Kind engine, String master, int partitions, Map<
     public static final String DEFAULT_MASTER = "local[*]";
 
     public static ExecutionSettings local() {
-        return new ExecutionSettings(Kind.LOCAL, DEFAULT_MASTER, 0, Map.of());
+        return new ExecutionSettings(Kind.LOCAL, DEFAULT_MASTER, 0, Map.of(), 0, 0);
     }
 
     static ExecutionSettings read(PluginConfig c) {
@@ -57,7 +61,14 @@ public record ExecutionSettings(Kind engine, String master, int partitions, Map<
                 conf.put(e.getKey(), String.valueOf(v));
             }
         }
-        return new ExecutionSettings(engine, master, partitions, Map.copyOf(conf));
+        PluginConfig parallel = c.section("dataParallel");
+        int workers = parallel.getInt("workers", 0, 0, 100_000);
+        int averageEvery = parallel.getInt("averageEvery", 0, 0, 1_000_000);
+        if (workers > 0 && engine == Kind.LOCAL) {
+            throw new ConfigException(parallel.key("workers"), "data-parallel training runs on Spark: set "
+                    + SECTION + ".engine: spark, or workers: 0 to train in this process");
+        }
+        return new ExecutionSettings(engine, master, partitions, Map.copyOf(conf), workers, averageEvery);
     }
 
     /** One line for logs and {@code doctor}: {@code local}, or {@code spark on local[2], 4 partitions}. */

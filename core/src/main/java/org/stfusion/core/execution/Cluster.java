@@ -6,6 +6,9 @@ public interface Cluster extends AutoCloseable {
     /** Scores strategies of the run {@code job} names in the engine's tasks. */
     ScoringBackend scoring(ScoringJob job);
 
+    /** Runs the rounds of data-parallel training of the run {@code job} names, a worker per task. */
+    org.stfusion.core.train.DataParallel.RoundRunner training(ScoringJob job);
+
     /** One line for logs: engine, version, master and parallelism. */
     String describe();
 

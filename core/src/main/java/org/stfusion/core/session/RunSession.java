@@ -33,6 +33,7 @@ import org.stfusion.core.run.UserException;
 import org.stfusion.core.sample.Scores;
 import org.stfusion.core.train.Checkpoint;
 import org.stfusion.core.train.CheckpointStore;
+import org.stfusion.core.train.DataParallel;
 
 /**
  * One opened experiment's plugins and the heavy pieces its stages share, each made on first use so that a command
@@ -233,14 +234,37 @@ public final class RunSession implements AutoCloseable {
                 scoring = localScoring();
             } else {
                 trainedNetwork(); // a run that cannot be scored here is refused before the engine starts
-                ExecutionProvider provider = ExecutionEngines.require(execution);
-                cluster = provider.open(execution);
-                job = ScoringJobs.submit(runDir.root(), plugins);
-                scoring = cluster.scoring(job);
+                scoring = cluster().scoring(job);
                 LOG.info("scoring on {}", cluster.describe());
             }
         }
         return scoring;
+    }
+
+    /**
+     * Where the template's epochs run when {@code execution.dataParallel.workers} is set: on that many Spark tasks
+     * averaging their models; null: in this process.
+     */
+    public DataParallel dataParallel() {
+        ExecutionSettings execution = config.execution();
+        if (execution.trainingWorkers() == 0) {
+            return null;
+        }
+        DataParallel parallel = new DataParallel(cluster().training(job), execution.trainingWorkers(),
+                execution.averageEvery());
+        LOG.info("training on {} with {} workers averaging every {}", cluster.describe(), parallel.workers(),
+                parallel.averageEvery() == 0 ? "epoch" : parallel.averageEvery() + " steps");
+        return parallel;
+    }
+
+    /** The execution engine of {@code execution}, connected on first use until this session closes. */
+    private Cluster cluster() {
+        if (cluster == null) {
+            ExecutionProvider provider = ExecutionEngines.require(config.execution());
+            cluster = provider.open(config.execution());
+            job = ScoringJobs.submit(runDir.root(), plugins);
+        }
+        return cluster;
     }
 
     /** The strategies' scores the run saved, or a user error saying how to make them. */

@@ -47,7 +47,9 @@ public final class Trainer {
     private final SgdMomentum optimizer;
     private final RunRandom random;
     private final List<Map<String, Object>> history = new ArrayList<>();
-    private final StatisticsSnapshot statistics;
+    private final TrainingSteps steps;
+    /** Where an epoch's steps run when they are spread over workers; null: here. */
+    private DataParallel parallel;
     private int warmupDone;
     private int vdpDone;
     /** Multiplies the configured learning rates; lowered by each retry after a numeric fault. */
@@ -69,7 +71,22 @@ public final class Trainer {
         this.scorer = scorer;
         this.optimizer = new SgdMomentum(settings.momentum());
         this.random = new RunRandom(seed);
-        this.statistics = new StatisticsSnapshot(net.store().state());
+        this.steps = new TrainingSteps(net, optimizer);
+    }
+
+    /** Spreads every epoch's steps over {@code parallel}'s workers, which average their models as it says. */
+    public void parallel(DataParallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /** The graph a stage trains: the warm-up's all-paths network (with classifier dropout if set), or the template. */
+    public static BuiltGraph graphFor(TemplateNetwork net, boolean warmup, double warmupDropout) {
+        if (!warmup) {
+            return net.template();
+        }
+        BitSet all = new BitSet();
+        all.set(0, net.paths().size());
+        return warmupDropout > 0 ? net.fixedGraphWithDropout(all) : net.fixedGraph(BnMode.BATCH, all);
     }
 
     /** Restores weights, optimizer, RNG and progress from the newest good checkpoint; false if there is none. */
@@ -152,7 +169,7 @@ public final class Trainer {
     private void trainRemaining() {
         int batches = (dataset.size(Split.TRAIN) + settings.batchSize() - 1) / settings.batchSize();
         if (warmupDone < settings.warmupEpochs()) {
-            BuiltGraph warmup = settings.warmupDropout() > 0 ? net.fixedGraphWithDropout(all()) : net.fixedGraph(BnMode.BATCH, all());
+            BuiltGraph warmup = graphFor(net, true, settings.warmupDropout());
             events.accept(new RunEvent.StageStarted("warmup", warmupDone + 1, settings.warmupEpochs(), batches));
             while (warmupDone < settings.warmupEpochs()) {
                 epoch("warmup", warmup, warmupDone + 1, settings.warmupEpochs(), true);
@@ -179,53 +196,51 @@ public final class Trainer {
         }
         random.shuffle(order);
         int batches = (order.length + settings.batchSize() - 1) / settings.batchSize();
-        double lossSum = 0;
-        double regSum = 0;
-        long correct = 0;
-        long seen = 0;
-        int b = 0;
-        ClipBatches.Stream it = loader.iterate(Split.TRAIN, order, settings.batchSize(), random.nextLong());
-        while (it.hasNext()) {
-            ClipBatches.Batch batch = it.next();
-            if (batch.size() < 2) {
-                continue; // batch statistics of a single clip are degenerate
+        long augmentSeed = random.nextLong();
+        TrainingSteps.Stage how = new TrainingSteps.Stage(graph, warmup, lr, weightDecay, settings.warmupDropout());
+        TrainingSteps.Progress progress = (b, loss) -> events.accept(new RunEvent.BatchFinished(stage, epoch, epochs, b,
+                batches, loss, (System.nanoTime() - start) / 1e9));
+        TrainingSteps.Sums sums;
+        double dataSeconds = 0;
+        int skippedItems = 0;
+        try {
+            if (parallel == null) {
+                ClipBatches.Stream it = loader.iterate(Split.TRAIN, order, settings.batchSize(), augmentSeed);
+                sums = steps.run(how, it, random, progress);
+                dataSeconds = it.waitSeconds();
+                skippedItems = it.skipped();
+            } else {
+                sums = parallel.epoch(stage, epoch, how, order, settings.batchSize(), augmentSeed, random, net, optimizer,
+                        progress);
             }
-            Map<String, INDArray> noise = !warmup ? GateNoise.draw(net, random, batch.size())
-                    : graph.variant().classifierDropout() ? GateNoise.dropout(net, random, batch.size(), settings.warmupDropout())
-                    : Map.of();
-            statistics.save();
-            GraphExecutor.Step step = net.trainStep(graph, batch.clips(), batch.oneHot(), noise);
-            String fault = NumericChecks.fault(step);
-            if (fault != null) {
-                statistics.restore(); // the step changed the running statistics already; nothing else yet
-                throw new NumericFault(stage + " epoch " + epoch + " step " + (b + 1) + ": " + fault, warmup, lr);
-            }
-            optimizer.step(net.store().trainable(), step.gradients(), lr, weightDecay);
-            lossSum += step.loss() * batch.size();
-            regSum += step.regulariser() * batch.size();
-            correct += Scorer.topKCorrect(step.logits(), batch.labels(), 1);
-            seen += batch.size();
-            b++;
-            events.accept(new RunEvent.BatchFinished(stage, epoch, epochs, b, batches, step.loss(),
-                    (System.nanoTime() - start) / 1e9));
+        } catch (TrainingSteps.Fault fault) {
+            throw new NumericFault(stage + " epoch " + epoch + " step " + fault.step() + ": " + fault.getMessage(), warmup, lr);
+        } catch (DataParallel.WorkerFault fault) {
+            throw new NumericFault(stage + " epoch " + epoch + ", " + fault.getMessage(), warmup, lr);
         }
+        double lossSum = sums.loss();
+        double regSum = sums.regulariser();
+        long correct = sums.correct();
+        long seen = sums.seen();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         double valTop1 = scorer == null ? Double.NaN : warmup ? scorer.fixedTop1(all()) : scorer.allKeptTop1();
         double meanDrop = warmup ? Double.NaN : mean(net.dropRates());
         double seconds = (System.nanoTime() - start) / 1e9;
-        double dataSeconds = it.waitSeconds();
         var finished = new RunEvent.EpochFinished(stage, epoch, epochs, lossSum / Math.max(1, seen),
                 correct / (double) Math.max(1, seen), regSum / Math.max(1, seen), valTop1, lr, meanDrop, seconds);
         Map<String, Object> row = record(finished);
         row.put("dataWaitSeconds", dataSeconds);
-        row.put("skippedItems", it.skipped());
+        row.put("skippedItems", skippedItems);
+        if (parallel != null) {
+            row.put("dataParallel", Map.of("workers", parallel.workers(), "averageEvery", parallel.averageEvery()));
+        }
         if (!warmup) {
             row.put("drop", dropRatesByPosition());
         }
         LOG.info("{} epoch {}/{}: loss {} train top-1 {} val top-1 {} mean p {} ({} s: waiting for data {} s, "
                 + "training compute {} s{})", stage, epoch, epochs, finished.trainLoss(), finished.trainTop1(), valTop1,
                 meanDrop, fmt(seconds), fmt(dataSeconds), fmt(trainSeconds - dataSeconds),
-                it.skipped() > 0 ? ", " + it.skipped() + " bad items skipped" : "");
+                skippedItems > 0 ? ", " + skippedItems + " bad items skipped" : "");
         String weights = NumericChecks.firstNonFinite(net.store().trainable());
         String stats = NumericChecks.firstNonFinite(net.store().state());
         if (weights != null || stats != null) {
