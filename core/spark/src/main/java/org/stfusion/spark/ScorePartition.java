@@ -33,6 +33,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, Sc
         if (requests.isEmpty()) {
             return List.<ScoredRequest>of().iterator();
         }
+        GpuBinding.bind();
         try (ScoringTask task = ScoringTask.open(job)) {
             if (failsNow()) {
                 task.score(requests.subList(0, requests.size() / 2));

@@ -116,8 +116,8 @@ final class SparkCluster implements Cluster {
     }
 
     @Override
-    public org.stfusion.core.train.DataParallel.RoundRunner training(ScoringJob job) {
-        return new SparkTraining(this, job);
+    public org.stfusion.core.train.DataParallel.RoundRunner dataParallel(ScoringJob job) {
+        return new SparkDataParallel(this, job);
     }
 
     @Override

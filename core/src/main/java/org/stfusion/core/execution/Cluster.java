@@ -7,7 +7,7 @@ public interface Cluster extends AutoCloseable {
     ScoringBackend scoring(ScoringJob job);
 
     /** Runs the rounds of data-parallel training of the run {@code job} names, a worker per task. */
-    org.stfusion.core.train.DataParallel.RoundRunner training(ScoringJob job);
+    org.stfusion.core.train.DataParallel.RoundRunner dataParallel(ScoringJob job);
 
     /** One line for logs: engine, version, master and parallelism. */
     String describe();

@@ -250,7 +250,7 @@ public final class RunSession implements AutoCloseable {
         if (execution.trainingWorkers() == 0) {
             return null;
         }
-        DataParallel parallel = new DataParallel(cluster().training(job), execution.trainingWorkers(),
+        DataParallel parallel = new DataParallel(cluster().dataParallel(job), execution.trainingWorkers(),
                 execution.averageEvery());
         LOG.info("training on {} with {} workers averaging every {}", cluster.describe(), parallel.workers(),
                 parallel.averageEvery() == 0 ? "epoch" : parallel.averageEvery() + " steps");

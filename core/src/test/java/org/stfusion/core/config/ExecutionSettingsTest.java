@@ -41,6 +41,11 @@ class ExecutionSettingsTest {
         assertEquals(8, s.partitions());
         assertEquals(Map.of("spark.executor.memory", "8g", "spark.task.maxFailures", "4"), s.conf());
         assertEquals("spark on spark://head:7077, 8 partitions", s.describe());
+        assertEquals(0, s.trainingWorkers());
+        ExecutionSettings parallel = config("execution.engine=spark", "execution.dataParallel={workers: 4, averageEvery: 8}")
+                .execution();
+        assertEquals(4, parallel.trainingWorkers());
+        assertEquals(8, parallel.averageEvery());
         for (String master : List.of("local", "local[*]", "local[4]", "local[2,3]", "yarn", "k8s://https://api:6443")) {
             assertEquals(master, config("execution.engine=spark", "execution.master=\"" + master + "\"").execution().master());
         }
@@ -57,7 +62,9 @@ class ExecutionSettingsTest {
                 refused("execution.conf={spark.x: [1, 2]}"));
         assertEquals("execution.partitions: expected a whole number in [0, 1000000], got -1",
                 refused("execution.partitions=-1"));
-        assertEquals("execution.workers: unknown key; known keys here: conf, engine, master, partitions",
+        assertEquals("execution.workers: unknown key; known keys here: conf, dataParallel, engine, master, partitions",
                 refused("execution.workers=2"));
+        assertEquals("execution.dataParallel.workers: data-parallel training runs on Spark: set execution.engine: spark, "
+                + "or workers: 0 to train in this process", refused("execution.dataParallel={workers: 2}"));
     }
 }

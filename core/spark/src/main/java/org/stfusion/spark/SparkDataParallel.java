@@ -15,11 +15,11 @@ import org.stfusion.core.train.ModelState;
  * them in the same order every time (Spark's tree aggregation would add them in the order tasks finish, and
  * floating-point sums depend on that order).
  */
-final class SparkTraining implements DataParallel.RoundRunner {
+final class SparkDataParallel implements DataParallel.RoundRunner {
     private final SparkCluster cluster;
     private final ScoringJob job;
 
-    SparkTraining(SparkCluster cluster, ScoringJob job) {
+    SparkDataParallel(SparkCluster cluster, ScoringJob job) {
         this.cluster = cluster;
         this.job = job;
     }
@@ -52,6 +52,7 @@ final class SparkTraining implements DataParallel.RoundRunner {
 
         @Override
         public DataParallel.WorkerResult call(DataParallel.WorkerShare share) {
+            GpuBinding.bind();
             return TrainingTask.run(job, share, start.value());
         }
     }
