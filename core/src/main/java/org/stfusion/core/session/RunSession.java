@@ -235,7 +235,7 @@ public final class RunSession implements AutoCloseable {
                 trainedNetwork(); // a run that cannot be scored here is refused before the engine starts
                 ExecutionProvider provider = ExecutionEngines.require(execution);
                 cluster = provider.open(execution);
-                job = ScoringJobs.submit(runDir.root(), plugins);
+                job = ScoringJobs.submit(runDir.root(), config, plugins);
                 scoring = cluster.scoring(job);
                 LOG.info("scoring on {}", cluster.describe());
             }
