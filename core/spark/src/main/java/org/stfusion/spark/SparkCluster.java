@@ -18,6 +18,7 @@ import org.stfusion.core.config.ExecutionSettings;
 import org.stfusion.core.execution.Cluster;
 import org.stfusion.core.execution.ScoringBackend;
 import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.TrainingBackend;
 
 /**
  * A Spark context for one command. Submitted by {@code spark-submit}, it joins the context that submission made;
@@ -113,6 +114,11 @@ final class SparkCluster implements Cluster {
     @Override
     public ScoringBackend scoring(ScoringJob job) {
         return new SparkScoring(this, job);
+    }
+
+    @Override
+    public TrainingBackend training(ScoringJob job) {
+        return new SparkTraining(this, job);
     }
 
     @Override

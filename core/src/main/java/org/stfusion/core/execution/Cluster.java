@@ -6,6 +6,9 @@ public interface Cluster extends AutoCloseable {
     /** Scores strategies of the run {@code job} names in the engine's tasks. */
     ScoringBackend scoring(ScoringJob job);
 
+    /** Trains standalone networks of the run {@code job} names for its study, a task each. */
+    TrainingBackend training(ScoringJob job);
+
     /** One line for logs: engine, version, master and parallelism. */
     String describe();
 
