@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
 import org.stfusion.core.execution.ScoringJob;
@@ -29,7 +28,7 @@ public final class ScoringTask implements AutoCloseable {
     public static ScoringTask open(ScoringJob job) {
         PluginCatalog plugins = ScoringJobs.plugins(job, ScoringTask.class.getClassLoader());
         Path runDir = Path.of(job.runDir());
-        Experiment experiment = Experiment.openForTask(plugins, ExperimentConfig.loadRunDir(runDir), runDir,
+        Experiment experiment = Experiment.openForTask(plugins, ScoringJobs.config(job), runDir,
                 new PrintStream(new ByteArrayOutputStream()));
         try {
             experiment.session().trainedNetwork();

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.stfusion.api.data.Split;
-import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.execution.ScoringJob;
 import org.stfusion.core.execution.ScoringJobs;
 import org.stfusion.core.network.TemplateNetwork;
@@ -27,7 +26,7 @@ public final class TrainingTask {
     public static DataParallel.WorkerResult run(ScoringJob job, DataParallel.WorkerShare share, ModelState start) {
         Path runDir = Path.of(job.runDir());
         var plugins = ScoringJobs.plugins(job, TrainingTask.class.getClassLoader());
-        try (Experiment experiment = Experiment.openForTask(plugins, ExperimentConfig.loadRunDir(runDir), runDir,
+        try (Experiment experiment = Experiment.openForTask(plugins, ScoringJobs.config(job), runDir,
                 new PrintStream(new ByteArrayOutputStream()))) {
             var session = experiment.session();
             TemplateNetwork net = session.network();

@@ -18,6 +18,7 @@ import org.stfusion.core.config.ExecutionSettings;
 import org.stfusion.core.execution.Cluster;
 import org.stfusion.core.execution.ScoringBackend;
 import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.TrainingBackend;
 
 /**
  * A Spark context for one command. Submitted by {@code spark-submit}, it joins the context that submission made;
@@ -118,6 +119,11 @@ final class SparkCluster implements Cluster {
     @Override
     public org.stfusion.core.train.DataParallel.RoundRunner dataParallel(ScoringJob job) {
         return new SparkDataParallel(this, job);
+    }
+
+    @Override
+    public TrainingBackend training(ScoringJob job) {
+        return new SparkTraining(this, job);
     }
 
     @Override

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,12 +28,6 @@ import org.stfusion.core.plugins.PluginCatalog;
  * local run gave it, with and without successive halving, and when a task dies half-way and is retried.
  */
 class SparkScoringTest {
-    private static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent().getParent()
-            .resolve("examples/synthetic-motion.yaml");
-    private static final List<String> MICRO = List.of("backbone.preset=tiny", "backbone.initFeatures=8", "backbone.growth=8",
-            "backbone.bnSize=2", "backbone.blocks=[2,2]", "dataset.classes=2", "dataset.size=16", "dataset.trainSize=64",
-            "dataset.valSize=40", "training.warmupEpochs=1", "training.vdpEpochs=1", "training.lrSteps=[]",
-            "training.batchSize=16", "sampling.count=10", "reporters=[json]");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -42,14 +35,11 @@ class SparkScoringTest {
     private static Path trained;
     private static PluginCatalog plugins;
 
-    /** One micro run, trained and scored in this process: the reference every Spark scoring must equal. */
+    /** The micro run, trained and scored in this process: the reference every Spark scoring must equal. */
     @BeforeAll
-    static void trainOnce() {
-        plugins = PluginCatalog.discover(SparkScoringTest.class.getClassLoader(), null);
-        trained = tmp.resolve("run");
-        try (Experiment e = Experiment.open(plugins, ExperimentConfig.load(EXAMPLE, MICRO), trained, quiet())) {
-            e.run(false);
-        }
+    static void trainOnce() throws IOException {
+        plugins = MicroRun.plugins();
+        trained = MicroRun.trained();
     }
 
     @Test
@@ -99,8 +89,7 @@ class SparkScoringTest {
 
     @Test
     void aSettingSparkRefusesIsOneLineNamingTheSectionAndChangesNothing() throws IOException {
-        Path copy = Files.createTempDirectory(tmp, "refused");
-        copyTree(trained, copy);
+        Path copy = MicroRun.copy(trained, tmp, "refused");
         Map<String, byte[]> before = contents(copy);
         var config = ExperimentConfig.loadRunDir(copy, List.of("execution.engine=spark", "execution.master=\"local[2]\"",
                 "execution.conf={spark.executor.extraJavaOptions: \"-Xmx1g\"}"));
@@ -192,8 +181,7 @@ class SparkScoringTest {
 
     /** Copies the trained run and scores it again with {@code overrides} over its config. */
     private static JsonNode scoreAgain(List<String> overrides) throws IOException {
-        Path copy = Files.createTempDirectory(tmp, "again");
-        copyTree(trained, copy);
+        Path copy = MicroRun.copy(trained, tmp, "again");
         Files.delete(copy.resolve("scores.json"));
         try (Experiment e = Experiment.open(plugins, ExperimentConfig.loadRunDir(copy, overrides), copy, quiet())) {
             e.sample();
@@ -215,20 +203,7 @@ class SparkScoringTest {
         return JSON.readTree(run.resolve("scores.json").toFile());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(".lock")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
     private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream());
+        return MicroRun.quiet();
     }
 }

@@ -108,6 +108,19 @@ public final class ExperimentConfig {
         return new ExperimentConfig(tree);
     }
 
+    /**
+     * The merged configuration whose {@link #toYaml} is {@code yaml}, as it came from {@code source} (e.g. the
+     * command that sent it to a cluster's tasks).
+     */
+    @SuppressWarnings("unchecked")
+    public static ExperimentConfig ofYaml(String source, String yaml) {
+        Object tree = YamlTrees.read(source, yaml);
+        if (!(tree instanceof Map)) {
+            throw new ConfigException("", source + ": expected key: value lines at the top level");
+        }
+        return new ExperimentConfig((Map<String, Object>) tree);
+    }
+
     /** The configuration saved in a run directory. */
     public static ExperimentConfig loadRunDir(Path runDir) {
         return loadRunDir(runDir, List.of());

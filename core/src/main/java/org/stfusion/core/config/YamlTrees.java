@@ -91,7 +91,7 @@ final class YamlTrees {
     }
 
     /** The tree of a file's text, or a ConfigException naming the file, line and column. */
-    private static Object read(String source, String text) {
+    static Object read(String source, String text) {
         try {
             return parse(text);
         } catch (Problem e) {

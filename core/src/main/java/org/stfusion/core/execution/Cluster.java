@@ -9,6 +9,9 @@ public interface Cluster extends AutoCloseable {
     /** Runs the rounds of data-parallel training of the run {@code job} names, a worker per task. */
     org.stfusion.core.train.DataParallel.RoundRunner dataParallel(ScoringJob job);
 
+    /** Trains standalone networks of the run {@code job} names for its study, a task each. */
+    TrainingBackend training(ScoringJob job);
+
     /** One line for logs: engine, version, master and parallelism. */
     String describe();
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.plugins.PluginCatalog;
 
 /**
@@ -16,16 +17,21 @@ public final class ScoringJobs {
     private ScoringJobs() {
     }
 
-    /** A job over {@code runDir}; {@link #forget} it when its command ends. */
-    public static ScoringJob submit(Path runDir, PluginCatalog plugins) {
+    /** A job over {@code runDir} as {@code config} says; {@link #forget} it when its command ends. */
+    public static ScoringJob submit(Path runDir, ExperimentConfig config, PluginCatalog plugins) {
         ScoringJob job = new ScoringJob(UUID.randomUUID().toString(), runDir.toAbsolutePath().toString(),
-                plugins.pluginsDir() == null ? null : plugins.pluginsDir().toAbsolutePath().toString());
+                config.toYaml(), plugins.pluginsDir() == null ? null : plugins.pluginsDir().toAbsolutePath().toString());
         SUBMITTED.put(job.id(), plugins);
         return job;
     }
 
     public static void forget(ScoringJob job) {
         SUBMITTED.remove(job.id());
+    }
+
+    /** The submitting command's configuration, as a task reads it. */
+    public static ExperimentConfig config(ScoringJob job) {
+        return ExperimentConfig.ofYaml("the configuration of the command that submitted job " + job.id(), job.config());
     }
 
     /** The job's plugins: the submitter's in its own JVM, else those of its plugins folder. */

@@ -23,6 +23,8 @@ public final class RunDirectory {
     public static final String CHECKPOINTS = "checkpoints";
     public static final String SCORES = "scores.json";
     public static final String STUDY = "study.json";
+    /** The folder of the study's trainings that ran in a cluster's tasks, a file each. */
+    public static final String STUDY_TRAININGS = "study";
     /** Present in every run folder: what tells a run from a user's folder that happens to hold a config.yaml. */
     public static final String MARKER = ".stfusion-run";
     private static final DateTimeFormatter DEFAULT_NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -124,6 +126,14 @@ public final class RunDirectory {
 
     public Path study() {
         return root.resolve(STUDY);
+    }
+
+    /**
+     * Where a study's training named {@code name} records its result when it runs in a cluster's task:
+     * {@code study/<name>.json}, one file a training, so that tasks never write the same file.
+     */
+    public Path studyTraining(String name) {
+        return root.resolve(STUDY_TRAININGS).resolve(fileSafe(name) + ".json");
     }
 
     /** Where {@code retrain} writes its result for strategy {@code id}. */

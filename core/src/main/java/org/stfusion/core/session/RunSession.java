@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.stfusion.api.PluginRef;
@@ -24,6 +25,7 @@ import org.stfusion.core.execution.LocalScoring;
 import org.stfusion.core.execution.ScoringBackend;
 import org.stfusion.core.execution.ScoringJob;
 import org.stfusion.core.execution.ScoringJobs;
+import org.stfusion.core.execution.TrainingBackend;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
@@ -257,12 +259,24 @@ public final class RunSession implements AutoCloseable {
         return parallel;
     }
 
-    /** The execution engine of {@code execution}, connected on first use until this session closes. */
+    /**
+     * Where the study trains its standalone networks: empty for this process (one after the other), else in the tasks
+     * of the execution engine {@code execution} names, a task a network, each opening the run on its own.
+     */
+    public Optional<TrainingBackend> distributedTraining() {
+        if (config.execution().engine() == ExecutionSettings.Kind.LOCAL) {
+            return Optional.empty();
+        }
+        trainedNetwork(); // as for scoring: a run that is not trained is refused before the engine starts
+        return Optional.of(cluster().training(job));
+    }
+
+    /** The execution engine of this command, connected on first use, and the job its tasks open the run with. */
     private Cluster cluster() {
         if (cluster == null) {
             ExecutionProvider provider = ExecutionEngines.require(config.execution());
             cluster = provider.open(config.execution());
-            job = ScoringJobs.submit(runDir.root(), plugins);
+            job = ScoringJobs.submit(runDir.root(), config, plugins);
         }
         return cluster;
     }

@@ -1,6 +1,7 @@
 package org.stfusion.core.study;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -9,6 +10,9 @@ import org.stfusion.api.model.StrategyDescriptor;
 import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.core.config.ExperimentConfig;
+import org.stfusion.core.execution.TrainedStandalone;
+import org.stfusion.core.execution.TrainingBackend;
+import org.stfusion.core.execution.TrainingRequest;
 import org.stfusion.core.inflate.TemplateInflation;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.sample.StrategySampler;
@@ -38,10 +42,19 @@ public final class RunStudy {
     /**
      * The paper's Table 2 on this run's {@code results}: trains all-S, all-ST, all-S+ST and Opt (and
      * {@code study.rankCheck} sampled strategies) from the template's start with the same budget; {@code resume}
-     * skips what a killed study had already trained.
+     * skips what a killed study had already trained. With an execution engine other than this process, every
+     * training is a task of its own there, all at once; the template's scores are still computed here.
      */
     public StudyResults run(RunResults results, boolean resume) {
-        return study().run(results, resume, LOG::warn);
+        return study(session.distributedTraining()).run(results, resume, LOG::warn);
+    }
+
+    /**
+     * One training of a study whose trainings run in a cluster's tasks, as the task that got it does it: trained
+     * here, exactly as {@link #run} would train it in this process, and recorded in the run directory.
+     */
+    public TrainedStandalone trainForTask(TrainingRequest request) {
+        return study(Optional.empty()).trainAndRecord(request);
     }
 
     /**
@@ -50,7 +63,7 @@ public final class RunStudy {
      */
     public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
         session.trainedNetwork();
-        return study().retrain(strategy, fineTune);
+        return study(Optional.empty()).retrain(strategy, fineTune);
     }
 
     /** Where {@link #retrain} writes its result for {@code strategy}. */
@@ -67,7 +80,7 @@ public final class RunStudy {
         return MarginalTransfer.derive(source.positions(), session.backboneRef(), strategies.materializer().positions(), id);
     }
 
-    private Study study() {
+    private Study study(Optional<TrainingBackend> distributed) {
         ExperimentConfig config = session.config();
         var t = config.training();
         var trainer = new FixedNetworkTrainer(session.dataset(), session.loader(), config.study(), t.batchSize(),
@@ -79,6 +92,6 @@ public final class RunStudy {
         };
         // the study's networks start where the template started: inflated from the same 2D weights, or at random
         return new Study(strategies.materializer(), trainer, session.scorer(), session.runDir(), session.provenance(),
-                config.study(), config.seed(), inflation.initialiser(), inflation.start(), templateScores);
+                config.study(), config.seed(), inflation.initialiser(), inflation.start(), templateScores, distributed);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -16,6 +17,9 @@ import org.stfusion.api.report.StrategyResult;
 import org.stfusion.core.config.StudySettings;
 import org.stfusion.core.engine.ParameterStore;
 import org.stfusion.core.eval.Scorer;
+import org.stfusion.core.execution.TrainedStandalone;
+import org.stfusion.core.execution.TrainingBackend;
+import org.stfusion.core.execution.TrainingRequest;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.run.Provenance;
 import org.stfusion.core.run.RunDirectory;
@@ -27,7 +31,9 @@ import org.stfusion.core.strategy.Materializer;
  * template score; with {@code study.rankCheck = M} also M sampled strategies spread evenly over the template's
  * ranking, for Kendall's tau between their template and standalone scores (under both scoring protocols, with
  * bootstrap intervals). Every finished network is saved in {@code study.json} at once, so a resumed study skips
- * what a killed one had already trained.
+ * what a killed one had already trained. With a cluster ({@code distributed}), all the networks are trained there at
+ * once, a task each, with the seeds they get here; each task records its network in {@code study/} as it finishes
+ * ({@link FinishedTrainings}), which a resumed study reads too. The template's scores are computed here either way.
  */
 public final class Study {
     private static final Logger LOG = LogManager.getLogger(Study.class);
@@ -48,15 +54,18 @@ public final class Study {
     }
     private final Consumer<ParameterStore> initialise;
     private final String start;
+    /** Where the trainings run when not here, one after the other: a cluster's tasks, a training each. */
+    private final Optional<TrainingBackend> distributed;
 
     /**
      * @param initialise writes the template's starting weights over a new network's random ones where it has them
      *                   (ImageNet inflation), or nothing
      * @param start      what that start is, for the log and retrain files ("from scratch", "inflated from FILE")
+     * @param distributed where the study's trainings run, all at once, when not in this process
      */
     public Study(Materializer materializer, FixedNetworkTrainer trainer, Scorer scorer, RunDirectory runDir,
                  Provenance provenance, StudySettings settings, long seed, Consumer<ParameterStore> initialise,
-                 String start, TemplateScores templateScores) {
+                 String start, TemplateScores templateScores, Optional<TrainingBackend> distributed) {
         this.templateScores = templateScores;
         this.materializer = materializer;
         this.trainer = trainer;
@@ -67,6 +76,7 @@ public final class Study {
         this.seed = seed;
         this.initialise = initialise;
         this.start = start;
+        this.distributed = distributed;
     }
 
     public StudyResults run(RunResults results, boolean resume, Consumer<String> warn) {
@@ -85,17 +95,21 @@ public final class Study {
         List<StudyResults.RankPoint> ranks = new ArrayList<>();
         Map<String, StrategyResult> table = new LinkedHashMap<>(results.named());
         table.put("Opt", results.best());
+        List<RankCheck.Pick> picks = RankCheck.stratified(results.strategies(), settings.rankCheck());
+        Map<String, TrainedStandalone> trained = distributed.isPresent()
+                ? trainDistributed(distributed.get(), table, picks, previous, resume, warn) : Map.of();
         int k = 0;
         for (var e : table.entrySet()) {
             StudyResults.Row row = previousRow(previous, e.getKey(), e.getValue().units());
-            rows.add(row != null ? row : trainStandalone(e.getKey(), e.getValue(), k));
+            rows.add(row != null ? row : trainStandalone(e.getKey(), e.getValue(), k, trained));
             k++;
             runDir.writeJson(file, new StudyResults(provenance, rows, ranks, null, settings.epochs(), start));
         }
-        for (RankCheck.Pick pick : RankCheck.stratified(results.strategies(), settings.rankCheck())) {
+        for (RankCheck.Pick pick : picks) {
             StrategyResult s = pick.strategy();
             StudyResults.RankPoint done = previousRank(previous, s);
-            double standalone = done != null ? done.standaloneTop1() : trainStandalone("rank " + s.id(), s, k).top1();
+            double standalone = done != null ? done.standaloneTop1()
+                    : trainStandalone("rank " + s.id(), s, k, trained).top1();
             Map<String, Double> template = done != null && done.templateTop1ByProtocol() != null
                     ? done.templateTop1ByProtocol() : templateScores.top1ByProtocol(s);
             ranks.add(new StudyResults.RankPoint(s.id(), template.values().iterator().next(), standalone,
@@ -135,15 +149,88 @@ public final class Study {
         return row;
     }
 
-    private StudyResults.Row trainStandalone(String name, StrategyResult strategy, int index) {
-        StrategyDescriptor descriptor = materializer.descriptor(name, strategy.units(), strategy.seed(), Map.of());
-        StandaloneNetwork network = materializer.build(descriptor, seed + 1000 + index);
-        initialise.accept(network.store());
-        Scorer.Score score = trainer.train("study " + name, network, seed + 2000 + index, scorer);
+    /** The row of {@code strategy}: trained elsewhere already ({@code trained}, by name), or trained here now. */
+    private StudyResults.Row trainStandalone(String name, StrategyResult strategy, int index,
+                                             Map<String, TrainedStandalone> trained) {
+        TrainedStandalone t = trained.get(name);
+        if (t == null) {
+            t = train(new TrainingRequest(name, strategy.units(), strategy.seed(), index));
+        }
+        Scorer.Score score = t.score();
         LOG.info("study: {} trained " + start + ": top-1 {} (template score {}), {} parameters, {} MACs per clip", name,
-                score.top1(), strategy.top1(), network.parameterCount(), network.macsPerClip());
-        return new StudyResults.Row(name, strategy.units(), network.parameterCount(), network.macsPerClip(),
-                score.top1(), score.top5(), strategy.top1());
+                score.top1(), strategy.top1(), t.parameters(), t.macsPerClip());
+        return new StudyResults.Row(name, strategy.units(), t.parameters(), t.macsPerClip(), score.top1(), score.top5(),
+                strategy.top1());
+    }
+
+    /** One standalone network of the study, built, initialised and trained exactly as {@code request} says. */
+    private TrainedStandalone train(TrainingRequest request) {
+        StrategyDescriptor descriptor = materializer.descriptor(request.name(), request.units(), request.strategySeed(),
+                Map.of());
+        StandaloneNetwork network = materializer.build(descriptor, seed + 1000 + request.index());
+        initialise.accept(network.store());
+        Scorer.Score score = trainer.train("study " + request.name(), network, seed + 2000 + request.index(), scorer);
+        return new TrainedStandalone(request, network.parameterCount(), network.macsPerClip(), score);
+    }
+
+    /**
+     * What one task of a distributed study does: trains {@code request} as the study in this process would, and
+     * records the result in the run directory before it returns ({@link FinishedTrainings}).
+     */
+    public TrainedStandalone trainAndRecord(TrainingRequest request) {
+        TrainedStandalone trained = train(request);
+        finishedTrainings().record(trained);
+        return trained;
+    }
+
+    /**
+     * Trains, in the cluster's tasks and all at once, every network the loops of {@link #run} would train one by one:
+     * those {@code previous} (study.json) has no row for, less, when resuming, those a task of an earlier submission
+     * recorded. Returns them by name.
+     */
+    private Map<String, TrainedStandalone> trainDistributed(TrainingBackend backend, Map<String, StrategyResult> table,
+                                                            List<RankCheck.Pick> picks, StudyResults previous,
+                                                            boolean resume, Consumer<String> warn) {
+        List<TrainingRequest> wanted = new ArrayList<>();
+        int k = 0;
+        for (var e : table.entrySet()) {
+            if (previousRow(previous, e.getKey(), e.getValue().units()) == null) {
+                wanted.add(new TrainingRequest(e.getKey(), e.getValue().units(), e.getValue().seed(), k));
+            }
+            k++;
+        }
+        for (RankCheck.Pick pick : picks) {
+            StrategyResult s = pick.strategy();
+            if (previousRank(previous, s) == null) {
+                wanted.add(new TrainingRequest("rank " + s.id(), s.units(), s.seed(), k));
+            }
+            k++;
+        }
+        Map<String, TrainedStandalone> trained = new LinkedHashMap<>();
+        List<TrainingRequest> toTrain = new ArrayList<>();
+        for (TrainingRequest r : wanted) {
+            TrainedStandalone done = resume ? finishedTrainings().find(r, warn) : null;
+            if (done != null) {
+                trained.put(r.name(), done);
+            } else {
+                toTrain.add(r);
+            }
+        }
+        if (!trained.isEmpty()) {
+            LOG.info("study: {} of {} trainings were finished by an earlier submission: {}", trained.size(),
+                    wanted.size(), String.join(", ", trained.keySet()));
+        }
+        if (!toTrain.isEmpty()) {
+            LOG.info("study: training {} networks on {}, a task each", toTrain.size(), backend.describe());
+            for (TrainedStandalone t : backend.train(toTrain)) {
+                trained.put(t.request().name(), t);
+            }
+        }
+        return trained;
+    }
+
+    private FinishedTrainings finishedTrainings() {
+        return new FinishedTrainings(runDir, provenance, settings.epochs(), start);
     }
 
     private static StudyResults.Row previousRow(StudyResults previous, String name, List<String> units) {
