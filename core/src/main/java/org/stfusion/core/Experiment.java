@@ -104,6 +104,9 @@ public final class Experiment implements AutoCloseable {
     private static Experiment open(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console,
                                    boolean withReporters) {
         config.engine(); // an engine the backend cannot run is a config mistake, reported before anything is built
+        if (config.execution().engine() != org.stfusion.core.config.ExecutionSettings.Kind.LOCAL) {
+            org.stfusion.core.execution.ExecutionEngines.require(config.execution()); // likewise one not installed
+        }
         try {
             var injector = Guice.createInjector(com.google.inject.Stage.PRODUCTION,
                     new ExperimentModule(plugins, config, runDir, console, withReporters));

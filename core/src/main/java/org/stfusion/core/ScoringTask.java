@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
-import org.stfusion.core.execution.ScoringJob;
-import org.stfusion.core.execution.ScoringJobs;
+import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.execution.RunJobs;
 import org.stfusion.core.plugins.PluginCatalog;
 
 /**
- * What one task of a distributed scoring does, in whichever JVM runs it: opens the run of a {@link ScoringJob}
+ * What one task of a distributed scoring does, in whichever JVM runs it: opens the run of a {@link RunJob}
  * as {@code stfusion sample} would, but without reporters or the run's lock (the submitting command holds it),
  * loads the trained template once and scores its share of the requests. It writes nothing: its scores go back
  * to the submitter, so a task that dies or is retried leaves no trace.
@@ -25,10 +25,10 @@ public final class ScoringTask implements AutoCloseable {
     }
 
     /** Opens the job's run and loads its trained template. */
-    public static ScoringTask open(ScoringJob job) {
-        PluginCatalog plugins = ScoringJobs.plugins(job, ScoringTask.class.getClassLoader());
+    public static ScoringTask open(RunJob job) {
+        PluginCatalog plugins = RunJobs.plugins(job, ScoringTask.class.getClassLoader());
         Path runDir = Path.of(job.runDir());
-        Experiment experiment = Experiment.openForTask(plugins, ScoringJobs.config(job), runDir,
+        Experiment experiment = Experiment.openForTask(plugins, RunJobs.config(job), runDir,
                 new PrintStream(new ByteArrayOutputStream()));
         try {
             experiment.session().trainedNetwork();

@@ -3,14 +3,14 @@ package org.stfusion.core;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import org.stfusion.core.execution.ScoringJob;
-import org.stfusion.core.execution.ScoringJobs;
+import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.execution.RunJobs;
 import org.stfusion.core.execution.TrainedStandalone;
 import org.stfusion.core.execution.TrainingRequest;
 import org.stfusion.core.plugins.PluginCatalog;
 
 /**
- * What one task of a distributed study does, in whichever JVM runs it: opens the run of a {@link ScoringJob} as
+ * What one task of a distributed study does, in whichever JVM runs it: opens the run of a {@link RunJob} as
  * {@link ScoringTask} does (no reporters, no lock: the submitting command holds it), trains one standalone network
  * exactly as the study in the submitting process would (same network, seeds, start and budget) and records its
  * result in the run directory, in a file of its own written atomically, before handing it back. That file is all
@@ -24,10 +24,10 @@ public final class StudyTask implements AutoCloseable {
     }
 
     /** Opens the job's run; the template is built, its trained weights are not needed. */
-    public static StudyTask open(ScoringJob job) {
-        PluginCatalog plugins = ScoringJobs.plugins(job, StudyTask.class.getClassLoader());
+    public static StudyTask open(RunJob job) {
+        PluginCatalog plugins = RunJobs.plugins(job, StudyTask.class.getClassLoader());
         Path runDir = Path.of(job.runDir());
-        return new StudyTask(Experiment.openForTask(plugins, ScoringJobs.config(job), runDir,
+        return new StudyTask(Experiment.openForTask(plugins, RunJobs.config(job), runDir,
                 new PrintStream(new ByteArrayOutputStream())));
     }
 

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.stfusion.api.data.Split;
-import org.stfusion.core.execution.ScoringJob;
-import org.stfusion.core.execution.ScoringJobs;
+import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.execution.RunJobs;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.run.RunRandom;
 import org.stfusion.core.train.DataParallel;
@@ -23,10 +23,10 @@ public final class TrainingTask {
     private TrainingTask() {
     }
 
-    public static DataParallel.WorkerResult run(ScoringJob job, DataParallel.WorkerShare share, ModelState start) {
+    public static DataParallel.WorkerResult run(RunJob job, DataParallel.WorkerShare share, ModelState start) {
         Path runDir = Path.of(job.runDir());
-        var plugins = ScoringJobs.plugins(job, TrainingTask.class.getClassLoader());
-        try (Experiment experiment = Experiment.openForTask(plugins, ScoringJobs.config(job), runDir,
+        var plugins = RunJobs.plugins(job, TrainingTask.class.getClassLoader());
+        try (Experiment experiment = Experiment.openForTask(plugins, RunJobs.config(job), runDir,
                 new PrintStream(new ByteArrayOutputStream()))) {
             var session = experiment.session();
             TemplateNetwork net = session.network();

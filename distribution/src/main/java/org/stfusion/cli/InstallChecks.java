@@ -110,7 +110,7 @@ final class InstallChecks {
         }
         if (spark.isEmpty()) {
             return Health.fail("execution", "the config sets execution.engine: spark, but this installation has no Spark "
-                    + "engine", "install the Spark flavour of stfusion (lib/spark), or set execution.engine: local");
+                    + "engine", "install the Spark flavour of stfusion (built with -Pspark), or set execution.engine: local");
         }
         String reach = spark.get().reachability(settings);
         if (reach.startsWith("UNREACHABLE")) {

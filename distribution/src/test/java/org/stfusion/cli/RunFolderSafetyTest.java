@@ -133,6 +133,23 @@ class RunFolderSafetyTest {
         assertEquals(before, hashes(run), "the released lock is as it was");
     }
 
+    /** This build has no Spark engine: asking for it is one line saying how to get it, before anything is touched. */
+    @Test
+    void sparkWithoutTheSparkFlavourIsRefusedAndChangesNoFile() throws Exception {
+        Path run = copyOfTheRun();
+        var before = hashes(run);
+        String msg = StfusionCliTest.userError(StfusionCliTest.run("sample", run.toString(), "--execution", "spark",
+                "--master", "local[2]"));
+        assertEquals("stfusion: execution.engine: spark is not installed here: this installation has no stfusion-spark module and "
+                + "Apache Spark; install the Spark flavour of stfusion (built with -Pspark), or set "
+                + "execution.engine: local", msg);
+        assertEquals(before, hashes(run));
+        Path fresh = tmp.resolve("fresh");
+        msg = StfusionCliTest.userError(StfusionCliTest.run(args("run", fresh, "--execution", "spark")));
+        assertTrue(msg.startsWith("stfusion: execution.engine: spark is not installed here"), msg);
+        assertTrue(!Files.exists(fresh) || hashes(fresh).isEmpty(), "nothing written for a refused run");
+    }
+
     @Test
     void resumingWithAnotherNetworkIsRefusedNamingTheKey() throws Exception {
         Path run = copyOfTheRun();

@@ -8,7 +8,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.stfusion.core.ScoringTask;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
-import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.RunJob;
 
 /** One Spark task: opens the job's run once and scores its slice of the requests. */
 final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, ScoredRequest> {
@@ -20,9 +20,9 @@ final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, Sc
      */
     static final String FAIL_FIRST_ATTEMPT = "stfusion.spark.failFirstAttemptOfPartition";
 
-    private final ScoringJob job;
+    private final RunJob job;
 
-    ScorePartition(ScoringJob job) {
+    ScorePartition(RunJob job) {
         this.job = job;
     }
 

@@ -17,7 +17,7 @@ import org.stfusion.api.config.ConfigException;
 import org.stfusion.core.config.ExecutionSettings;
 import org.stfusion.core.execution.Cluster;
 import org.stfusion.core.execution.ScoringBackend;
-import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.RunJob;
 import org.stfusion.core.execution.TrainingBackend;
 
 /**
@@ -112,17 +112,17 @@ final class SparkCluster implements Cluster {
     }
 
     @Override
-    public ScoringBackend scoring(ScoringJob job) {
+    public ScoringBackend scoring(RunJob job) {
         return new SparkScoring(this, job);
     }
 
     @Override
-    public org.stfusion.core.train.DataParallel.RoundRunner dataParallel(ScoringJob job) {
+    public org.stfusion.core.train.DataParallel.RoundRunner dataParallel(RunJob job) {
         return new SparkDataParallel(this, job);
     }
 
     @Override
-    public TrainingBackend training(ScoringJob job) {
+    public TrainingBackend training(RunJob job) {
         return new SparkTraining(this, job);
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.stfusion.core.TrainingTask;
-import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.RunJob;
 import org.stfusion.core.train.DataParallel;
 import org.stfusion.core.train.ModelState;
 
@@ -17,9 +17,9 @@ import org.stfusion.core.train.ModelState;
  */
 final class SparkDataParallel implements DataParallel.RoundRunner {
     private final SparkCluster cluster;
-    private final ScoringJob job;
+    private final RunJob job;
 
-    SparkDataParallel(SparkCluster cluster, ScoringJob job) {
+    SparkDataParallel(SparkCluster cluster, RunJob job) {
         this.cluster = cluster;
         this.job = job;
     }
@@ -42,10 +42,10 @@ final class SparkDataParallel implements DataParallel.RoundRunner {
     /** One worker's task. */
     private static final class TrainShare implements Function<DataParallel.WorkerShare, DataParallel.WorkerResult> {
         private static final long serialVersionUID = 1L;
-        private final ScoringJob job;
+        private final RunJob job;
         private final Broadcast<ModelState> start;
 
-        TrainShare(ScoringJob job, Broadcast<ModelState> start) {
+        TrainShare(RunJob job, Broadcast<ModelState> start) {
             this.job = job;
             this.start = start;
         }

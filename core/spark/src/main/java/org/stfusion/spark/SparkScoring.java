@@ -12,7 +12,7 @@ import org.stfusion.core.run.UserException;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
 import org.stfusion.core.execution.ScoringBackend;
-import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.RunJob;
 
 /**
  * Scores a call's requests as one Spark job: the requests are split into {@link SparkCluster#partitions()} slices,
@@ -23,9 +23,9 @@ final class SparkScoring implements ScoringBackend {
     private static final Logger LOG = LogManager.getLogger(SparkScoring.class);
 
     private final SparkCluster cluster;
-    private final ScoringJob job;
+    private final RunJob job;
 
-    SparkScoring(SparkCluster cluster, ScoringJob job) {
+    SparkScoring(SparkCluster cluster, RunJob job) {
         this.cluster = cluster;
         this.job = job;
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.RunJob;
 import org.stfusion.core.execution.TrainedStandalone;
 import org.stfusion.core.execution.TrainingBackend;
 import org.stfusion.core.execution.TrainingRequest;
@@ -19,9 +19,9 @@ final class SparkTraining implements TrainingBackend {
     private static final Logger LOG = LogManager.getLogger(SparkTraining.class);
 
     private final SparkCluster cluster;
-    private final ScoringJob job;
+    private final RunJob job;
 
-    SparkTraining(SparkCluster cluster, ScoringJob job) {
+    SparkTraining(SparkCluster cluster, RunJob job) {
         this.cluster = cluster;
         this.job = job;
     }

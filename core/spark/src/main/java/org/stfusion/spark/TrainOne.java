@@ -3,7 +3,7 @@ package org.stfusion.spark;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.stfusion.core.StudyTask;
-import org.stfusion.core.execution.ScoringJob;
+import org.stfusion.core.execution.RunJob;
 import org.stfusion.core.execution.TrainedStandalone;
 import org.stfusion.core.execution.TrainingRequest;
 
@@ -17,9 +17,9 @@ final class TrainOne implements Function<TrainingRequest, TrainedStandalone> {
      */
     static final String FAIL_FIRST_ATTEMPT = "stfusion.spark.failFirstTrainingAttemptOfPartition";
 
-    private final ScoringJob job;
+    private final RunJob job;
 
-    TrainOne(ScoringJob job) {
+    TrainOne(RunJob job) {
         this.job = job;
     }
 

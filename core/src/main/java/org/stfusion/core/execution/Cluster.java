@@ -4,13 +4,13 @@ package org.stfusion.core.execution;
 public interface Cluster extends AutoCloseable {
 
     /** Scores strategies of the run {@code job} names in the engine's tasks. */
-    ScoringBackend scoring(ScoringJob job);
+    ScoringBackend scoring(RunJob job);
 
     /** Runs the rounds of data-parallel training of the run {@code job} names, a worker per task. */
-    org.stfusion.core.train.DataParallel.RoundRunner dataParallel(ScoringJob job);
+    org.stfusion.core.train.DataParallel.RoundRunner dataParallel(RunJob job);
 
     /** Trains standalone networks of the run {@code job} names for its study, a task each. */
-    TrainingBackend training(ScoringJob job);
+    TrainingBackend training(RunJob job);
 
     /** One line for logs: engine, version, master and parallelism. */
     String describe();

@@ -25,7 +25,7 @@ public final class ExecutionEngines {
     public static ExecutionProvider require(ExecutionSettings settings) {
         String name = settings.engine().label();
         return find(name).orElseThrow(() -> new ConfigException(ExecutionSettings.SECTION + ".engine", name
-                + " is not installed here: this installation has no stfusion-spark module and Apache Spark "
-                + "(lib/spark); install the Spark flavour of stfusion (built with -Pspark), or set execution.engine: local"));
+                + " is not installed here: this installation has no stfusion-spark module and Apache Spark; install the "
+                + "Spark flavour of stfusion (built with -Pspark), or set execution.engine: local"));
     }
 }

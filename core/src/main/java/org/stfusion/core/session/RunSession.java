@@ -23,8 +23,8 @@ import org.stfusion.core.execution.ExecutionEngines;
 import org.stfusion.core.execution.ExecutionProvider;
 import org.stfusion.core.execution.LocalScoring;
 import org.stfusion.core.execution.ScoringBackend;
-import org.stfusion.core.execution.ScoringJob;
-import org.stfusion.core.execution.ScoringJobs;
+import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.execution.RunJobs;
 import org.stfusion.core.execution.TrainingBackend;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.TemplateNetwork;
@@ -61,7 +61,7 @@ public final class RunSession implements AutoCloseable {
     private Scorer scorer;
     /** The execution engine strategies are scored on, when it is not this process. */
     private Cluster cluster;
-    private ScoringJob job;
+    private RunJob job;
     private ScoringBackend scoring;
     /** A task's view of the run: it reads the run directory and writes nothing there. */
     private boolean readOnly;
@@ -276,7 +276,7 @@ public final class RunSession implements AutoCloseable {
         if (cluster == null) {
             ExecutionProvider provider = ExecutionEngines.require(config.execution());
             cluster = provider.open(config.execution());
-            job = ScoringJobs.submit(runDir.root(), config, plugins);
+            job = RunJobs.submit(runDir.root(), config, plugins);
         }
         return cluster;
     }
@@ -302,7 +302,7 @@ public final class RunSession implements AutoCloseable {
     @Override
     public void close() {
         if (job != null) {
-            ScoringJobs.forget(job);
+            RunJobs.forget(job);
         }
         if (cluster != null) {
             cluster.close();

@@ -10,5 +10,5 @@ import java.io.Serializable;
  * only) and an id, under which a task running in the submitting JVM finds that JVM's plugins rather than
  * discovering them again.
  */
-public record ScoringJob(String id, String runDir, String config, String pluginsDir) implements Serializable {
+public record RunJob(String id, String runDir, String config, String pluginsDir) implements Serializable {
 }

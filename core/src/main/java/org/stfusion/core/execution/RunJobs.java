@@ -11,31 +11,31 @@ import org.stfusion.core.plugins.PluginCatalog;
  * The scoring jobs submitted from this JVM, with their plugins: a task that runs here (Spark's {@code local}
  * masters) uses the submitter's very plugins; one elsewhere discovers them from the job's plugins folder.
  */
-public final class ScoringJobs {
+public final class RunJobs {
     private static final Map<String, PluginCatalog> SUBMITTED = new ConcurrentHashMap<>();
 
-    private ScoringJobs() {
+    private RunJobs() {
     }
 
     /** A job over {@code runDir} as {@code config} says; {@link #forget} it when its command ends. */
-    public static ScoringJob submit(Path runDir, ExperimentConfig config, PluginCatalog plugins) {
-        ScoringJob job = new ScoringJob(UUID.randomUUID().toString(), runDir.toAbsolutePath().toString(),
+    public static RunJob submit(Path runDir, ExperimentConfig config, PluginCatalog plugins) {
+        RunJob job = new RunJob(UUID.randomUUID().toString(), runDir.toAbsolutePath().toString(),
                 config.toYaml(), plugins.pluginsDir() == null ? null : plugins.pluginsDir().toAbsolutePath().toString());
         SUBMITTED.put(job.id(), plugins);
         return job;
     }
 
-    public static void forget(ScoringJob job) {
+    public static void forget(RunJob job) {
         SUBMITTED.remove(job.id());
     }
 
     /** The submitting command's configuration, as a task reads it. */
-    public static ExperimentConfig config(ScoringJob job) {
+    public static ExperimentConfig config(RunJob job) {
         return ExperimentConfig.ofYaml("the configuration of the command that submitted job " + job.id(), job.config());
     }
 
     /** The job's plugins: the submitter's in its own JVM, else those of its plugins folder. */
-    public static PluginCatalog plugins(ScoringJob job, ClassLoader loader) {
+    public static PluginCatalog plugins(RunJob job, ClassLoader loader) {
         PluginCatalog plugins = SUBMITTED.get(job.id());
         return plugins != null ? plugins
                 : PluginCatalog.discover(loader, job.pluginsDir() == null ? null : Path.of(job.pluginsDir()));
