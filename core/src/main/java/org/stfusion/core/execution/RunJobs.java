@@ -8,11 +8,13 @@ import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.plugins.PluginCatalog;
 
 /**
- * The scoring jobs submitted from this JVM, with their plugins: a task that runs here (Spark's {@code local}
+ * The jobs submitted from this JVM, with their plugins: a task that runs here (Spark's {@code local}
  * masters) uses the submitter's very plugins; one elsewhere discovers them from the job's plugins folder.
  */
 public final class RunJobs {
     private static final Map<String, PluginCatalog> SUBMITTED = new ConcurrentHashMap<>();
+    private static final java.util.List<java.util.function.Consumer<String>> ON_FORGET =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RunJobs() {
     }
@@ -25,8 +27,15 @@ public final class RunJobs {
         return job;
     }
 
+    /** The job's command has ended: what this JVM keeps for it goes. */
     public static void forget(RunJob job) {
         SUBMITTED.remove(job.id());
+        ON_FORGET.forEach(listener -> listener.accept(job.id()));
+    }
+
+    /** Hears the id of every job {@link #forget forgotten} from now on. */
+    public static void onForget(java.util.function.Consumer<String> listener) {
+        ON_FORGET.add(listener);
     }
 
     /** The submitting command's configuration, as a task reads it. */
