@@ -3,7 +3,6 @@ package org.stfusion.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.stfusion.core.ScoringTask;
 import org.stfusion.core.execution.ScoreRequest;
@@ -13,12 +12,6 @@ import org.stfusion.core.execution.RunJob;
 /** One Spark task: opens the job's run once and scores its slice of the requests. */
 final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, ScoredRequest> {
     private static final long serialVersionUID = 1L;
-
-    /**
-     * Fault injection for tests: the first attempt of the task with this partition index dies half-way through its
-     * slice, as an executor that is lost would.
-     */
-    static final String FAIL_FIRST_ATTEMPT = "stfusion.spark.failFirstAttemptOfPartition";
 
     private final RunJob job;
 
@@ -35,19 +28,12 @@ final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, Sc
         }
         GpuBinding.bind();
         try (ScoringTask task = ScoringTask.open(job)) {
-            if (failsNow()) {
+            if (InjectedFailure.SCORING.firesNow()) {
                 task.score(requests.subList(0, requests.size() / 2));
-                throw new IllegalStateException("injected failure of task " + TaskContext.getPartitionId()
-                        + ", attempt 0, half-way through its " + requests.size() + " strategies");
+                throw InjectedFailure.SCORING.failure("half-way through its " + requests.size() + " strategies");
             }
             return task.score(requests).iterator();
         }
     }
 
-    private static boolean failsNow() {
-        String partition = System.getProperty(FAIL_FIRST_ATTEMPT);
-        TaskContext context = TaskContext.get();
-        return partition != null && context != null && context.attemptNumber() == 0
-                && Integer.parseInt(partition) == context.partitionId();
-    }
 }

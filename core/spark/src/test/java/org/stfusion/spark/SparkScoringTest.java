@@ -72,7 +72,7 @@ class SparkScoringTest {
     @Test
     void aTaskThatDiesHalfWayIsRetriedWithTheSameScores() throws IOException {
         JsonNode local = scores(trained);
-        System.setProperty(ScorePartition.FAIL_FIRST_ATTEMPT, "1");
+        System.setProperty(InjectedFailure.SCORING.property(), "1");
         try {
             // local[2,3]: two threads, a task may fail up to 3 times
             TaskCounter.reset();
@@ -83,7 +83,7 @@ class SparkScoringTest {
             assertEquals(2, TaskCounter.FAILED.get());
             assertEquals(4, TaskCounter.SUCCEEDED.get());
         } finally {
-            System.clearProperty(ScorePartition.FAIL_FIRST_ATTEMPT);
+            System.clearProperty(InjectedFailure.SCORING.property());
         }
     }
 

@@ -53,7 +53,7 @@ class SparkStudyTest {
     @Test
     void theStudyOnSparkEqualsTheStudyHere() throws IOException {
         Path run = MicroRun.copy(trained, tmp, "spark");
-        System.setProperty(TrainOne.FAIL_FIRST_ATTEMPT, "1");
+        System.setProperty(InjectedFailure.STUDY.property(), "1");
         try {
             TaskCounter.reset();
             // local[2,3]: two threads, a task may fail up to 3 times
@@ -62,7 +62,7 @@ class SparkStudyTest {
             assertEquals(TRAININGS, TaskCounter.SUCCEEDED.get());
             assertEquals(1, TaskCounter.FAILED.get());
         } finally {
-            System.clearProperty(TrainOne.FAIL_FIRST_ATTEMPT);
+            System.clearProperty(InjectedFailure.STUDY.property());
         }
         // a record per training, and nothing half-written beside them
         assertEquals(List.of("Opt.json", "S.json", "ST.json", "S_ST.json", "rank_" + rankIds().get(0) + ".json",
@@ -78,7 +78,7 @@ class SparkStudyTest {
     @Test
     void aStudySubmittedAgainTrainsOnlyWhatNoTaskRecorded() throws IOException {
         Path run = MicroRun.copy(trained, tmp, "resumed");
-        System.setProperty(TrainOne.FAIL_FIRST_ATTEMPT, String.valueOf(TRAININGS - 1));
+        System.setProperty(InjectedFailure.STUDY.property(), String.valueOf(TRAININGS - 1));
         try {
             TaskCounter.reset();
             // one task at a time: the last one fails when the others have finished, and no other is running
@@ -86,7 +86,7 @@ class SparkStudyTest {
             assertTrue(e.getMessage().contains("--resume"), e.getMessage());
             assertEquals(TRAININGS - 1, TaskCounter.SUCCEEDED.get());
         } finally {
-            System.clearProperty(TrainOne.FAIL_FIRST_ATTEMPT);
+            System.clearProperty(InjectedFailure.STUDY.property());
         }
         assertFalse(Files.exists(run.resolve(RunDirectory.STUDY)));
         assertEquals(TRAININGS, records(run).size());
