@@ -14,6 +14,16 @@ final class InjectedFailure {
     /** Study tasks die once their training is recorded, before the result is sent back. */
     static final InjectedFailure STUDY = new InjectedFailure("stfusion.spark.failFirstTrainingAttemptOfPartition");
 
+    /**
+     * Data-parallel workers fail on every attempt (so the job fails and the command stops) when their share starts at
+     * the batch named {@code STAGE:EPOCH:BATCH}: a training stopped at an averaging point.
+     */
+    static final String DATA_PARALLEL = "stfusion.spark.failDataParallelAt";
+
+    static boolean dataParallelFails(String stage, int epoch, int firstBatch) {
+        return (stage + ":" + epoch + ":" + firstBatch).equals(System.getProperty(DATA_PARALLEL));
+    }
+
     private InjectedFailure(String property) {
         this.property = property;
     }

@@ -53,6 +53,10 @@ final class SparkDataParallel implements DataParallel.RoundRunner {
         @Override
         public DataParallel.WorkerResult call(DataParallel.WorkerShare share) {
             GpuBinding.bind();
+            if (InjectedFailure.dataParallelFails(share.stage(), share.epoch(), share.firstBatch())) {
+                throw new IllegalStateException("injected failure of the share starting at batch " + share.firstBatch()
+                        + " of " + share.stage() + " epoch " + share.epoch());
+            }
             return TrainingTask.run(job, share, start.value());
         }
     }

@@ -74,6 +74,32 @@ class DataParallelTrainingTest {
         assertEquals(4 + SCORING_TASKS, TaskCounter.SUCCEEDED.get());
     }
 
+    /**
+     * Stopped at an averaging point inside an epoch (every attempt of the next round fails, so the command stops),
+     * the run resumes from the checkpoint written there and ends exactly as an uninterrupted one.
+     */
+    @Test
+    void aRunStoppedAtAnAveragingPointResumesThere() throws IOException {
+        List<String> execution = List.of("execution.engine=spark", "execution.master=\"local[2]\"",
+                "execution.dataParallel={workers: 1, averageEvery: 2}");
+        Path dir = tmp.resolve("stopped");
+        System.setProperty(InjectedFailure.DATA_PARALLEL, "vdp:1:2");
+        try {
+            org.stfusion.core.run.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.stfusion.core.run.UserException.class, () -> run(dir, execution, false));
+            assertTrue(e.getMessage().contains("continue with --resume"), e.getMessage());
+        } finally {
+            System.clearProperty(InjectedFailure.DATA_PARALLEL);
+        }
+        try (var files = Files.list(dir.resolve("checkpoints"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("epoch-0001-batch-000002.zip")),
+                    "a checkpoint at the averaging point after 2 of the v-DropPath epoch's 4 batches");
+        }
+        run(dir, execution, true);
+        assertSameArrays(local, dir);
+        assertEquals(strategies(local), strategies(dir));
+    }
+
     @Test
     void twoWorkersAverageTheirModels() throws IOException {
         TaskCounter.reset();
@@ -94,14 +120,18 @@ class DataParallelTrainingTest {
     }
 
     private static Path run(String name, List<String> execution) {
+        Path dir = tmp.resolve(name);
+        run(dir, execution, false);
+        return dir;
+    }
+
+    private static void run(Path dir, List<String> execution, boolean resume) {
         List<String> overrides = new ArrayList<>(MICRO);
         overrides.addAll(execution);
-        Path dir = tmp.resolve(name);
         try (Experiment e = Experiment.open(plugins, ExperimentConfig.load(EXAMPLE, overrides), dir,
                 new PrintStream(new ByteArrayOutputStream()))) {
-            e.run(false);
+            e.run(resume);
         }
-        return dir;
     }
 
     private static void assertSameArrays(Path expected, Path actual) throws IOException {

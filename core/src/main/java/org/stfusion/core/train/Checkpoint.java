@@ -53,7 +53,15 @@ public final class Checkpoint {
      */
     public record Manifest(Provenance plugins, String stage, int warmupEpochsDone, int vdpEpochsDone,
                            byte[] rngState, String dataType, List<Map<String, Object>> history, double lrScale,
-                           int faultRetries, Map<String, Object> initialisation) {
+                           int faultRetries, Map<String, Object> initialisation, EpochProgress epochInProgress) {
+
+        /** A checkpoint at the end of an epoch. */
+        public Manifest(Provenance plugins, String stage, int warmupEpochsDone, int vdpEpochsDone, byte[] rngState,
+                        String dataType, List<Map<String, Object>> history, double lrScale, int faultRetries,
+                        Map<String, Object> initialisation) {
+            this(plugins, stage, warmupEpochsDone, vdpEpochsDone, rngState, dataType, history, lrScale, faultRetries,
+                    initialisation, null);
+        }
     }
 
     /** A checkpoint that cannot be trusted: cut short, altered, or missing an entry or a manifest field. */
@@ -79,6 +87,9 @@ public final class Checkpoint {
         m.put("history", manifest.history());
         if (manifest.initialisation() != null) {
             m.put("initialisation", manifest.initialisation());
+        }
+        if (manifest.epochInProgress() != null) {
+            m.put("epochInProgress", manifest.epochInProgress().toMap());
         }
         writeZip(file, m, store, velocity);
     }
@@ -231,7 +242,19 @@ public final class Checkpoint {
                 new ArrayList<>(field(file, m, "history", List.class)),
                 m.containsKey("lrScale") ? field(file, m, "lrScale", Number.class).doubleValue() : 1.0,
                 m.containsKey("faultRetries") ? field(file, m, "faultRetries", Number.class).intValue() : 0,
-                m.get("initialisation") instanceof Map<?, ?> init ? (Map<String, Object>) init : null);
+                m.get("initialisation") instanceof Map<?, ?> init ? (Map<String, Object>) init : null,
+                progress(file, m.get("epochInProgress")));
+    }
+
+    private static EpochProgress progress(Path file, Object value) {
+        if (value == null) {
+            return null;
+        }
+        EpochProgress progress = EpochProgress.fromMap(value);
+        if (progress == null) {
+            throw new Damaged(file, "its manifest has no valid 'epochInProgress'", null);
+        }
+        return progress;
     }
 
     private static <T> T field(Path file, Map<String, Object> m, String key, Class<T> type) {

@@ -26,7 +26,8 @@ public final class CheckpointStore {
     public static final String WARMUP = "warmup.zip";
     /** The single checkpoint of runs made before numbered checkpoints; read when nothing newer is there. */
     static final String LEGACY_LAST = "last.zip";
-    private static final Pattern NUMBERED = Pattern.compile("epoch-(\\d{4,9})\\.zip");
+    /** {@code epoch-NNNN.zip} at an epoch's end; {@code epoch-NNNN-batch-BBBBBB.zip} BBBBBB batches into the next one. */
+    private static final Pattern NUMBERED = Pattern.compile("epoch-(\\d{4,9})(?:-batch-(\\d{6,9}))?\\.zip");
 
     private final Path folder;
     private final int keep;
@@ -45,7 +46,9 @@ public final class CheckpointStore {
 
     /** Writes the checkpoint after {@code epochsDone} epochs (both stages) and drops the ones beyond {@code keep}. */
     public Path save(int epochsDone, Checkpoint.Manifest manifest, ParameterStore store, Map<String, INDArray> velocity) {
-        Path file = folder.resolve(String.format(java.util.Locale.ROOT, "epoch-%04d.zip", epochsDone));
+        EpochProgress progress = manifest.epochInProgress();
+        Path file = folder.resolve(progress == null ? String.format(java.util.Locale.ROOT, "epoch-%04d.zip", epochsDone)
+                : String.format(java.util.Locale.ROOT, "epoch-%04d-batch-%06d.zip", epochsDone, progress.batchesDone()));
         deleteLeftoverTemporaryFiles();
         Checkpoint.write(file, manifest, store, velocity);
         List<Path> numbered = numbered();
@@ -125,7 +128,8 @@ public final class CheckpointStore {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(p -> NUMBERED.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingLong(CheckpointStore::epochs).reversed())
+                    .sorted(Comparator.comparingLong(CheckpointStore::epochs).thenComparingLong(CheckpointStore::batches)
+                            .reversed())
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
@@ -148,6 +152,11 @@ public final class CheckpointStore {
     private static long epochs(Path numbered) {
         Matcher m = NUMBERED.matcher(numbered.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static long batches(Path numbered) {
+        Matcher m = NUMBERED.matcher(numbered.getFileName().toString());
+        return m.matches() && m.group(2) != null ? Long.parseLong(m.group(2)) : 0;
     }
 
     private static void delete(Path file) {

@@ -12,7 +12,8 @@ import org.stfusion.core.run.RunRandom;
  * {@code workers} workers takes {@code averageEvery} consecutive batches (its shard) and trains them from the same
  * state, then weights, drop-rate logits, BN statistics and velocities are averaged over the workers that trained
  * and the next round starts from the average. Worker 0 continues the run's random stream and the others draw from
- * streams derived from the epoch's seed, so that one worker trains exactly as a local run does.
+ * streams derived from the epoch's seed and the round's first batch, so that one worker trains exactly as a local
+ * run does and a round trains the same whether or not the epoch was resumed at its start.
  */
 public final class DataParallel {
 
@@ -22,8 +23,9 @@ public final class DataParallel {
     }
 
     /** How a worker trains: the stage (rebuilt on the worker), its batches' items and its random stream. */
-    public record WorkerShare(int worker, String stage, int epoch, boolean warmup, double lr, double weightDecay,
-                              double warmupDropout, int[] items, int batchSize, long augmentSeed, byte[] randomState)
+    public record WorkerShare(int worker, String stage, int epoch, int firstBatch, boolean warmup, double lr,
+                              double weightDecay, double warmupDropout, int[] items, int batchSize, long augmentSeed,
+                              byte[] randomState)
             implements Serializable {
     }
 
@@ -63,18 +65,26 @@ public final class DataParallel {
         }
     }
 
+    /** Hears of each averaging point inside an epoch: the batches done so far and their sums. */
+    public interface AveragingPoint {
+        void reached(int batchesDone, TrainingSteps.Sums sums);
+    }
+
     /**
-     * Trains one epoch: {@code order}'s batches of {@code batchSize} from the network's and optimizer's state, which
-     * hold the averaged state afterwards; {@code random} continues as worker 0's stream did.
+     * Trains one epoch from batch {@code startBatch} on (earlier ones done, with {@code done} as their sums):
+     * {@code order}'s batches of {@code batchSize} from the network's and optimizer's state, which hold the averaged
+     * state afterwards; {@code random} continues as worker 0's stream did. {@code point} hears of every averaging
+     * point before the epoch's end.
      */
     public TrainingSteps.Sums epoch(String stage, int epoch, TrainingSteps.Stage how, int[] order, int batchSize,
                                     long augmentSeed, RunRandom random, TemplateNetwork net, SgdMomentum optimizer,
-                                    TrainingSteps.Progress progress) {
+                                    int startBatch, TrainingSteps.Sums done, TrainingSteps.Progress progress,
+                                    AveragingPoint point) {
         int batches = (order.length + batchSize - 1) / batchSize;
         int perWorker = averageEvery > 0 ? averageEvery : (batches + workers - 1) / workers;
-        TrainingSteps.Sums total = TrainingSteps.Sums.NONE;
+        TrainingSteps.Sums total = done;
         int round = 0;
-        for (int first = 0; first < batches; first += perWorker * workers, round++) {
+        for (int first = startBatch; first < batches; first += perWorker * workers, round++) {
             List<WorkerShare> shares = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 int from = first + w * perWorker;
@@ -84,8 +94,8 @@ public final class DataParallel {
                 }
                 int[] items = Arrays.copyOfRange(order, from * batchSize, Math.min(order.length, to * batchSize));
                 byte[] stream = w == 0 ? random.state()
-                        : new RunRandom(augmentSeed ^ (0x9E3779B97F4A7C15L * (round * (long) workers + w + 1))).state();
-                shares.add(new WorkerShare(w, stage, epoch, how.warmup(), how.lr(), how.weightDecay(),
+                        : new RunRandom(augmentSeed ^ (0x9E3779B97F4A7C15L * (first * (long) workers + w + 1))).state();
+                shares.add(new WorkerShare(w, stage, epoch, from, how.warmup(), how.lr(), how.weightDecay(),
                         how.warmupDropout(), items, batchSize, augmentSeed, stream));
             }
             List<WorkerResult> results = runner.run(shares, ModelState.capture(net.store(), optimizer));
@@ -106,6 +116,10 @@ public final class DataParallel {
             }
             random.restore(results.get(0).randomState());
             progress.stepDone(total.steps(), total.seen() == 0 ? Double.NaN : total.loss() / total.seen());
+            int batchesDone = Math.min(batches, first + perWorker * workers);
+            if (batchesDone < batches) {
+                point.reached(batchesDone, total);
+            }
         }
         return total;
     }

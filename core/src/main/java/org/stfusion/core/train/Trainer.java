@@ -56,6 +56,8 @@ public final class Trainer {
     private double lrScale = 1;
     private int faultRetries;
     private Path lastCheckpoint;
+    /** The epoch a resumed checkpoint was written inside (at an averaging point), until that epoch runs; else null. */
+    private EpochProgress inProgress;
     /** Where the weights started, as every checkpoint of this training records it; null if never recorded. */
     private Map<String, Object> initialisation;
 
@@ -111,6 +113,7 @@ public final class Trainer {
         initialisation = m.initialisation();
         history.clear();
         history.addAll(m.history());
+        inProgress = m.epochInProgress();
         lastCheckpoint = loaded.file();
     }
 
@@ -176,7 +179,7 @@ public final class Trainer {
             }
         }
         if (vdpDone < settings.vdpEpochs()) {
-            if (vdpDone == 0) {
+            if (vdpDone == 0 && (inProgress == null || !inProgress.stage().equals("vdp"))) {
                 optimizer.reset(); // the v-DropPath stage starts from the warm-up weights with a fresh optimizer
             }
             events.accept(new RunEvent.StageStarted("vdp", vdpDone + 1, settings.vdpEpochs(), batches));
@@ -194,9 +197,22 @@ public final class Trainer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        // Resumed inside this epoch: its order and seed are drawn again from the stream as the epoch began.
+        EpochProgress resumed = inProgress != null && inProgress.stage().equals(stage) && inProgress.epoch() == epoch
+                ? inProgress : null;
+        inProgress = null;
+        byte[] streamNow = random.state();
+        byte[] epochRandom = resumed != null ? resumed.epochRandom() : streamNow;
+        random.restore(epochRandom);
         random.shuffle(order);
         int batches = (order.length + settings.batchSize() - 1) / settings.batchSize();
         long augmentSeed = random.nextLong();
+        if (resumed != null) {
+            random.restore(streamNow); // where the checkpoint's averaging point left the stream
+            LOG.info("{} epoch {}: resumed after {} of its {} batches", stage, epoch, resumed.batchesDone(), batches);
+        }
+        int startBatch = resumed != null ? resumed.batchesDone() : 0;
+        TrainingSteps.Sums done = resumed != null ? resumed.sums() : TrainingSteps.Sums.NONE;
         TrainingSteps.Stage how = new TrainingSteps.Stage(graph, warmup, lr, weightDecay, settings.warmupDropout());
         TrainingSteps.Progress progress = (b, loss) -> events.accept(new RunEvent.BatchFinished(stage, epoch, epochs, b,
                 batches, loss, (System.nanoTime() - start) / 1e9));
@@ -205,13 +221,16 @@ public final class Trainer {
         int skippedItems = 0;
         try {
             if (parallel == null) {
-                ClipBatches.Stream it = loader.iterate(Split.TRAIN, order, settings.batchSize(), augmentSeed);
-                sums = steps.run(how, it, random, progress);
+                int[] rest = java.util.Arrays.copyOfRange(order, Math.min(order.length, startBatch * settings.batchSize()),
+                        order.length);
+                ClipBatches.Stream it = loader.iterate(Split.TRAIN, rest, settings.batchSize(), augmentSeed);
+                sums = done.plus(steps.run(how, it, random, progress));
                 dataSeconds = it.waitSeconds();
                 skippedItems = it.skipped();
             } else {
                 sums = parallel.epoch(stage, epoch, how, order, settings.batchSize(), augmentSeed, random, net, optimizer,
-                        progress);
+                        startBatch, done, progress, (batchesDone, sumsSoFar) -> saveCheckpoint(false,
+                                new EpochProgress(stage, epoch, batchesDone, epochRandom, sumsSoFar)));
             }
         } catch (TrainingSteps.Fault fault) {
             throw new NumericFault(stage + " epoch " + epoch + " step " + fault.step() + ": " + fault.getMessage(), warmup, lr);
@@ -277,9 +296,14 @@ public final class Trainer {
     }
 
     private void saveCheckpoint(boolean endOfWarmup) {
+        saveCheckpoint(endOfWarmup, null);
+    }
+
+    /** With {@code progress}, a checkpoint inside an epoch (at an averaging point), which a resume continues. */
+    private void saveCheckpoint(boolean endOfWarmup, EpochProgress progress) {
         var manifest = new Checkpoint.Manifest(provenance, finished() ? "done" : warmupDone < settings.warmupEpochs()
                 ? "warmup" : "vdp", warmupDone, vdpDone, random.state(), net.store().dataType().name(), history,
-                lrScale, faultRetries, initialisation);
+                lrScale, faultRetries, initialisation, progress);
         lastCheckpoint = checkpoints.save(warmupDone + vdpDone, manifest, net.store(), optimizer.state());
         if (endOfWarmup) {
             checkpoints.keepAsWarmup(lastCheckpoint);
