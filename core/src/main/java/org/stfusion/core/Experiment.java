@@ -104,9 +104,6 @@ public final class Experiment implements AutoCloseable {
     private static Experiment open(PluginCatalog plugins, ExperimentConfig config, Path runDir, PrintStream console,
                                    boolean withReporters) {
         config.engine(); // an engine the backend cannot run is a config mistake, reported before anything is built
-        if (config.execution().engine() != org.stfusion.core.config.ExecutionSettings.Kind.LOCAL) {
-            org.stfusion.core.execution.ExecutionEngines.require(config.execution()); // likewise one not installed
-        }
         try {
             var injector = Guice.createInjector(com.google.inject.Stage.PRODUCTION,
                     new ExperimentModule(plugins, config, runDir, console, withReporters));
@@ -174,6 +171,7 @@ public final class Experiment implements AutoCloseable {
      * to resume one whose checkpoint was made for another network or other data.
      */
     public void checkCanTrain(boolean resume) {
+        checkExecution();
         refuseRetraining(runDir, resume);
         CheckpointStore checkpoints = session.checkpoints();
         if (!checkpoints.exists()) {
@@ -181,6 +179,16 @@ public final class Experiment implements AutoCloseable {
             return;
         }
         session.requireCompatible(checkpoints.newestManifest(LOG::warn).plugins(), checkpoints.folder(), true);
+    }
+
+    /**
+     * Refuses, before anything is written, an execution engine this installation does not have. Only commands that
+     * use it ask: a run made on Spark can still be exported or analysed where Spark is not installed.
+     */
+    public void checkExecution() {
+        if (config.execution().engine() != org.stfusion.core.config.ExecutionSettings.Kind.LOCAL) {
+            org.stfusion.core.execution.ExecutionEngines.require(config.execution());
+        }
     }
 
     /** Samples strategies from the trained template, scores them and the named ones, then analyzes. */

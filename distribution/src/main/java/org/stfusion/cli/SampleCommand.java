@@ -18,6 +18,11 @@ final class SampleCommand extends RunDirCommand {
     }
 
     @Override
+    void check(Experiment experiment) {
+        experiment.checkExecution();
+    }
+
+    @Override
     String execute(Experiment experiment) {
         experiment.sample();
         return resultsLine(runDir);

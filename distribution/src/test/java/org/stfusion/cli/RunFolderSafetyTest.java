@@ -148,6 +148,13 @@ class RunFolderSafetyTest {
         msg = StfusionCliTest.userError(StfusionCliTest.run(args("run", fresh, "--execution", "spark")));
         assertTrue(msg.startsWith("stfusion: execution.engine: spark is not installed here"), msg);
         assertTrue(!Files.exists(fresh) || hashes(fresh).isEmpty(), "nothing written for a refused run");
+        // a run made on Spark is still analysed and exported where Spark is not installed
+        Files.writeString(run.resolve("config.yaml"), Files.readString(run.resolve("config.yaml"))
+                + "execution:\n  engine: spark\n");
+        var analysed = StfusionCliTest.run("analyze", run.toString(), "-q");
+        assertEquals(0, analysed.code(), analysed.toString());
+        var exported = StfusionCliTest.run("export", run.toString(), "--out", tmp.resolve("m.safetensors").toString(), "-q");
+        assertEquals(0, exported.code(), exported.toString());
     }
 
     @Test
