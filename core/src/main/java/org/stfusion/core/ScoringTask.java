@@ -5,6 +5,7 @@ import java.util.List;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
 import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.train.ModelState;
 
 /**
  * What one task of a distributed scoring does, in whichever JVM runs it: takes the run of a {@link RunJob}
@@ -22,9 +23,12 @@ public final class ScoringTask implements AutoCloseable {
         this.experiment = experiment;
     }
 
-    /** The job's run with its trained template loaded: kept from an earlier task in this JVM, or opened now. */
-    public static ScoringTask open(RunJob job) {
-        return new ScoringTask(job, OpenedRuns.take(job, OpenedRuns.Use.SCORING, e -> e.session().trainedNetwork()));
+    /**
+     * The job's run with the template's {@code trained} weights and statistics (from the submitter, so the checkpoint
+     * is not read): kept from an earlier task in this JVM, or opened now.
+     */
+    public static ScoringTask open(RunJob job, ModelState trained) {
+        return new ScoringTask(job, OpenedRuns.take(job, OpenedRuns.Use.SCORING, e -> e.session().trainedFrom(trained)));
     }
 
     /** Scores {@code requests} in this process, in order. */

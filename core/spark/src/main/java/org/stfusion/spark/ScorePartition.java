@@ -4,19 +4,23 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.stfusion.core.ScoringTask;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
 import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.train.ModelState;
 
-/** One Spark task: opens the job's run once and scores its slice of the requests. */
+/** One Spark task: takes the job's run with the broadcast trained template and scores its slice of the requests. */
 final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, ScoredRequest> {
     private static final long serialVersionUID = 1L;
 
     private final RunJob job;
+    private final Broadcast<ModelState> trained;
 
-    ScorePartition(RunJob job) {
+    ScorePartition(RunJob job, Broadcast<ModelState> trained) {
         this.job = job;
+        this.trained = trained;
     }
 
     @Override
@@ -27,7 +31,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<ScoreRequest>, Sc
             return List.<ScoredRequest>of().iterator();
         }
         GpuBinding.bind();
-        try (ScoringTask task = ScoringTask.open(job)) {
+        try (ScoringTask task = ScoringTask.open(job, trained.value())) {
             if (InjectedFailure.SCORING.firesNow()) {
                 task.score(requests.subList(0, requests.size() / 2));
                 throw InjectedFailure.SCORING.failure("half-way through its " + requests.size() + " strategies");

@@ -112,8 +112,8 @@ final class SparkCluster implements Cluster {
     }
 
     @Override
-    public ScoringBackend scoring(RunJob job) {
-        return new SparkScoring(this, job);
+    public ScoringBackend scoring(RunJob job, org.stfusion.core.train.ModelState trained) {
+        return new SparkScoring(this, job, context.broadcast(trained));
     }
 
     @Override

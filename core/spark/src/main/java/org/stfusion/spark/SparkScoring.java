@@ -7,16 +7,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.broadcast.Broadcast;
 import org.stfusion.core.eval.Scorer;
 import org.stfusion.core.run.UserException;
 import org.stfusion.core.execution.ScoreRequest;
 import org.stfusion.core.execution.ScoredRequest;
 import org.stfusion.core.execution.ScoringBackend;
 import org.stfusion.core.execution.RunJob;
+import org.stfusion.core.train.ModelState;
 
 /**
  * Scores a call's requests as one Spark job: the requests are split into {@link SparkCluster#partitions()} slices,
- * each a task that opens the run, loads the trained template once and scores its slice ({@link ScorePartition}).
+ * each a task that opens the run with the broadcast trained template and scores its slice ({@link ScorePartition}).
  * Tasks write nothing; a failed one is retried by Spark and computes the same scores again.
  */
 final class SparkScoring implements ScoringBackend {
@@ -24,10 +26,13 @@ final class SparkScoring implements ScoringBackend {
 
     private final SparkCluster cluster;
     private final RunJob job;
+    /** The trained template, sent to each executor once (Spark's broadcast), not read from the checkpoint there. */
+    private final Broadcast<ModelState> trained;
 
-    SparkScoring(SparkCluster cluster, RunJob job) {
+    SparkScoring(SparkCluster cluster, RunJob job, Broadcast<ModelState> trained) {
         this.cluster = cluster;
         this.job = job;
+        this.trained = trained;
     }
 
     @Override
@@ -41,7 +46,7 @@ final class SparkScoring implements ScoringBackend {
         List<ScoredRequest> results;
         try {
             results = cluster.context().parallelize(new ArrayList<>(requests), slices)
-                    .mapPartitions(new ScorePartition(job)).collect();
+                    .mapPartitions(new ScorePartition(job, trained)).collect();
         } catch (Exception e) { // Scala throws SparkException, a checked exception, unchecked
             // tasks write nothing, so nothing is left half-done: the run folder is as it was before the command
             LOG.debug("the scoring job failed", e);

@@ -42,6 +42,30 @@ class SparkScoringTest {
         trained = MicroRun.trained();
     }
 
+    /**
+     * Tasks get the trained template from the submitter (Spark's broadcast), not from the run's checkpoint: scoring
+     * on Spark still gives the local scores after the checkpoints are gone from the run folder.
+     */
+    @Test
+    void tasksDoNotNeedTheCheckpoint() throws IOException {
+        Path copy = MicroRun.copy(trained, tmp, "no-checkpoint");
+        Map<String, org.stfusion.core.eval.Scorer.Score> local;
+        try (Experiment e = Experiment.open(plugins, ExperimentConfig.loadRunDir(copy), copy, quiet())) {
+            local = e.scoring().score(e.sampledRequests(), r -> { });
+        }
+        try (Experiment e = Experiment.open(plugins, ExperimentConfig.loadRunDir(copy, List.of("execution.engine=spark",
+                "execution.master=\"local[2]\"")), copy, quiet())) {
+            var requests = e.sampledRequests(); // the submitter loads the checkpoint
+            Path away = tmp.resolve("checkpoints-moved-away");
+            Files.move(copy.resolve("checkpoints"), away);
+            try {
+                assertEquals(local, e.scoring().score(requests, r -> { }));
+            } finally {
+                Files.move(away, copy.resolve("checkpoints"));
+            }
+        }
+    }
+
     @Test
     void sparkScoringEqualsLocalScoringStrategyByStrategy() throws IOException {
         JsonNode local = scores(trained);

@@ -3,8 +3,11 @@ package org.stfusion.core.execution;
 /** An open connection to an execution engine, for one command. */
 public interface Cluster extends AutoCloseable {
 
-    /** Scores strategies of the run {@code job} names in the engine's tasks. */
-    ScoringBackend scoring(RunJob job);
+    /**
+     * Scores strategies of the run {@code job} names in the engine's tasks, with the template's {@code trained}
+     * weights and statistics, which the engine hands its tasks: they need not read the checkpoint.
+     */
+    ScoringBackend scoring(RunJob job, org.stfusion.core.train.ModelState trained);
 
     /** Runs the rounds of data-parallel training of the run {@code job} names, a worker per task. */
     org.stfusion.core.train.DataParallel.RoundRunner dataParallel(RunJob job);

@@ -36,6 +36,7 @@ import org.stfusion.core.sample.Scores;
 import org.stfusion.core.train.Checkpoint;
 import org.stfusion.core.train.CheckpointStore;
 import org.stfusion.core.train.DataParallel;
+import org.stfusion.core.train.ModelState;
 
 /**
  * One opened experiment's plugins and the heavy pieces its stages share, each made on first use so that a command
@@ -161,6 +162,15 @@ public final class RunSession implements AutoCloseable {
         this.initialisation = initialisation;
     }
 
+    /**
+     * The template's trained weights and statistics come from {@code trained} (handed to a task by its engine)
+     * rather than from the run's checkpoint.
+     */
+    public void trainedFrom(ModelState trained) {
+        trained.applyTo(network().store());
+        this.trained = true;
+    }
+
     /** This process trained the template: the network holds its weights, {@code history} its epochs. */
     public void trained(List<Map<String, Object>> history) {
         this.history = history;
@@ -236,7 +246,7 @@ public final class RunSession implements AutoCloseable {
                 scoring = localScoring();
             } else {
                 trainedNetwork(); // a run that cannot be scored here is refused before the engine starts
-                scoring = cluster().scoring(job);
+                scoring = cluster().scoring(job, ModelState.weights(trainedNetwork().store()));
                 LOG.info("scoring on {}", cluster.describe());
             }
         }

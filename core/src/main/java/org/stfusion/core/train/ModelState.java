@@ -35,6 +35,17 @@ public final class ModelState implements Serializable {
         return new ModelState(copy(store.trainable()), copy(store.state()), copy(optimizer.state()));
     }
 
+    /** The trained arrays and statistics of {@code store}, without velocities: what scoring needs. */
+    public static ModelState weights(ParameterStore store) {
+        return new ModelState(copy(store.trainable()), copy(store.state()), new LinkedHashMap<>());
+    }
+
+    /** Puts this state's arrays and statistics into {@code store}. */
+    public void applyTo(ParameterStore store) {
+        assign(trainable, store.trainable());
+        assign(statistics, store.state());
+    }
+
     /** Puts this state into {@code store} and {@code optimizer} (whose velocities become exactly this state's). */
     public void applyTo(ParameterStore store, SgdMomentum optimizer) {
         assign(trainable, store.trainable());
