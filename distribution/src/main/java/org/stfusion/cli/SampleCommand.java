@@ -8,20 +8,7 @@ import picocli.CommandLine.Command;
         description = "Sample fusion strategies from the trained template of a run directory, score them (in this process, "
                 + "or in Apache Spark's tasks with --execution spark), analyse and report.",
         footer = {"", "Example: stfusion sample runs/my-run --execution spark --master local[2]"})
-final class SampleCommand extends RunDirCommand {
-    @picocli.CommandLine.Mixin
-    ExecutionOptions execution = new ExecutionOptions();
-
-    @Override
-    java.util.List<String> configOverrides() {
-        return execution.overrides();
-    }
-
-    @Override
-    void check(Experiment experiment) {
-        experiment.checkExecution();
-    }
-
+final class SampleCommand extends ExecutingRunDirCommand {
     @Override
     String execute(Experiment experiment) {
         experiment.sample();

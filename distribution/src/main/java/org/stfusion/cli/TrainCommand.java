@@ -9,21 +9,13 @@ import picocli.CommandLine.Option;
         description = "Train (or, with --resume, continue training) the template network of a run directory; with "
                 + "--execution spark and execution.dataParallel set, on Spark's tasks.",
         footer = {"", "Example: stfusion train runs/my-run --resume"})
-final class TrainCommand extends RunDirCommand {
+final class TrainCommand extends ExecutingRunDirCommand {
     @Option(names = "--resume", description = "Continue from the last checkpoint.")
     boolean resume;
 
-    @picocli.CommandLine.Mixin
-    ExecutionOptions execution = new ExecutionOptions();
-
-    @Override
-    java.util.List<String> configOverrides() {
-        return execution.overrides();
-    }
-
     @Override
     void check(Experiment experiment) {
-        experiment.checkCanTrain(resume);
+        experiment.checkCanTrain(resume); // checks the execution engine too
     }
 
     @Override
