@@ -19,7 +19,7 @@ import org.stfusion.core.execution.RunJobs;
  */
 final class OpenedRuns {
     /** What a task does with its run: runs of one kind are kept apart (a scoring run holds the trained weights). */
-    enum Use { SCORING, TRAINING, STUDY }
+    enum Use { SCORING, TRAINING, STUDY, RETRAIN }
 
     private static final Map<String, Deque<Experiment>> IDLE = new ConcurrentHashMap<>();
 

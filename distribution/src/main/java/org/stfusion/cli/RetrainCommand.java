@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
         description = "Train a strategy's standalone network from the template's start (from scratch, or "
                 + "backbone.inflate's ImageNet weights), or fine-tune the template's weights, with the run's study budget (study.epochs, study.lr, ...), and score it.",
         footer = {"", "Example: stfusion retrain runs/my-run best.json --fine-tune"})
-final class RetrainCommand extends RunDirCommand {
+final class RetrainCommand extends ExecutingRunDirCommand {
     @Parameters(index = "1", paramLabel = "STRATEGY", description = "Strategy descriptor (JSON) from `stfusion strategy`.")
     Path strategy;
 

@@ -127,6 +127,20 @@ final class SparkCluster implements Cluster {
     }
 
     @Override
+    public org.stfusion.core.execution.Retrained retrain(RunJob job, org.stfusion.core.execution.RetrainRequest request,
+                                                         org.stfusion.core.train.ModelState trained) {
+        var state = context.broadcast(trained);
+        try {
+            return context.parallelize(List.of(request), 1).map(new RetrainOne(job, state)).collect().get(0);
+        } catch (Exception e) { // Scala throws SparkException, a checked exception, unchecked
+            throw new org.stfusion.core.run.UserException("retraining on " + describe() + " failed after Spark's "
+                    + "retries: " + oneLine(e) + " (details in run.log); nothing was recorded");
+        } finally {
+            state.destroy();
+        }
+    }
+
+    @Override
     public String describe() {
         return "Spark " + version + " on " + context.master() + " (" + partitions() + " tasks a round, default parallelism "
                 + context.defaultParallelism() + ")";

@@ -15,6 +15,12 @@ public interface Cluster extends AutoCloseable {
     /** Trains standalone networks of the run {@code job} names for its study, a task each. */
     TrainingBackend training(RunJob job);
 
+    /**
+     * Retrains one strategy's network of the run {@code job} names in a task, with the template's {@code trained}
+     * weights and statistics handed to it (fine-tuning starts from them).
+     */
+    Retrained retrain(RunJob job, RetrainRequest request, org.stfusion.core.train.ModelState trained);
+
     /** One line for logs: engine, version, master and parallelism. */
     String describe();
 

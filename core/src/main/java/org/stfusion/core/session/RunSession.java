@@ -25,6 +25,8 @@ import org.stfusion.core.execution.LocalScoring;
 import org.stfusion.core.execution.ScoringBackend;
 import org.stfusion.core.execution.RunJob;
 import org.stfusion.core.execution.RunJobs;
+import org.stfusion.core.execution.RetrainRequest;
+import org.stfusion.core.execution.Retrained;
 import org.stfusion.core.execution.TrainingBackend;
 import org.stfusion.core.network.NativeBackend;
 import org.stfusion.core.network.TemplateNetwork;
@@ -279,6 +281,17 @@ public final class RunSession implements AutoCloseable {
         }
         trainedNetwork(); // as for scoring: a run that is not trained is refused before the engine starts
         return Optional.of(cluster().training(job));
+    }
+
+    /**
+     * {@code request} retrained in a task of the execution engine {@code execution} names, with the trained template
+     * handed over; empty for this process, which then retrains it itself.
+     */
+    public Optional<Retrained> retrainElsewhere(RetrainRequest request) {
+        if (config.execution().engine() == ExecutionSettings.Kind.LOCAL) {
+            return Optional.empty();
+        }
+        return Optional.of(cluster().retrain(job, request, ModelState.weights(trainedNetwork().store())));
     }
 
     /** The execution engine of this command, connected on first use, and the job its tasks open the run with. */

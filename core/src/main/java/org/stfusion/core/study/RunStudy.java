@@ -11,6 +11,8 @@ import org.stfusion.api.report.RunEvent;
 import org.stfusion.api.report.RunResults;
 import org.stfusion.core.config.ExperimentConfig;
 import org.stfusion.core.execution.TrainedStandalone;
+import org.stfusion.core.execution.RetrainRequest;
+import org.stfusion.core.execution.Retrained;
 import org.stfusion.core.execution.TrainingBackend;
 import org.stfusion.core.execution.TrainingRequest;
 import org.stfusion.core.inflate.TemplateInflation;
@@ -63,7 +65,38 @@ public final class RunStudy {
      */
     public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
         session.trainedNetwork();
-        return study(Optional.empty()).retrain(strategy, fineTune);
+        Study study = study(Optional.empty());
+        Optional<Retrained> remote = session.retrainElsewhere(new RetrainRequest(json(strategy), fineTune));
+        StudyResults.Row row = remote.map(r -> new StudyResults.Row(strategy.id(), strategy.units(), r.parameters(),
+                r.macsPerClip(), r.score().top1(), r.score().top5(), null))
+                .orElseGet(() -> study.retrainHere(strategy, fineTune));
+        study.recordRetrain(strategy, fineTune, row);
+        return row;
+    }
+
+    /** A retraining as the task that got it does it: trained here, nothing written (its submitter records it). */
+    public Retrained retrainForTask(RetrainRequest request) {
+        StudyResults.Row row = study(Optional.empty()).retrainHere(strategy(request), request.fineTune());
+        return new Retrained(row.parameters(), row.macsPerClip(), new org.stfusion.core.eval.Scorer.Score(row.top1(),
+                row.top5()));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static String json(StrategyDescriptor strategy) {
+        try {
+            return JSON.writeValueAsString(strategy);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a strategy descriptor cannot be written as JSON", e);
+        }
+    }
+
+    private static StrategyDescriptor strategy(RetrainRequest request) {
+        try {
+            return JSON.readValue(request.strategyJson(), StrategyDescriptor.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a retraining's strategy cannot be read back", e);
+        }
     }
 
     /** Where {@link #retrain} writes its result for {@code strategy}. */

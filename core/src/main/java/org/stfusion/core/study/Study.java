@@ -130,6 +130,13 @@ public final class Study {
      * template's weights ({@code fineTune}); writes {@code retrain-<id>.json}.
      */
     public StudyResults.Row retrain(StrategyDescriptor strategy, boolean fineTune) {
+        StudyResults.Row row = retrainHere(strategy, fineTune);
+        recordRetrain(strategy, fineTune, row);
+        return row;
+    }
+
+    /** Trains {@code strategy}'s network as {@link #retrain} does, writing nothing. */
+    public StudyResults.Row retrainHere(StrategyDescriptor strategy, boolean fineTune) {
         StandaloneNetwork network = materializer.build(strategy, seed + 1000);
         if (fineTune) {
             materializer.copyTemplateWeights(network);
@@ -137,8 +144,12 @@ public final class Study {
             initialise.accept(network.store());
         }
         Scorer.Score score = trainer.train((fineTune ? "fine-tune " : "retrain ") + strategy.id(), network, seed + 2000, scorer);
-        var row = new StudyResults.Row(strategy.id(), strategy.units(), network.parameterCount(), network.macsPerClip(),
+        return new StudyResults.Row(strategy.id(), strategy.units(), network.parameterCount(), network.macsPerClip(),
                 score.top1(), score.top5(), null);
+    }
+
+    /** Writes {@code retrain-<id>.json}: the strategy, how it was trained, and {@code row}. */
+    public void recordRetrain(StrategyDescriptor strategy, boolean fineTune, StudyResults.Row row) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("plugins", provenance);
         record.put("strategy", strategy);
@@ -146,7 +157,6 @@ public final class Study {
         record.put("epochs", settings.epochs());
         record.put("result", row);
         runDir.writeJson(runDir.retrainResult(strategy.id()), record);
-        return row;
     }
 
     /** The row of {@code strategy}: trained elsewhere already ({@code trained}, by name), or trained here now. */
