@@ -7,9 +7,9 @@ import org.stfusion.core.execution.TrainingRequest;
 /**
  * What one task of a distributed study does, in whichever JVM runs it: takes the run of a {@link RunJob} as
  * {@link ScoringTask} does (no reporters, no lock: the submitting command holds it), trains one standalone network
- * exactly as the study in the submitting process would (same network, seeds, start and budget) and records its
- * result in the run directory, in a file of its own written atomically, before handing it back. That file is all
- * it writes: a task that dies leaves nothing half-written, and one that is retried writes the same result again.
+ * exactly as the study in the submitting process would (same network, seeds, start and budget) and hands the result
+ * back. It writes nothing: the submitting process records each result as it arrives, so a task that dies leaves no
+ * trace and one that is retried computes the same again.
  */
 public final class StudyTask implements AutoCloseable {
     private final RunJob job;
@@ -26,7 +26,7 @@ public final class StudyTask implements AutoCloseable {
         return new StudyTask(job, OpenedRuns.take(job, OpenedRuns.Use.STUDY, e -> { }));
     }
 
-    /** Trains {@code request}'s network and records its result. */
+    /** Trains {@code request}'s network. */
     public TrainedStandalone train(TrainingRequest request) {
         try {
             return experiment.study().trainForTask(request);

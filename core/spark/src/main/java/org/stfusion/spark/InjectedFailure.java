@@ -11,7 +11,10 @@ final class InjectedFailure {
 
     /** Scoring tasks die half-way through their strategies. */
     static final InjectedFailure SCORING = new InjectedFailure("stfusion.spark.failFirstAttemptOfPartition");
-    /** Study tasks die once their training is recorded, before the result is sent back. */
+    /**
+     * Study tasks die once their network is trained, before the result is sent back; each training is a job of its own
+     * (a single partition), so the property names the training's place in the study instead of a partition.
+     */
     static final InjectedFailure STUDY = new InjectedFailure("stfusion.spark.failFirstTrainingAttemptOfPartition");
 
     /**
@@ -35,10 +38,15 @@ final class InjectedFailure {
 
     /** Whether the running task is the armed partition's first attempt. */
     boolean firesNow() {
-        String partition = System.getProperty(property);
         TaskContext context = TaskContext.get();
-        return partition != null && context != null && context.attemptNumber() == 0
-                && Integer.parseInt(partition) == context.partitionId();
+        return context != null && firesFor(context.partitionId());
+    }
+
+    /** Whether the running task is the first attempt of the one armed for {@code index} (a partition, or a place). */
+    boolean firesFor(int index) {
+        String armed = System.getProperty(property);
+        TaskContext context = TaskContext.get();
+        return armed != null && context != null && context.attemptNumber() == 0 && Integer.parseInt(armed) == index;
     }
 
     /** The failure to throw, naming the task. */

@@ -6,7 +6,7 @@ import org.stfusion.core.execution.RunJob;
 import org.stfusion.core.execution.TrainedStandalone;
 import org.stfusion.core.execution.TrainingRequest;
 
-/** One Spark task of a study: opens the job's run, trains one network and records it ({@link StudyTask}). */
+/** One Spark task of a study: takes the job's run and trains one network ({@link StudyTask}); writes nothing. */
 final class TrainOne implements Function<TrainingRequest, TrainedStandalone> {
     private static final long serialVersionUID = 1L;
 
@@ -21,7 +21,7 @@ final class TrainOne implements Function<TrainingRequest, TrainedStandalone> {
         GpuBinding.bind();
         try (StudyTask task = StudyTask.open(job)) {
             TrainedStandalone trained = task.train(request);
-            if (InjectedFailure.STUDY.firesNow()) {
+            if (InjectedFailure.STUDY.firesFor(request.index())) {
                 throw InjectedFailure.STUDY.failure("after training " + request);
             }
             return trained;

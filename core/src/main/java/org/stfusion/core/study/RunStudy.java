@@ -53,10 +53,10 @@ public final class RunStudy {
 
     /**
      * One training of a study whose trainings run in a cluster's tasks, as the task that got it does it: trained
-     * here, exactly as {@link #run} would train it in this process, and recorded in the run directory.
+     * here, exactly as {@link #run} would train it in this process; its submitter records it.
      */
     public TrainedStandalone trainForTask(TrainingRequest request) {
-        return study(Optional.empty()).trainAndRecord(request);
+        return study(Optional.empty()).trainForTask(request);
     }
 
     /**

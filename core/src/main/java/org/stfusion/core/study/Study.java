@@ -184,19 +184,17 @@ public final class Study {
     }
 
     /**
-     * What one task of a distributed study does: trains {@code request} as the study in this process would, and
-     * records the result in the run directory before it returns ({@link FinishedTrainings}).
+     * What one task of a distributed study does: trains {@code request} as the study in this process would, writing
+     * nothing (the submitting process records the result, {@link FinishedTrainings}).
      */
-    public TrainedStandalone trainAndRecord(TrainingRequest request) {
-        TrainedStandalone trained = train(request);
-        finishedTrainings().record(trained);
-        return trained;
+    public TrainedStandalone trainForTask(TrainingRequest request) {
+        return train(request);
     }
 
     /**
      * Trains, in the cluster's tasks and all at once, every network the loops of {@link #run} would train one by one:
-     * those {@code previous} (study.json) has no row for, less, when resuming, those a task of an earlier submission
-     * recorded. Returns them by name.
+     * those {@code previous} (study.json) has no row for, less, when resuming, those an earlier submission recorded.
+     * Returns them by name.
      */
     private Map<String, TrainedStandalone> trainDistributed(TrainingBackend backend, Map<String, StrategyResult> table,
                                                             List<RankCheck.Pick> picks, StudyResults previous,
@@ -232,7 +230,12 @@ public final class Study {
         }
         if (!toTrain.isEmpty()) {
             LOG.info("study: training {} networks on {}, a task each", toTrain.size(), backend.describe());
-            for (TrainedStandalone t : backend.train(toTrain)) {
+            FinishedTrainings records = finishedTrainings();
+            for (TrainedStandalone t : backend.train(toTrain, done -> {
+                synchronized (records) {
+                    records.record(done); // the moment it arrives: a later failure or kill does not lose it
+                }
+            })) {
                 trained.put(t.request().name(), t);
             }
         }
