@@ -93,6 +93,20 @@ class SparkScoringTest {
         assertTrue(spark.get("successiveHalving").get("saved").asLong() > 0, "halving saved clip forwards");
     }
 
+    /**
+     * Under the paper's protocol (the template's statistics) the local scoring keeps one stem per validation clip
+     * across every halving round; its scores still equal Spark's, whose tasks compute their own.
+     */
+    @Test
+    void aStemSharedAcrossHalvingRoundsScoresTheSame() throws IOException {
+        List<String> paper = List.of("sampling.successiveHalving=true", "sampling.halvingFirstSlice=0.25",
+                "sampling.bnRecalibration=0");
+        JsonNode local = scoreAgain(paper);
+        List<String> onSpark = new ArrayList<>(paper);
+        onSpark.addAll(List.of("execution.engine=spark", "execution.master=local[2]"));
+        assertSameScores(local, scoreAgain(onSpark));
+    }
+
     @Test
     void aTaskThatDiesHalfWayIsRetriedWithTheSameScores() throws IOException {
         JsonNode local = scores(trained);

@@ -16,6 +16,21 @@ public interface ScoringBackend {
      */
     Map<String, org.stfusion.core.eval.Scorer.Score> score(List<ScoreRequest> requests, Consumer<ScoredRequest> scored);
 
+    /** A span in which calls share work; closing it ends the sharing. */
+    interface Shared extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until closed, calls scoring under the protocol of {@code recalibrationBatches} (and only those) may share work
+     * between them: in this process, the network's ungated stem per validation batch, across successive-halving
+     * rounds too. Nothing to share by default.
+     */
+    default Shared sharing(int recalibrationBatches) {
+        return () -> { };
+    }
+
     /** One line for logs: where the scoring runs. */
     String describe();
 }

@@ -64,8 +64,12 @@ public final class StrategyScoring {
             LOG.warn("the template's '{}' holds NaN or infinite values: every strategy keeping it gives non-finite "
                     + "logits, scores 0 and is flagged (nonFiniteItems)", broken);
         }
-        Scores scores = scoreAll(drawn, provenance);
-        // The named ones and the best sampled one under the other protocol too: one more round of requests.
+        Scores scores;
+        try (var shared = backend.sharing(protocol.bnRecalibrationBatches())) {
+            scores = scoreAll(drawn, provenance); // every round under the run's protocol: one stem per clip
+        }
+        // Outside the sharing, whose stem has the run protocol's statistics: the named strategies and the best
+        // sampled one under the other protocol too, one more round of requests.
         Map<String, boolean[]> namedStrategies = namedStrategies();
         boolean[] allFeatures = StrategySampler.allFeatures(net);
         List<ScoreRequest> other = new ArrayList<>();
