@@ -34,8 +34,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "train, infer and/or score (strategies scored per second, see below) (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
-    @Option(names = "--strategies", defaultValue = "20",
-            description = "score: strategies drawn at drop rate 0.3 and scored on 4 batches (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--strategies", defaultValue = "100",
+            description = "score: strategies drawn at drop rate 0.3 and scored on 4 batches; the more there are, the "
+                    + "longer the prefixes their passes share (default: ${DEFAULT-VALUE}, as sampling.count).")
     int strategies;
 
     @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
@@ -91,8 +92,17 @@ final class BenchCommand implements Callable<Integer> {
         for (Workload w : workloads) {
             for (String mode : modes) {
                 if (mode.equals("score")) {
+                    OpTimes.enable(opTimes);
                     Map<String, Object> r = new ScoringBenchmark(cli.plugins()).run(w, strategies, 4, 0.3);
                     results.add(r);
+                    if (opTimes && !json) {
+                        @SuppressWarnings("unchecked")
+                        var phases = (Map<String, Map<String, double[]>>) r.remove("op_times");
+                        phases.forEach((phase, times) -> {
+                            cli.out.println("  " + phase + ":");
+                            times.forEach((op, t) -> cli.out.printf("    %-30s %8.3f s %7.0f calls%n", op, t[0], t[1]));
+                        });
+                    }
                     cli.out.println(json ? mapper.writeValueAsString(r) : String.format(
                             "%-6s score %d strategies on %d clips: %.2f strategies/s, one by one on the full network %.2f; "
                                     + "speed-up %.2fx, same top-1 for every strategy: %s; "

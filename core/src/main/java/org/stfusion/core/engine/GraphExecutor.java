@@ -42,8 +42,27 @@ public interface GraphExecutor {
         return () -> { };
     }
 
-    /** An open {@link #shareUngatedPrefix} session. */
+    /**
+     * Until the returned handle is closed, evaluation with hard masks keeps the values at each fusion position's
+     * boundary, and a pass on the same clips (the same array) resumes at the deepest boundary up to which its gates
+     * and batch-norm statistics are those of the pass that kept it: for scoring many strategies on one batch, in
+     * lexicographic order of their gates, so that a position is computed once per distinct prefix. Values are kept
+     * for one batch at a time, within {@code budgetBytes}. Engines that cannot do it ignore the call.
+     */
+    default Sharing shareBetweenStrategies(long budgetBytes) {
+        return () -> { };
+    }
+
+    /** An open {@link #shareUngatedPrefix} or {@link #shareBetweenStrategies} session. */
     interface Sharing extends AutoCloseable {
+        /**
+         * The gate inputs of the next pass on these clips (null: not known), so that a {@link #shareBetweenStrategies}
+         * session keeps only the boundaries that pass can resume at; later passes never need deeper ones when
+         * strategies come in lexicographic order of their gates.
+         */
+        default void nextWillBe(Map<String, INDArray> gateInputs) {
+        }
+
         @Override
         void close();
     }

@@ -18,7 +18,6 @@ import org.stfusion.core.engine.GraphVariant;
 import org.stfusion.core.network.BuiltGraph;
 import org.stfusion.core.network.StandaloneNetwork;
 import org.stfusion.core.network.TemplateNetwork;
-import org.stfusion.core.run.RunRandom;
 
 /**
  * Scores networks on the validation split with the template's weights (no retraining, no rescaling; paper
@@ -33,32 +32,20 @@ import org.stfusion.core.run.RunRandom;
  */
 public final class Scorer implements AutoCloseable {
     private static final long DEFAULT_CACHE_BYTES = 1L << 30;
-    private static final long RECALIBRATION_SEED = 17;
+    /** What the executor may keep of one batch's passes to share them between strategies. */
+    private static final long SHARING_BYTES = 512L << 20;
+    /** Recalibrated statistics held at once: strategies beyond are scored in further rounds over the batches. */
+    private static final long STATISTICS_BYTES = 256L << 20;
 
     private final TemplateNetwork net;
     private final Dataset dataset;
     private final int batchSize;
     private final int recalibrationBatches;
-    private final Clips clips;
+    private final ScoringClips clips;
     /** The shape of the validation clips (C x T x H x W), which scoring graphs are recorded at. */
     private final Shape validationShape;
     /** Validation items scored apart, not used to rank strategies; null: every item ranks. */
     private final HeldOut heldOut;
-
-    /** The decoded clips every strategy is scored on, shared by the scorers made with {@link #recalibrating}. */
-    private static final class Clips {
-        final ClipBatches loader;
-        final boolean ownsLoader;
-        final boolean cache;
-        List<ClipBatches.Batch> validation;
-        List<INDArray> recalibration;
-
-        Clips(ClipBatches loader, boolean ownsLoader, boolean cache) {
-            this.loader = loader;
-            this.ownsLoader = ownsLoader;
-            this.cache = cache;
-        }
-    }
 
     public Scorer(TemplateNetwork net, Dataset dataset, int batchSize) {
         this(net, dataset, batchSize, 0);
@@ -71,15 +58,15 @@ public final class Scorer implements AutoCloseable {
      */
     public Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches) {
         this(net, dataset, batchSize, recalibrationBatches,
-                new Clips(new ClipBatches(dataset, net.store().dataType()), true, fitsCache(net, dataset)), null);
+                new ScoringClips(dataset, new ClipBatches(dataset, net.store().dataType()), true, fitsCache(net, dataset)), null);
     }
 
     /** Reads clips through {@code loader}, which stays open when the scorer closes. */
     public Scorer(TemplateNetwork net, Dataset dataset, ClipBatches loader, int batchSize, int recalibrationBatches) {
-        this(net, dataset, batchSize, recalibrationBatches, new Clips(loader, false, fitsCache(net, dataset)), null);
+        this(net, dataset, batchSize, recalibrationBatches, new ScoringClips(dataset, loader, false, fitsCache(net, dataset)), null);
     }
 
-    private Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches, Clips clips,
+    private Scorer(TemplateNetwork net, Dataset dataset, int batchSize, int recalibrationBatches, ScoringClips clips,
                    HeldOut heldOut) {
         this.net = net;
         this.dataset = dataset;
@@ -186,19 +173,7 @@ public final class Scorer implements AutoCloseable {
 
     /** The first {@code recalibrationBatches} batches of a fixed shuffle of the training split. */
     private List<INDArray> recalibrationClips() {
-        if (clips.recalibration == null) {
-            int[] order = new int[dataset.size(Split.TRAIN)];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            new RunRandom(RECALIBRATION_SEED).shuffle(order);
-            int items = Math.min(order.length, recalibrationBatches * batchSize);
-            List<INDArray> batches = new ArrayList<>();
-            clips.loader.iterate(Split.TRAIN, Arrays.copyOf(order, items), batchSize, RECALIBRATION_SEED)
-                    .forEachRemaining(b -> batches.add(b.clips()));
-            clips.recalibration = batches;
-        }
-        return clips.recalibration;
+        return clips.recalibration(recalibrationBatches, batchSize);
     }
 
     /**
@@ -250,68 +225,115 @@ public final class Scorer implements AutoCloseable {
             throw new IllegalArgumentException("a graph for clips of " + graph.inputShape() + " cannot score validation "
                     + "clips of " + validationShape);
         }
-        long[] top1 = new long[2];
-        long[] top5 = new long[2];
-        long[] n = new long[2];
-        long nonFinite = 0;
-        boolean withTop5 = dataset.inputSpec().classes() > 5;
-        Iterator<ClipBatches.Batch> batches = batches();
-        while (batches.hasNext() && n[0] + n[1] < items) {
+        ScoreTally tally = newTally();
+        for (Iterator<ClipBatches.Batch> batches = batches(items); batches.hasNext(); ) {
             ClipBatches.Batch batch = batches.next();
-            if (n[0] + n[1] + batch.size() > items) {
-                batch = batch.first((int) (items - n[0] - n[1]));
-            }
-            INDArray logits = averageOverViews(graph.executor().logits(batch.clips(), masks), batch);
-            nonFinite += nonFiniteRows(logits);
-            boolean[] hit1 = topKHits(logits, batch.labels(), 1);
-            boolean[] hit5 = withTop5 ? topKHits(logits, batch.labels(), 5) : null;
-            for (int i = 0; i < batch.size(); i++) {
-                int part = heldOut != null && heldOut.contains(batch.ids()[i]) ? 1 : 0;
-                n[part]++;
-                top1[part] += hit1[i] ? 1 : 0;
-                top5[part] += withTop5 && hit5[i] ? 1 : 0;
-            }
+            tally.add(batch, averageOverViews(graph.executor().logits(batch.clips(), masks), batch));
         }
-        if (n[0] + n[1] == 0) {
-            return new Score(Double.NaN, null);
-        }
-        Double heldOutTop1 = heldOut == null ? null : n[1] == 0 ? Double.NaN : top1[1] / (double) n[1];
-        if (nonFinite > 0) {
-            return new Score(0, withTop5 ? 0.0 : null, nonFinite, heldOut == null ? null : 0.0);
-        }
-        double ranked = n[0] == 0 ? Double.NaN : top1[0] / (double) n[0];
-        return new Score(ranked, withTop5 ? top5[0] / (double) Math.max(1, n[0]) : null, 0, heldOutTop1);
+        return tally.score();
     }
 
-    private static long nonFiniteRows(INDArray logits) {
-        long rows = 0;
-        for (int i = 0; i < logits.rows(); i++) {
-            for (int c = 0; c < logits.columns(); c++) {
-                if (!Double.isFinite(logits.getDouble(i, c))) {
-                    rows++;
-                    break;
-                }
-            }
-        }
-        return rows;
-    }
-
-    private Iterator<ClipBatches.Batch> batches() {
-        if (clips.validation != null) {
-            return clips.validation.iterator();
-        }
-        int[] order = new int[dataset.size(Split.VALIDATION)];
+    /**
+     * Scores of {@code strategies} on the first {@code items} validation clips, in their order, as {@link #score}
+     * gives them one by one. Each validation batch is read once and run through every strategy in lexicographic
+     * order of their path gates, so that the network's passes share their common prefixes (the stem, and every
+     * fusion position up to the first where two strategies differ); with recalibration, the strategies' statistics
+     * are estimated the same way first, as many strategies at a time as {@link #STATISTICS_BYTES} holds.
+     */
+    public List<Score> scoreAll(List<Strategy> strategies, int items) {
+        Integer[] order = new Integer[strategies.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Iterator<ClipBatches.Batch> it = clips.loader.iterateViews(Split.VALIDATION, order, batchSize);
-        if (!clips.cache) {
-            return it;
+        Arrays.sort(order, (a, b) -> Arrays.compare(strategies.get(a).pathKeep(), strategies.get(b).pathKeep()));
+        Score[] scores = new Score[strategies.size()];
+        int chunk = recalibrationBatches == 0 ? Math.max(1, order.length)
+                : (int) Math.max(1, Math.min(order.length, STATISTICS_BYTES / Math.max(1, statisticsBytes())));
+        for (int from = 0; from < order.length; from += chunk) {
+            List<Integer> part = Arrays.asList(order).subList(from, Math.min(order.length, from + chunk));
+            List<Score> partScores = scoreTogether(part.stream().map(strategies::get).toList(), items);
+            for (int i = 0; i < part.size(); i++) {
+                scores[part.get(i)] = partScores.get(i);
+            }
         }
-        List<ClipBatches.Batch> all = new ArrayList<>();
-        it.forEachRemaining(all::add);
-        clips.validation = all;
-        return all.iterator();
+        return Arrays.asList(scores);
+    }
+
+    /** A strategy to score: 0/1 per path gate, 0/1 per classifier feature. */
+    public record Strategy(boolean[] pathKeep, boolean[] featureKeep) {
+    }
+
+    private List<Score> scoreTogether(List<Strategy> strategies, int items) {
+        BuiltGraph g = net.graph(GraphVariant.template(GateMode.HARD, BnMode.RUNNING), validationShape);
+        List<Map<String, INDArray>> masks = strategies.stream().map(s -> net.hardMasks(s.pathKeep(), s.featureKeep())).toList();
+        Map<String, INDArray> template = recalibrationBatches == 0 ? null : net.runningStatistics();
+        List<Map<String, INDArray>> statistics = template == null ? null : net.recalibrated(recalibrationClips(), masks);
+        List<ScoreTally> tallies = strategies.stream().map(s -> newTally()).toList();
+        try {
+            for (Iterator<ClipBatches.Batch> batches = batches(items); batches.hasNext(); ) {
+                ClipBatches.Batch batch = batches.next();
+                try (var shared = g.executor().shareBetweenStrategies(SHARING_BYTES)) {
+                    for (int i = 0; i < strategies.size(); i++) {
+                        shared.nextWillBe(i + 1 < strategies.size() ? masks.get(i + 1) : null);
+                        if (statistics != null) {
+                            install(template, statistics.get(i));
+                        }
+                        tallies.get(i).add(batch, averageOverViews(g.executor().logits(batch.clips(), masks.get(i)), batch));
+                    }
+                }
+            }
+        } finally {
+            if (template != null) {
+                net.restoreStatistics(template);
+            }
+        }
+        return tallies.stream().map(ScoreTally::score).toList();
+    }
+
+    private ScoreTally newTally() {
+        return new ScoreTally(dataset.inputSpec().classes() > 5, heldOut);
+    }
+
+    /** A strategy's recalibrated statistics, and the template's for the batch norms it does not run. */
+    private void install(Map<String, INDArray> template, Map<String, INDArray> strategy) {
+        template.forEach((name, values) -> net.store().state().get(name).assign(strategy.getOrDefault(name, values)));
+    }
+
+    private long statisticsBytes() {
+        long elements = 0;
+        for (var e : net.store().state().entrySet()) {
+            if (e.getKey().endsWith(".runningMean") || e.getKey().endsWith(".runningVar")) {
+                elements += e.getValue().length();
+            }
+        }
+        return elements * net.store().dataType().width();
+    }
+
+    /** The validation batches holding the first {@code items} clips, the last one cut to fit. */
+    private Iterator<ClipBatches.Batch> batches(int items) {
+        Iterator<ClipBatches.Batch> all = batches();
+        return new Iterator<>() {
+            long taken;
+
+            @Override
+            public boolean hasNext() {
+                return taken < items && all.hasNext();
+            }
+
+            @Override
+            public ClipBatches.Batch next() {
+                ClipBatches.Batch batch = all.next();
+                if (taken + batch.size() > items) {
+                    batch = batch.first((int) (items - taken));
+                }
+                taken += batch.size();
+                return batch;
+            }
+        };
+    }
+
+    private Iterator<ClipBatches.Batch> batches() {
+        return clips.validation(batchSize);
     }
 
     /**
@@ -339,37 +361,14 @@ public final class Scorer implements AutoCloseable {
     /** How many rows have their label among the k highest logits (ties count against the label). */
     public static long topKCorrect(INDArray logits, int[] labels, int k) {
         long correct = 0;
-        for (boolean hit : topKHits(logits, labels, k)) {
+        for (boolean hit : ScoreTally.topKHits(logits, labels, k)) {
             correct += hit ? 1 : 0;
         }
         return correct;
     }
 
-    /** Per row, whether its label is among the k highest logits; a row with a non-finite logit never is. */
-    static boolean[] topKHits(INDArray logits, int[] labels, int k) {
-        boolean[] hits = new boolean[labels.length];
-        int classes = (int) logits.size(1);
-        for (int i = 0; i < labels.length; i++) {
-            double target = logits.getDouble(i, labels[i]);
-            int higher = 0;
-            boolean finite = true;
-            for (int c = 0; c < classes; c++) {
-                double v = logits.getDouble(i, c);
-                finite &= Double.isFinite(v);
-                if (v > target || (v == target && c < labels[i])) {
-                    higher++;
-                }
-            }
-            // Every comparison with a NaN is false: without the check a NaN row would count as correct.
-            hits[i] = finite && higher < k;
-        }
-        return hits;
-    }
-
     @Override
     public void close() {
-        if (clips.ownsLoader) {
-            clips.loader.close();
-        }
+        clips.close();
     }
 }

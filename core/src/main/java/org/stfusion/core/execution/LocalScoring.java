@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 import org.stfusion.core.eval.Scorer;
 
 /**
- * Scores in this process, one strategy after the other, through one {@link Scorer}. Requests under the same
- * batch-norm protocol are scored together, so that without recalibration the network's ungated stem is computed
- * once per validation batch and shared by all of them; within a {@link #sharing} span, by every call's.
+ * Scores in this process through one {@link Scorer}. Requests under the same batch-norm protocol and on the same
+ * clips are scored together, each validation batch through all of them, so that their passes share common
+ * prefixes; without recalibration, within a {@link #sharing} span, the ungated stem is also kept across calls.
  */
 public final class LocalScoring implements ScoringBackend {
     private static final int NONE = -1;
@@ -47,15 +47,25 @@ public final class LocalScoring implements ScoringBackend {
         return scores;
     }
 
+    /** Requests on the same number of clips are scored together (see {@link Scorer#scoreAll}). */
     private static void scoreGroup(Scorer s, List<ScoreRequest> group, Map<String, Scorer.Score> scores,
                                    Consumer<ScoredRequest> scored) {
+        Map<Integer, List<ScoreRequest>> byItems = new LinkedHashMap<>();
+        java.util.Set<String> keys = new java.util.HashSet<>(scores.keySet());
         for (ScoreRequest r : group) {
-            Scorer.Score score = s.score(r.pathKeep(), r.featureKeep(), r.items());
-            if (scores.put(r.key(), score) != null) {
+            if (!keys.add(r.key())) {
                 throw new IllegalArgumentException("two requests named " + r.key());
             }
-            scored.accept(new ScoredRequest(r.key(), score));
+            byItems.computeIfAbsent(r.items(), k -> new java.util.ArrayList<>()).add(r);
         }
+        byItems.forEach((items, requests) -> {
+            List<Scorer.Score> results = s.scoreAll(requests.stream()
+                    .map(r -> new Scorer.Strategy(r.pathKeep(), r.featureKeep())).toList(), items);
+            for (int i = 0; i < requests.size(); i++) {
+                scores.put(requests.get(i).key(), results.get(i));
+                scored.accept(new ScoredRequest(requests.get(i).key(), results.get(i)));
+            }
+        });
     }
 
     @Override

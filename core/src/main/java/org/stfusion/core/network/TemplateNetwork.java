@@ -213,6 +213,25 @@ public final class TemplateNetwork {
         return PreciseBatchNorm.recalibrate(graph(GraphVariant.template(GateMode.HARD, BnMode.BATCH)), store, batches, masks);
     }
 
+    /**
+     * For each strategy's masks, the running statistics {@link #recalibrate} would give it (by state name, the batch
+     * norms it runs), estimated on {@code batches} without changing this network's.
+     */
+    public List<Map<String, INDArray>> recalibrated(List<INDArray> batches, List<Map<String, INDArray>> masks) {
+        return PreciseBatchNorm.estimate(graph(GraphVariant.template(GateMode.HARD, BnMode.BATCH)), store, batches, masks);
+    }
+
+    /** Copies of every running statistic, by state name: what {@link #restoreStatistics} puts back. */
+    public Map<String, INDArray> runningStatistics() {
+        Map<String, INDArray> copies = new java.util.LinkedHashMap<>();
+        store.state().forEach((name, values) -> {
+            if (name.endsWith(".runningMean") || name.endsWith(".runningVar")) {
+                copies.put(name, values.dup());
+            }
+        });
+        return copies;
+    }
+
     /** Puts back statistics returned by {@link #recalibrate}. */
     public void restoreStatistics(Map<String, INDArray> previous) {
         previous.forEach((name, values) -> store.state().get(name).assign(values));

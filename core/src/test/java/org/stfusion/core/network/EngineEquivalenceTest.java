@@ -1,6 +1,7 @@
 package org.stfusion.core.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -94,18 +95,9 @@ class EngineEquivalenceTest {
      */
     @Test
     void skippingDroppedPathsAndSharingTheStemChangeNoLogit() {
-        for (Backbone backbone : List.of(new DenseFixture(8, 4, 2, List.of(2, 2), IN.classes()), new Mixed(FusionForm.ACTIVATED_INPUT))) {
-            var net = new TemplateNetwork(backbone, IN, DenseFixture.paths(), new VdpSettings(0.2, 0.3, 2.0, 40),
-                    DataType.FLOAT, 5, Engine.PLANNED);
+        for (Backbone backbone : backbones()) {
+            var net = trained(backbone);
             var r = new java.util.Random(3);
-            for (int step = 0; step < 2; step++) {
-                var clips = org.nd4j.linalg.factory.Nd4j.randn(step, new long[] {4, 3, 4, 16, 16}).castTo(DataType.FLOAT);
-                var labels = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, 4, 3);
-                for (int i = 0; i < 4; i++) {
-                    labels.putScalar(i, i % 3, 1);
-                }
-                net.trainStep(net.fixedGraph(org.stfusion.core.engine.BnMode.BATCH, all(net)), clips, labels, Map.of());
-            }
             var hard = net.graph(org.stfusion.core.engine.GraphVariant.template(org.stfusion.core.engine.GateMode.HARD,
                     org.stfusion.core.engine.BnMode.RUNNING));
             var planned = (org.stfusion.core.engine.planned.PlannedExecutor) hard.executor();
@@ -135,6 +127,112 @@ class EngineEquivalenceTest {
                 }
             }
         }
+    }
+
+    /**
+     * Strategies scored one after another on the same batch, each pass resuming at the deepest fusion-position
+     * boundary it shares with the previous ones, give the logits of running every path of each; so do statistics
+     * recalibrated for all of them together, and passes after the statistics changed (nothing stale is reused).
+     */
+    @Test
+    void passesSharingTheirPrefixesChangeNoLogitAndNoStatistic() {
+        for (Backbone backbone : backbones()) {
+            var net = trained(backbone);
+            var hard = net.graph(org.stfusion.core.engine.GraphVariant.template(org.stfusion.core.engine.GateMode.HARD,
+                    org.stfusion.core.engine.BnMode.RUNNING));
+            var planned = (org.stfusion.core.engine.planned.PlannedExecutor) hard.executor();
+            var r = new java.util.Random(5);
+            List<Map<String, org.nd4j.linalg.api.ndarray.INDArray>> strategies = new java.util.ArrayList<>();
+            List<boolean[]> keeps = new java.util.ArrayList<>();
+            for (int s = 0; s < 10; s++) {
+                boolean[] keep = new boolean[net.gates().size()];
+                for (int g = 0; g < keep.length; g++) {
+                    keep[g] = r.nextInt(3) > 0 || g >= 2 && s % 2 == 1; // pairs that share long prefixes too
+                }
+                keeps.add(keep);
+            }
+            keeps.sort(java.util.Arrays::compare);
+            boolean[] features = new boolean[net.template().classifierFeatures()];
+            java.util.Arrays.fill(features, true);
+            keeps.forEach(k -> strategies.add(net.hardMasks(k, features)));
+            var clips = org.nd4j.linalg.factory.Nd4j.randn(12, new long[] {3, 3, 4, 16, 16}).castTo(DataType.FLOAT);
+
+            List<org.nd4j.linalg.api.ndarray.INDArray> reference = new java.util.ArrayList<>();
+            planned.skipDroppedPaths(false);
+            strategies.forEach(m -> reference.add(hard.executor().logits(clips, m)));
+            planned.skipDroppedPaths(true);
+            try (var shared = hard.executor().shareBetweenStrategies(1L << 30);
+                 var stem = hard.executor().shareUngatedPrefix(1L << 30)) {
+                long before = planned.boundaryReuses();
+                for (int round = 0; round < 2; round++) {
+                    for (int s = 0; s < strategies.size(); s++) {
+                        var logits = hard.executor().logits(clips, strategies.get(s));
+                        assertEquals(0, reference.get(s).sub(logits).amaxNumber().doubleValue(), 1e-6, backbone + " " + s);
+                    }
+                }
+                assertEquals(2 * strategies.size() - 1, planned.boundaryReuses() - before,
+                        backbone + ": every pass but the first resumes at a kept boundary");
+
+            }
+            // The stem kept by one strategy serves the others, even those that run a path the first one dropped.
+            try (var stem = hard.executor().shareUngatedPrefix(1L << 30)) {
+                for (int s = 0; s < strategies.size(); s++) { // the first drops the first path
+                    var logits = hard.executor().logits(clips, strategies.get(s));
+                    assertEquals(0, reference.get(s).sub(logits).amaxNumber().doubleValue(), 1e-6, backbone + " stem " + s);
+                }
+            }
+            // Other statistics: a pass must not take values normalised with the old ones.
+            var old = net.runningStatistics();
+            var changed = new java.util.HashMap<String, org.nd4j.linalg.api.ndarray.INDArray>();
+            old.forEach((name, v) -> changed.put(name, name.endsWith("Var") ? v.mul(1.5) : v.add(0.1)));
+            org.nd4j.linalg.api.ndarray.INDArray sharedLogits;
+            try (var shared = hard.executor().shareBetweenStrategies(1L << 30)) {
+                hard.executor().logits(clips, strategies.get(0));
+                net.restoreStatistics(changed);
+                sharedLogits = hard.executor().logits(clips, strategies.get(0));
+            }
+            var fresh = hard.executor().logits(clips, strategies.get(0));
+            net.restoreStatistics(old);
+            assertEquals(0, fresh.sub(sharedLogits).amaxNumber().doubleValue(), 1e-6, backbone + " after a change");
+            assertTrue(fresh.sub(reference.get(0)).amaxNumber().doubleValue() > 1e-4, "the change matters");
+
+            List<org.nd4j.linalg.api.ndarray.INDArray> batches = List.of(clips,
+                    org.nd4j.linalg.factory.Nd4j.randn(13, new long[] {2, 3, 4, 16, 16}).castTo(DataType.FLOAT));
+            var together = net.recalibrated(batches, strategies);
+            for (int s = 0; s < strategies.size(); s++) {
+                var template = net.recalibrate(batches.iterator(), strategies.get(s));
+                var alone = net.runningStatistics();
+                net.restoreStatistics(template);
+                assertEquals(together.get(s).keySet(), template.keySet(), "the batch norms each strategy runs");
+                for (var e : together.get(s).entrySet()) {
+                    assertEquals(0, alone.get(e.getKey()).sub(e.getValue()).amaxNumber().doubleValue(), 1e-6,
+                            backbone + " " + s + " " + e.getKey());
+                }
+            }
+        }
+    }
+
+    private static List<Backbone> backbones() {
+        List<Backbone> all = new java.util.ArrayList<>(List.of(new DenseFixture(8, 4, 2, List.of(2, 2), IN.classes())));
+        for (FusionForm form : FusionForm.values()) {
+            all.add(new Mixed(form));
+        }
+        return all;
+    }
+
+    /** A float template after two training steps, so that its running statistics are not the initial ones. */
+    private static TemplateNetwork trained(Backbone backbone) {
+        var net = new TemplateNetwork(backbone, IN, DenseFixture.paths(), new VdpSettings(0.2, 0.3, 2.0, 40),
+                DataType.FLOAT, 5, Engine.PLANNED);
+        for (int step = 0; step < 2; step++) {
+            var clips = org.nd4j.linalg.factory.Nd4j.randn(step, new long[] {4, 3, 4, 16, 16}).castTo(DataType.FLOAT);
+            var labels = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, 4, 3);
+            for (int i = 0; i < 4; i++) {
+                labels.putScalar(i, i % 3, 1);
+            }
+            net.trainStep(net.fixedGraph(org.stfusion.core.engine.BnMode.BATCH, all(net)), clips, labels, Map.of());
+        }
+        return net;
     }
 
     private static java.util.BitSet all(TemplateNetwork net) {

@@ -18,6 +18,10 @@ public final class OpTimes {
     private OpTimes() {
     }
 
+    public static boolean enabled() {
+        return enabled;
+    }
+
     public static void enable(boolean on) {
         enabled = on;
     }

@@ -100,7 +100,8 @@ public final class PlannedExecutor implements GraphExecutor {
                 continue;
             }
             String bn = norm.name();
-            INDArray[] stats = normalization.batchStatistics(bn);
+            INDArray[] stats = restoredStatistics.containsKey(bn) ? restoredStatistics.get(bn)
+                    : normalization.batchStatistics(bn);
             long c = stats[0].length();
             out.put(bn, new INDArray[] {stats[0].reshape(1, c, 1, 1, 1).dup(), stats[1].reshape(1, c, 1, 1, 1).dup()});
         }
@@ -124,6 +125,42 @@ public final class PlannedExecutor implements GraphExecutor {
      */
     public void skipDroppedPaths(boolean skip) {
         this.skipping = skip;
+    }
+
+    /** Kept values of the previous strategies' passes on the same clips (see {@link StrategyMemo}), or null. */
+    private StrategyMemo memo;
+    private StrategyMemo memoPlan;
+    /** Batch statistics of the batch norms the last pass restored instead of computing. */
+    private Map<String, INDArray[]> restoredStatistics = Map.of();
+
+    /** How many forward passes resumed at a kept fusion-position boundary (a diagnostic). */
+    public long boundaryReuses() {
+        return memoPlan == null ? 0 : memoPlan.reuses();
+    }
+
+    @Override
+    public Sharing shareBetweenStrategies(long budgetBytes) {
+        if (graph.variant().gates() != GateMode.HARD || memo != null) {
+            return () -> { };
+        }
+        if (memoPlan == null || memoPlan.budgetBytes() != budgetBytes) {
+            memoPlan = new StrategyMemo(graph, layout, store, budgetBytes); // the boundaries are the graph's: plan once
+        }
+        memo = memoPlan;
+        memo.reset();
+        return new Sharing() {
+            @Override
+            public void nextWillBe(Map<String, INDArray> gateInputs) {
+                if (memo != null) {
+                    memo.nextWillBe(gateInputs == null ? null : new Gates(graph, store, gateInputs, 1));
+                }
+            }
+
+            @Override
+            public void close() {
+                memo = null;
+            }
+        };
     }
 
     @Override
@@ -162,22 +199,34 @@ public final class PlannedExecutor implements GraphExecutor {
             }
         }
         normalization.beginPass();
-        boolean restored = prefix != null && prefix.restore(clips, run.value);
+        // Resume at the deepest kept boundary; else restore the ungated prefix kept for these clips, if any.
+        restoredStatistics = new HashMap<>();
+        int resumedAt = -1;
+        if (memo != null && skipDropped) {
+            memo.beginPass();
+            resumedAt = memo.restore(clips, run, restoredStatistics);
+        }
+        boolean restored = resumedAt < 0 && prefix != null && prefix.restore(clips, run.value);
         if (restored) {
             prefixReuses++;
         }
-        boolean stored = restored;
+        boolean stored = restored || resumedAt >= 0;
+        int computedAfter = restored ? prefix.last() : resumedAt;
         for (Node node : graph.nodes()) {
-            if (prefix != null && !stored && prefix.complete(node.id())) {
+            int id = node.id();
+            if (prefix != null && !stored && prefix.complete(id)) {
                 prefix.store(clips, run.value);
                 stored = true;
             }
-            if (run.skipped[node.id()] || restored && prefix.covers(node.id())) {
-                continue;
+            boolean done = id <= resumedAt && !(node.op() instanceof Op.Input) || restored && prefix.covers(id);
+            if (!run.skipped[id] && !done) {
+                long t = OpTimes.start();
+                forward(run, node, clips);
+                OpTimes.stop(graph, node, " forward", t);
             }
-            long t = OpTimes.start();
-            forward(run, node, clips);
-            OpTimes.stop(graph, node, " forward", t);
+            if (memo != null && skipDropped && id > computedAfter) {
+                memo.passed(id, clips, run, normalization::batchStatistics);
+            }
         }
         return run;
     }

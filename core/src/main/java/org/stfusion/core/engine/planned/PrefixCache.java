@@ -28,12 +28,16 @@ final class PrefixCache {
         int n = graph.nodes().size();
         prefix = new boolean[n];
         boolean[] gated = new boolean[n];
+        // A path is not computed at all when its gates are 0, so whatever lies in one depends on them.
+        for (NetworkGraph.PathRegion region : graph.paths()) {
+            java.util.Arrays.fill(gated, region.first(), region.last() + 1, true);
+        }
         for (Node node : graph.nodes()) {
             boolean g = node.op() instanceof Op.Gate || node.op() instanceof Op.FeatureGate || node.op() instanceof Op.Dropout;
             for (int in : node.inputs()) {
                 g |= gated[in];
             }
-            gated[node.id()] = g;
+            gated[node.id()] |= g;
         }
         // A fused unit runs as one: it belongs to the prefix only if its output does.
         for (Node node : graph.nodes()) {
@@ -62,6 +66,11 @@ final class PrefixCache {
 
     boolean covers(int node) {
         return prefix[node];
+    }
+
+    /** The last node of the prefix. */
+    int last() {
+        return last;
     }
 
     /** Whether every prefix node comes before {@code node}, so the frontier's values are all computed. */
