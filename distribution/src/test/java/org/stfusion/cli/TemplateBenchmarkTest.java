@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.stfusion.core.bench.ScoringBenchmark;
 import org.stfusion.core.bench.TemplateBenchmark;
 import org.stfusion.core.bench.Workload;
 import org.stfusion.core.plugins.PluginCatalog;
 
-/** The benchmark builds exactly the peer's {@code tiny} workload and reports a finite rate. */
+/**
+ * The benchmark builds exactly the peer's {@code tiny} workload and reports a finite rate; the scoring benchmark's
+ * shared passes score every strategy as the full network does.
+ */
 class TemplateBenchmarkTest {
 
     @Test
@@ -21,5 +25,16 @@ class TemplateBenchmarkTest {
         assertEquals(23, r.get("p_vars"));
         double clips = (Double) r.get("clips_per_s");
         assertTrue(clips > 0 && Double.isFinite(clips));
+    }
+
+    @Test
+    void scoringTogetherScoresEveryStrategyAsTheFullNetwork() {
+        var micro = new Workload("micro", 8, 4, 2, java.util.List.of(2, 2), 4, 16, 5, 2);
+        var r = new ScoringBenchmark(PluginCatalog.discover(getClass().getClassLoader(), null)).run(micro, 12, 2, 0.4);
+        assertEquals(12, r.get("strategies"));
+        assertEquals(8, r.get("clips"));
+        assertEquals(true, r.get("identical"), "same top-1 for every strategy");
+        double speedup = (Double) r.get("speedup");
+        assertTrue(speedup > 0 && Double.isFinite(speedup));
     }
 }
