@@ -2,7 +2,6 @@ package org.stfusion.core.engine.planned;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ public final class PlannedExecutor implements GraphExecutor {
     private final Scratch scratch;
     private final Normalization normalization;
     private final ParameterGradients paramGrads;
+    private final PassSharing sharing;
     private int capacity;
     private INDArray[] valueBuffers;
     private INDArray[] gradBuffers;
@@ -52,6 +52,7 @@ public final class PlannedExecutor implements GraphExecutor {
         this.scratch = new Scratch(dt);
         this.normalization = new Normalization(graph, store, layout, scratch);
         this.paramGrads = training ? new ParameterGradients(graph.trainableNames(), store) : null;
+        this.sharing = new PassSharing(graph, layout, store);
     }
 
     // ---- GraphExecutor ----
@@ -100,23 +101,26 @@ public final class PlannedExecutor implements GraphExecutor {
                 continue;
             }
             String bn = norm.name();
-            INDArray[] stats = restoredStatistics.containsKey(bn) ? restoredStatistics.get(bn)
-                    : normalization.batchStatistics(bn);
+            INDArray[] restored = sharing.restoredStatistics(bn);
+            INDArray[] stats = restored != null ? restored : normalization.batchStatistics(bn);
             long c = stats[0].length();
             out.put(bn, new INDArray[] {stats[0].reshape(1, c, 1, 1, 1).dup(), stats[1].reshape(1, c, 1, 1, 1).dup()});
         }
         return out;
     }
 
-    // ---- sharing the ungated prefix between strategies ----
+    // ---- sharing between strategies ----
 
     private boolean skipping = true;
-    private PrefixCache prefix;
-    private long prefixReuses;
 
     /** How many forward passes restored a shared prefix instead of computing it (a diagnostic). */
     public long prefixReuses() {
-        return prefixReuses;
+        return sharing.prefixReuses();
+    }
+
+    /** How many forward passes resumed at a kept fusion-position boundary (a diagnostic). */
+    public long boundaryReuses() {
+        return sharing.boundaryReuses();
     }
 
     /**
@@ -127,49 +131,14 @@ public final class PlannedExecutor implements GraphExecutor {
         this.skipping = skip;
     }
 
-    /** Kept values of the previous strategies' passes on the same clips (see {@link StrategyMemo}), or null. */
-    private StrategyMemo memo;
-    private StrategyMemo memoPlan;
-    /** Batch statistics of the batch norms the last pass restored instead of computing. */
-    private Map<String, INDArray[]> restoredStatistics = Map.of();
-
-    /** How many forward passes resumed at a kept fusion-position boundary (a diagnostic). */
-    public long boundaryReuses() {
-        return memoPlan == null ? 0 : memoPlan.reuses();
-    }
-
     @Override
     public Sharing shareBetweenStrategies(long budgetBytes) {
-        if (graph.variant().gates() != GateMode.HARD || memo != null) {
-            return () -> { };
-        }
-        if (memoPlan == null || memoPlan.budgetBytes() != budgetBytes) {
-            memoPlan = new StrategyMemo(graph, layout, store, budgetBytes); // the boundaries are the graph's: plan once
-        }
-        memo = memoPlan;
-        memo.reset();
-        return new Sharing() {
-            @Override
-            public void nextWillBe(Map<String, INDArray> gateInputs) {
-                if (memo != null) {
-                    memo.nextWillBe(gateInputs == null ? null : new Gates(graph, store, gateInputs, 1));
-                }
-            }
-
-            @Override
-            public void close() {
-                memo = null;
-            }
-        };
+        return sharing.betweenStrategies(budgetBytes);
     }
 
     @Override
     public Sharing shareUngatedPrefix(long budgetBytes) {
-        if (graph.variant().bn() != BnMode.RUNNING) {
-            return () -> { };
-        }
-        prefix = new PrefixCache(graph, layout, budgetBytes);
-        return () -> prefix = null;
+        return sharing.ungatedPrefix(budgetBytes);
     }
 
     // ---- buffers ----
@@ -199,34 +168,14 @@ public final class PlannedExecutor implements GraphExecutor {
             }
         }
         normalization.beginPass();
-        // Resume at the deepest kept boundary; else restore the ungated prefix kept for these clips, if any.
-        restoredStatistics = new HashMap<>();
-        int resumedAt = -1;
-        if (memo != null && skipDropped) {
-            memo.beginPass();
-            resumedAt = memo.restore(clips, run, restoredStatistics);
-        }
-        boolean restored = resumedAt < 0 && prefix != null && prefix.restore(clips, run.value);
-        if (restored) {
-            prefixReuses++;
-        }
-        boolean stored = restored || resumedAt >= 0;
-        int computedAfter = restored ? prefix.last() : resumedAt;
+        sharing.begin(clips, run, skipDropped);
         for (Node node : graph.nodes()) {
-            int id = node.id();
-            if (prefix != null && !stored && prefix.complete(id)) {
-                prefix.store(clips, run.value);
-                stored = true;
-            }
-            boolean done = id <= resumedAt && !(node.op() instanceof Op.Input) || restored && prefix.covers(id);
-            if (!run.skipped[id] && !done) {
+            if (!run.skipped[node.id()] && !sharing.restored(node, clips, run)) {
                 long t = OpTimes.start();
                 forward(run, node, clips);
                 OpTimes.stop(graph, node, " forward", t);
             }
-            if (memo != null && skipDropped && id > computedAfter) {
-                memo.passed(id, clips, run, normalization::batchStatistics);
-            }
+            sharing.passed(node.id(), clips, run, normalization::batchStatistics);
         }
         return run;
     }
