@@ -32,6 +32,8 @@ final class StrategyMemo {
     private final List<String> norms = new ArrayList<>();
     private final long[] statisticsHash;
     private long reuses;
+    /** How many cuts the current pass may use at its batch size (set by {@link #restore}, which starts it). */
+    private int usable;
     /** The gates of the next pass, when the caller said; null: keep every boundary. */
     private Gates next;
 
@@ -119,7 +121,6 @@ final class StrategyMemo {
             previous = c;
         }
     }
-
 
     /**
      * For every node, the path gates its value depends on: those of the gate ops upstream, and those of the path
@@ -303,7 +304,8 @@ final class StrategyMemo {
      * into {@code statistics}.
      */
     int restore(INDArray clips, Pass run, java.util.Map<String, INDArray[]> statistics) {
-        for (int i = usable(run.b) - 1; i >= 0; i--) {
+        usable = usable(run.b);
+        for (int i = usable - 1; i >= 0; i--) {
             Cut cut = cuts.get(i);
             if (matches(cut, clips, run)) {
                 for (int f = 0; f < cut.frontier.length; f++) {
@@ -345,7 +347,6 @@ final class StrategyMemo {
 
     /** The cuts at {@code node}, whose frontier this pass has just completed: keeps it unless kept already. */
     void passed(int node, INDArray clips, Pass run, java.util.function.Function<String, INDArray[]> statistics) {
-        int usable = usable(run.b);
         for (int i = 0; i < usable; i++) {
             Cut cut = cuts.get(i);
             if (cut.node != node || matches(cut, clips, run)
