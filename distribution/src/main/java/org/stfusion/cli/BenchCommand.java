@@ -26,7 +26,8 @@ final class BenchCommand implements Callable<Integer> {
     StfusionCli cli;
 
     @Option(names = "--workload", defaultValue = "tiny",
-            description = "tiny, small, paper or all (default: ${DEFAULT-VALUE}); or scoring: strategy scoring of a small "
+            description = "tiny, small, paper or all (default: ${DEFAULT-VALUE}); example: the default example's template "
+                    + "(synthetic-motion.yaml; batch 16 of 8x16x16 clips); or scoring: strategy scoring of a small "
                     + "trained run in this process and, with --engine spark, on Spark with 1 and 2 executor threads.")
     String workload;
 

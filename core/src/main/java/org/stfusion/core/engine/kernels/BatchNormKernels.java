@@ -55,7 +55,7 @@ public final class BatchNormKernels {
         SmallArrays.checkVector(var, channels, "var");
         State st = STATE.get();
         st.prepare(channels, in.batch, 0);
-        Parallel.forRange(channels, 1, (c0, c1) -> {
+        Parallel.forRange(channels, Parallel.grainFor((long) in.batch * in.run), (c0, c1) -> {
             ChunkMath k = ChunkMath.forThread(in);
             for (int c = c0; c < c1; c++) {
                 moments(k, in, c, st);
@@ -80,7 +80,7 @@ public final class BatchNormKernels {
         st.readStatistics(mean, var, eps);
         BranchState p = st.branches[0];
         p.read(gamma, beta, relu, scale, null, st);
-        Parallel.forRange(in.channels, 1, (c0, c1) -> {
+        Parallel.forRange(in.channels, Parallel.grainFor((long) in.batch * in.run), (c0, c1) -> {
             ChunkMath k = ChunkMath.forThread(in);
             for (int c = c0; c < c1; c++) {
                 normalizeChannel(k, in, out, c, st, p);
@@ -117,7 +117,7 @@ public final class BatchNormKernels {
                 SmallArrays.checkVector(br.dGamma(), in.channels, "dGamma");
                 SmallArrays.checkVector(br.dBeta(), in.channels, "dBeta");
             }
-            Parallel.forRange(in.channels, 1, (c0, c1) -> {
+            Parallel.forRange(in.channels, Parallel.grainFor((long) in.batch * in.run), (c0, c1) -> {
                 ChunkMath k = ChunkMath.forThread(in);
                 for (int c = c0; c < c1; c++) {
                     backwardChannel(k, in, grad, accumulateDx, c, st, count);

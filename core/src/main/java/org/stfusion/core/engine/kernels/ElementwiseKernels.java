@@ -16,8 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class ElementwiseKernels {
 
-    /** Smallest amount of elements worth handing to another thread. */
-    private static final int MIN_PIECE = 16 * 1024;
 
     private ElementwiseKernels() {
     }
@@ -76,7 +74,7 @@ public final class ElementwiseKernels {
     private static void eachChunk(ChannelRuns layout, ChunkOp op) {
         int channels = layout.channels;
         int run = layout.run;
-        Parallel.forRange(layout.batch * channels, Math.max(1, MIN_PIECE / Math.max(1, run)), (r0, r1) -> {
+        Parallel.forRange(layout.batch * channels, Parallel.grainFor(run), (r0, r1) -> {
             ChunkMath k = ChunkMath.forThread(layout);
             for (int r = r0; r < r1; r++) {
                 int n = r / channels;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Thin wrappers over ND4J native ops that write into caller-provided arrays (nothing is allocated for
@@ -14,6 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * see NativeOpsTest). Speed on views: conv, pool and matmul outputs cost nothing extra; a conv whose
  * input is a view runs its backward about 2x slower; relu, relu_bp, add and assign are 25-80x slower
  * on views, so use {@link ElementwiseKernels} there.
+ *
+ * <p>Each op runs on as many OpenMP threads as its work keeps busy ({@link #threadsFor}): below some
+ * 4 million multiply-adds per thread, waking and joining the second thread cost more than it saves.
  */
 public final class NativeOps {
 
@@ -22,40 +26,70 @@ public final class NativeOps {
     /** avgpool3dnew's iArg 13: 0 divides by the cells inside the input (count_include_pad=False), 1 by the window. */
     private static final int AVG_EXCLUDE_PADDING = 0;
 
+    /**
+     * Multiply-adds (or comparable element steps) below which one more OpenMP thread does not pay. Measured on the
+     * 2-vCPU VM with oneDNN's conv3d between Java work, as in a training step: at 1.2-4.7 M MACs one thread took
+     * 0.5-0.8x the time of two (forward and backward), at 9.4 M the same, at 19-38 M two threads won (0.5-0.9x).
+     */
+    static final long WORK_PER_THREAD = 4_000_000;
+
+    private static final org.nd4j.nativeblas.NativeOps NATIVE;
+    private static final int MAX_THREADS;
+    /** The OpenMP thread count last set on each calling thread (omp_set_num_threads is per thread). */
+    private static final ThreadLocal<int[]> CURRENT = new ThreadLocal<>();
+
+    static {
+        Nd4j.getBackend(); // NativeOpsHolder needs the backend loaded first
+        NATIVE = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        MAX_THREADS = Math.max(1, NATIVE.ompGetMaxThreads());
+    }
+
     private NativeOps() {
+    }
+
+    /** OpenMP threads ND4J started with (the cores, or OMP_NUM_THREADS): the most an op is given. */
+    static int maxThreads() {
+        return MAX_THREADS;
+    }
+
+    /** OpenMP threads for an op of {@code work} multiply-adds: one per {@link #WORK_PER_THREAD}, within the cores. */
+    static int threadsFor(long work) {
+        return (int) Math.max(1, Math.min(MAX_THREADS, work / WORK_PER_THREAD));
     }
 
     /** y = conv3d(x, w), no bias. */
     public static void conv3d(INDArray x, INDArray w, int[] stride, int[] padding, INDArray y) {
-        exec("conv3dnew", new INDArray[] {x, w}, new INDArray[] {y}, convArgs(w, stride, padding));
+        exec("conv3dnew", convWork(w, y), new INDArray[] {x, w}, new INDArray[] {y}, convArgs(w, stride, padding));
     }
 
     /** Input and weight gradients of {@link #conv3d}; {@code gradW} is overwritten, not accumulated. */
     public static void conv3dBackward(INDArray x, INDArray w, INDArray gradY, int[] stride, int[] padding,
                                       INDArray gradX, INDArray gradW) {
-        exec("conv3dnew_bp", new INDArray[] {x, w, gradY}, new INDArray[] {gradX, gradW}, convArgs(w, stride, padding));
+        exec("conv3dnew_bp", 2 * convWork(w, gradY), new INDArray[] {x, w, gradY}, new INDArray[] {gradX, gradW},
+                convArgs(w, stride, padding));
     }
 
     public static void maxPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
-        exec("maxpool3dnew", new INDArray[] {x}, new INDArray[] {y}, poolArgs(kernel, stride, padding, 0));
+        exec("maxpool3dnew", poolWork(x, kernel), new INDArray[] {x}, new INDArray[] {y}, poolArgs(kernel, stride, padding, 0));
     }
 
     /** {@code gradX} is overwritten; each window's gradient goes to its maximum. */
     public static void maxPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
                                          INDArray gradX) {
-        exec("maxpool3dnew_bp", new INDArray[] {x, gradY}, new INDArray[] {gradX}, poolArgs(kernel, stride, padding, 0));
+        exec("maxpool3dnew_bp", 2 * poolWork(x, kernel), new INDArray[] {x, gradY}, new INDArray[] {gradX},
+                poolArgs(kernel, stride, padding, 0));
     }
 
     /** Average pooling that divides by the number of cells inside the input (padding not counted). */
     public static void avgPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
-        exec("avgpool3dnew", new INDArray[] {x}, new INDArray[] {y},
+        exec("avgpool3dnew", poolWork(x, kernel), new INDArray[] {x}, new INDArray[] {y},
                 poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
     }
 
     /** {@code gradX} is overwritten. */
     public static void avgPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
                                          INDArray gradX) {
-        exec("avgpool3dnew_bp", new INDArray[] {x, gradY}, new INDArray[] {gradX},
+        exec("avgpool3dnew_bp", 2 * poolWork(x, kernel), new INDArray[] {x, gradY}, new INDArray[] {gradX},
                 poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
     }
 
@@ -84,7 +118,7 @@ public final class NativeOps {
 
     /** x = max(x, 0) in place. */
     public static void relu(INDArray x) {
-        exec("relu", new INDArray[] {x}, new INDArray[] {x}, null, 0.0);
+        exec("relu", x.length(), new INDArray[] {x}, new INDArray[] {x}, null, 0.0);
     }
 
     /**
@@ -92,7 +126,7 @@ public final class NativeOps {
      * input or its output: both are positive at the same places.
      */
     public static void reluBackward(INDArray activation, INDArray grad) {
-        exec("relu_bp", new INDArray[] {activation, grad}, new INDArray[] {grad}, null, 0.0);
+        exec("relu_bp", grad.length(), new INDArray[] {activation, grad}, new INDArray[] {grad}, null, 0.0);
     }
 
     /** y += x. */
@@ -144,7 +178,7 @@ public final class NativeOps {
 
     /** c = op(a) op(b) through the "matmul" op; Nd4j.gemm refuses an output that is a view. */
     private static void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray c) {
-        exec("matmul", new INDArray[] {a, b}, new INDArray[] {c},
+        exec("matmul", a.length() * c.size(c.rank() - 1), new INDArray[] {a, b}, new INDArray[] {c},
                 new int[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, 1.0, 0.0);
     }
 
@@ -157,12 +191,22 @@ public final class NativeOps {
                 padding[0], padding[1], padding[2], 1, 1, 1, 0, NCDHW};
     }
 
+    /** Multiply-adds of a convolution with weights {@code w} [kD, kH, kW, iC, oC] and output {@code y}. */
+    private static long convWork(INDArray w, INDArray y) {
+        return y.length() * (w.length() / w.size(4));
+    }
+
+    private static long poolWork(INDArray x, int[] kernel) {
+        return x.length() * kernel[0] * kernel[1] * kernel[2];
+    }
+
     private static int[] poolArgs(int[] kernel, int[] stride, int[] padding, int extra) {
         return new int[] {kernel[0], kernel[1], kernel[2], stride[0], stride[1], stride[2],
                 padding[0], padding[1], padding[2], 1, 1, 1, 0, extra, NCDHW};
     }
 
-    private static void exec(String op, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
+    private static void exec(String op, long work, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
+        useThreads(threadsFor(work));
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(in).addOutputs(out);
         if (iArgs != null) {
             b.addIntegerArguments(iArgs);
@@ -171,5 +215,17 @@ public final class NativeOps {
             b.addFloatingPointArguments(Arrays.stream(tArgs).boxed().toArray(Double[]::new));
         }
         Nd4j.exec(b.build());
+    }
+
+    private static void useThreads(int threads) {
+        int[] current = CURRENT.get();
+        if (current == null) {
+            current = new int[] {-1};
+            CURRENT.set(current);
+        }
+        if (current[0] != threads) {
+            NATIVE.setOmpNumThreads(threads);
+            current[0] = threads;
+        }
     }
 }

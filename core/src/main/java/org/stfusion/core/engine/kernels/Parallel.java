@@ -24,6 +24,9 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    /** Smallest number of elements worth handing to another thread: waking one costs 15-80 us. */
+    static final int MIN_PIECE = Integer.getInteger("stfusion.kernels.minPiece", 64 * 1024);
+
     /** Bit of {@link #state} set once no worker may join the current range any more. */
     private static final int CLOSED = 1 << 30;
 
@@ -56,6 +59,11 @@ public final class Parallel {
     /** Number of threads that run a range, the caller included. */
     public static int threads() {
         return POOL.workers.length + 1;
+    }
+
+    /** Grain for indices of {@code elementsPerIndex} elements each: pieces of at least {@link #MIN_PIECE} elements. */
+    public static int grainFor(long elementsPerIndex) {
+        return (int) Math.max(1, MIN_PIECE / Math.max(1, elementsPerIndex));
     }
 
     /**

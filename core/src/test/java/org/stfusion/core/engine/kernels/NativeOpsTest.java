@@ -269,4 +269,14 @@ class NativeOpsTest {
         assertClose(expectedGrad, grad, 1e-6, "dLogits");
         assertTrue(values(grad).length == n * k);
     }
+
+    @Test
+    void smallOpsRunOnOneThreadAndLargeOnesOnEveryCore() {
+        assertEquals(1, NativeOps.threadsFor(0));
+        assertEquals(1, NativeOps.threadsFor(2 * NativeOps.WORK_PER_THREAD - 1));
+        int cores = NativeOps.maxThreads();
+        assertTrue(cores >= 1);
+        assertEquals(cores, NativeOps.threadsFor(Long.MAX_VALUE));
+        assertEquals(Math.min(2, cores), NativeOps.threadsFor(2 * NativeOps.WORK_PER_THREAD));
+    }
 }
