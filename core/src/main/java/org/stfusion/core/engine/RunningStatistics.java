@@ -1,6 +1,7 @@
 package org.stfusion.core.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.stfusion.core.engine.kernels.UpdateKernels;
 
 /** Batch norm's running statistics as PyTorch keeps them: momentum 0.1, the variance unbiased by n/(n-1). */
 public final class RunningStatistics {
@@ -15,7 +16,12 @@ public final class RunningStatistics {
         INDArray mean = store.state().get(bn + ".runningMean");
         INDArray var = store.state().get(bn + ".runningVar");
         double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
-        mean.muli(1 - MOMENTUM).addi(batchMean.castTo(mean.dataType()).reshape(mean.shape()).mul(MOMENTUM));
-        var.muli(1 - MOMENTUM).addi(batchVar.castTo(var.dataType()).reshape(var.shape()).mul(MOMENTUM * unbias));
+        fold(mean, batchMean, MOMENTUM);
+        fold(var, batchVar, MOMENTUM * unbias);
+    }
+
+    /** running = (1 - MOMENTUM) running + weight batch, in place. */
+    private static void fold(INDArray running, INDArray batch, double weight) {
+        UpdateKernels.fold(running, batch, MOMENTUM, weight);
     }
 }

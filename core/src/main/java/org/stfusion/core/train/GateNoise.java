@@ -17,23 +17,31 @@ public final class GateNoise {
     }
 
     public static Map<String, INDArray> draw(TemplateNetwork net, RunRandom random, int batch) {
-        INDArray paths = Nd4j.create(net.store().dataType(), batch, net.gates().size());
-        INDArray features = Nd4j.create(net.store().dataType(), batch, net.template().classifierFeatures());
-        for (INDArray a : List.of(paths, features)) {
-            for (long i = 0; i < a.length(); i++) {
-                a.putScalar(i, random.logistic());
+        double[] paths = new double[batch * net.gates().size()];
+        double[] features = new double[batch * net.template().classifierFeatures()];
+        for (double[] a : List.of(paths, features)) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.logistic();
             }
         }
-        return Map.of(GateInputs.PATH_NOISE, paths, GateInputs.FC_NOISE, features);
+        return Map.of(GateInputs.PATH_NOISE, matrix(net, paths, batch), GateInputs.FC_NOISE, matrix(net, features, batch));
     }
 
     /** Inverted dropout at rate {@code p} on the classifier's features: 0 or 1/(1 − p) per sample and feature. */
     public static Map<String, INDArray> dropout(TemplateNetwork net, RunRandom random, int batch, double p) {
-        INDArray mask = Nd4j.create(net.store().dataType(), batch, net.template().classifierFeatures());
+        double[] mask = new double[batch * net.template().classifierFeatures()];
         double kept = 1 / (1 - p);
-        for (long i = 0; i < mask.length(); i++) {
-            mask.putScalar(i, random.nextDouble() < p ? 0 : kept);
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = random.nextDouble() < p ? 0 : kept;
         }
-        return Map.of(GateInputs.FC_DROPOUT, mask);
+        return Map.of(GateInputs.FC_DROPOUT, matrix(net, mask, batch));
+    }
+
+    /** {@code values} as a [batch, values / batch] array of the network's type, made in one piece. */
+    private static INDArray matrix(TemplateNetwork net, double[] values, int batch) {
+        if (values.length == 0) {
+            return Nd4j.create(net.store().dataType(), batch, 0);
+        }
+        return Nd4j.create(values, new long[] {batch, values.length / batch}, 'c').castTo(net.store().dataType());
     }
 }

@@ -107,4 +107,13 @@ abstract class ChunkMath {
 
     /** OUT = 0. */
     abstract void clearOut(int len);
+
+    /** OUT = v. */
+    abstract void fillOut(double v, int len);
+
+    /** The sum of X * G, in double. */
+    abstract double dot(int len);
+
+    /** The sum of X, in double. */
+    abstract double sumX(int len);
 }

@@ -188,4 +188,30 @@ final class DoubleChunkMath extends ChunkMath {
     void clearOut(int len) {
         Arrays.fill(slot[OUT], 0, len, 0d);
     }
+
+    @Override
+    void fillOut(double v, int len) {
+        Arrays.fill(slot[OUT], 0, len, v);
+    }
+
+    @Override
+    double dot(int len) {
+        double[] x = slot[X];
+        double[] g = slot[G];
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            sum += (double) x[j] * g[j];
+        }
+        return sum;
+    }
+
+    @Override
+    double sumX(int len) {
+        double[] x = slot[X];
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            sum += x[j];
+        }
+        return sum;
+    }
 }

@@ -65,6 +65,66 @@ public final class ElementwiseKernels {
         });
     }
 
+    /** out[n, c] = the sum over the trailing dimensions of a * b; b is shaped like a, with any layout; out is [N, C]. */
+    public static void channelDot(INDArray a, INDArray b, INDArray out) {
+        ChannelRuns x = ChannelRuns.of(a);
+        ChannelRuns y = ChannelRuns.like(b, a, "b");
+        double[] sums = new double[x.batch * x.channels];
+        eachRun(x, (k, n, c) -> {
+            double sum = 0;
+            for (int from = 0; from < x.run; from += WIDTH) {
+                int len = Math.min(WIDTH, x.run - from);
+                k.load(x, n, c, from, len, X);
+                k.load(y, n, c, from, len, G);
+                sum += k.dot(len);
+            }
+            sums[n * x.channels + c] = sum;
+        });
+        SmallArrays.writeMatrix(sums, out);
+    }
+
+    /** out[n, c] = the mean over the trailing dimensions of x; out is [N, C]. */
+    public static void channelMean(INDArray x, INDArray out) {
+        ChannelRuns in = ChannelRuns.of(x);
+        double[] means = new double[in.batch * in.channels];
+        eachRun(in, (k, n, c) -> {
+            double sum = 0;
+            for (int from = 0; from < in.run; from += WIDTH) {
+                int len = Math.min(WIDTH, in.run - from);
+                k.load(in, n, c, from, len, X);
+                sum += k.sumX(len);
+            }
+            means[n * in.channels + c] = sum / in.run;
+        });
+        SmallArrays.writeMatrix(means, out);
+    }
+
+    /** x[n, c, ...] = scale * v[n, c] for every element of the run (n, c); v is [N, C]. */
+    public static void spreadChannels(INDArray v, double scale, INDArray x) {
+        ChannelRuns out = ChannelRuns.of(x);
+        double[] values = new double[out.batch * out.channels];
+        SmallArrays.readMatrix(v, out.batch, out.channels, "v", values);
+        eachChunk(out, (k, n, c, from, len) -> {
+            k.fillOut(scale * values[n * out.channels + c], len);
+            k.store(OUT, out, n, c, from, len);
+        });
+    }
+
+    @FunctionalInterface
+    private interface RunOp {
+        void apply(ChunkMath k, int n, int c);
+    }
+
+    private static void eachRun(ChannelRuns layout, RunOp op) {
+        int channels = layout.channels;
+        Parallel.forRange(layout.batch * channels, Parallel.grainFor(layout.run), (r0, r1) -> {
+            ChunkMath k = ChunkMath.forThread(layout);
+            for (int r = r0; r < r1; r++) {
+                op.apply(k, r / channels, r % channels);
+            }
+        });
+    }
+
     @FunctionalInterface
     private interface ChunkOp {
         void apply(ChunkMath k, int n, int c, int from, int len);

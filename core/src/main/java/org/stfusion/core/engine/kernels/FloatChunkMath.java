@@ -203,4 +203,30 @@ final class FloatChunkMath extends ChunkMath {
     void clearOut(int len) {
         Arrays.fill(slot[OUT], 0, len, 0f);
     }
+
+    @Override
+    void fillOut(double v, int len) {
+        Arrays.fill(slot[OUT], 0, len, (float) v);
+    }
+
+    @Override
+    double dot(int len) {
+        float[] x = slot[X];
+        float[] g = slot[G];
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            sum += (double) x[j] * g[j];
+        }
+        return sum;
+    }
+
+    @Override
+    double sumX(int len) {
+        float[] x = slot[X];
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            sum += x[j];
+        }
+        return sum;
+    }
 }

@@ -1,14 +1,20 @@
 package org.stfusion.core.engine.kernels;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Thin wrappers over ND4J native ops that write into caller-provided arrays (nothing is allocated for
- * outputs). Activations are NCDHW; conv weights are [kD, kH, kW, iC, oC]; 3-element arrays are
+ * outputs). An instance keeps one native op context per op and argument list and reuses it, setting again only the
+ * arrays that changed since its last call: building a context per call (a native object, pointers registered for
+ * release, shape buffers) cost more than the op itself on small arrays. An instance is for one thread at a time
+ * and holds on to the arrays of its last calls; give each executor its own. Activations are NCDHW; conv weights are [kD, kH, kW, iC, oC]; 3-element arrays are
  * (depth, height, width). Dilation is always 1 and padding is explicit (no SAME mode).
  *
  * <p>Every op here gives correct results on channel-slice views (inputs and outputs, FLOAT and DOUBLE;
@@ -44,7 +50,10 @@ public final class NativeOps {
         MAX_THREADS = Math.max(1, NATIVE.ompGetMaxThreads());
     }
 
-    private NativeOps() {
+    /** Contexts by op and arguments. */
+    private final Map<Call, Context> contexts = new HashMap<>();
+
+    public NativeOps() {
     }
 
     /** OpenMP threads ND4J started with (the cores, or OMP_NUM_THREADS): the most an op is given. */
@@ -58,43 +67,43 @@ public final class NativeOps {
     }
 
     /** y = conv3d(x, w), no bias. */
-    public static void conv3d(INDArray x, INDArray w, int[] stride, int[] padding, INDArray y) {
+    public void conv3d(INDArray x, INDArray w, int[] stride, int[] padding, INDArray y) {
         exec("conv3dnew", convWork(w, y), new INDArray[] {x, w}, new INDArray[] {y}, convArgs(w, stride, padding));
     }
 
     /** Input and weight gradients of {@link #conv3d}; {@code gradW} is overwritten, not accumulated. */
-    public static void conv3dBackward(INDArray x, INDArray w, INDArray gradY, int[] stride, int[] padding,
+    public void conv3dBackward(INDArray x, INDArray w, INDArray gradY, int[] stride, int[] padding,
                                       INDArray gradX, INDArray gradW) {
         exec("conv3dnew_bp", 2 * convWork(w, gradY), new INDArray[] {x, w, gradY}, new INDArray[] {gradX, gradW},
                 convArgs(w, stride, padding));
     }
 
-    public static void maxPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
+    public void maxPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
         exec("maxpool3dnew", poolWork(x, kernel), new INDArray[] {x}, new INDArray[] {y}, poolArgs(kernel, stride, padding, 0));
     }
 
     /** {@code gradX} is overwritten; each window's gradient goes to its maximum. */
-    public static void maxPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
+    public void maxPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
                                          INDArray gradX) {
         exec("maxpool3dnew_bp", 2 * poolWork(x, kernel), new INDArray[] {x, gradY}, new INDArray[] {gradX},
                 poolArgs(kernel, stride, padding, 0));
     }
 
     /** Average pooling that divides by the number of cells inside the input (padding not counted). */
-    public static void avgPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
+    public void avgPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
         exec("avgpool3dnew", poolWork(x, kernel), new INDArray[] {x}, new INDArray[] {y},
                 poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
     }
 
     /** {@code gradX} is overwritten. */
-    public static void avgPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
+    public void avgPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
                                          INDArray gradX) {
         exec("avgpool3dnew_bp", 2 * poolWork(x, kernel), new INDArray[] {x, gradY}, new INDArray[] {gradX},
                 poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
     }
 
     /** y[N, K] = x[N, C] w[C, K] + bias[K] (bias may be null). */
-    public static void linear(INDArray x, INDArray w, INDArray bias, INDArray y) {
+    public void linear(INDArray x, INDArray w, INDArray bias, INDArray y) {
         matmul(x, w, false, false, y);
         if (bias != null) {
             y.addiRowVector(bias);
@@ -105,7 +114,7 @@ public final class NativeOps {
      * Gradients of {@link #linear}, each overwritten: gradX = gradY w^T, gradW = x^T gradY,
      * gradBias = the column sums of gradY. {@code gradX} and {@code gradBias} may be null when not needed.
      */
-    public static void linearBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW,
+    public void linearBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW,
                                       INDArray gradBias) {
         if (gradX != null) {
             matmul(gradY, w, false, true, gradX);
@@ -117,7 +126,7 @@ public final class NativeOps {
     }
 
     /** x = max(x, 0) in place. */
-    public static void relu(INDArray x) {
+    public void relu(INDArray x) {
         exec("relu", x.length(), new INDArray[] {x}, new INDArray[] {x}, null, 0.0);
     }
 
@@ -125,7 +134,7 @@ public final class NativeOps {
      * grad = grad where {@code activation} > 0, else 0, in place. {@code activation} may be the ReLU's
      * input or its output: both are positive at the same places.
      */
-    public static void reluBackward(INDArray activation, INDArray grad) {
+    public void reluBackward(INDArray activation, INDArray grad) {
         exec("relu_bp", grad.length(), new INDArray[] {activation, grad}, new INDArray[] {grad}, null, 0.0);
     }
 
@@ -177,7 +186,7 @@ public final class NativeOps {
     }
 
     /** c = op(a) op(b) through the "matmul" op; Nd4j.gemm refuses an output that is a view. */
-    private static void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray c) {
+    private void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray c) {
         exec("matmul", a.length() * c.size(c.rank() - 1), new INDArray[] {a, b}, new INDArray[] {c},
                 new int[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, 1.0, 0.0);
     }
@@ -205,16 +214,69 @@ public final class NativeOps {
                 padding[0], padding[1], padding[2], 1, 1, 1, 0, extra, NCDHW};
     }
 
-    private static void exec(String op, long work, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
+    private void exec(String op, long work, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
         useThreads(threadsFor(work));
-        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(in).addOutputs(out);
-        if (iArgs != null) {
-            b.addIntegerArguments(iArgs);
+        Context c = contexts.computeIfAbsent(new Call(op, iArgs == null ? new int[0] : iArgs, tArgs), Context::new);
+        c.run(in, out);
+    }
+
+    /** An op with its integer and floating-point arguments. */
+    private record Call(String op, int[] iArgs, double[] tArgs) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Call c && op.equals(c.op) && Arrays.equals(iArgs, c.iArgs) && Arrays.equals(tArgs, c.tArgs);
         }
-        if (tArgs.length > 0) {
-            b.addFloatingPointArguments(Arrays.stream(tArgs).boxed().toArray(Double[]::new));
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * op.hashCode() + Arrays.hashCode(iArgs)) + Arrays.hashCode(tArgs);
         }
-        Nd4j.exec(b.build());
+
+        @Override
+        public String toString() {
+            return op + Arrays.toString(iArgs) + Arrays.toString(tArgs);
+        }
+    }
+
+    /** A native context for one {@link Call}, and the arrays it was last given. */
+    private static final class Context {
+        private final DynamicCustomOp op;
+        private final OpContext context;
+        private INDArray[] in = new INDArray[0];
+        private INDArray[] out = new INDArray[0];
+
+        Context(Call call) {
+            op = DynamicCustomOp.builder(call.op()).build();
+            context = Nd4j.getExecutioner().buildContext();
+            context.setIArguments(Arrays.stream(call.iArgs()).asLongStream().toArray());
+            if (call.tArgs().length > 0) {
+                context.setTArguments(call.tArgs());
+            }
+        }
+
+        void run(INDArray[] inputs, INDArray[] outputs) {
+            in = update(in, inputs, true);
+            out = update(out, outputs, false);
+            Nd4j.getExecutioner().exec(op, context);
+        }
+
+        /** Sets the slots whose array is not the one already set (the same object means the same memory and shape). */
+        private INDArray[] update(INDArray[] current, INDArray[] given, boolean input) {
+            if (current.length != given.length) {
+                current = new INDArray[given.length];
+            }
+            for (int i = 0; i < given.length; i++) {
+                if (current[i] != given[i]) {
+                    if (input) {
+                        context.setInputArray(i, given[i]);
+                    } else {
+                        context.setOutputArray(i, given[i]);
+                    }
+                    current[i] = given[i];
+                }
+            }
+            return current;
+        }
     }
 
     private static void useThreads(int threads) {

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and {@code double[]}. One NIO pass per array: {@code getDouble(i)} per element would cost more than
  * the kernels at C = 256.
  */
-final class SmallArrays {
+public final class SmallArrays {
 
     private SmallArrays() {
     }
@@ -28,7 +28,7 @@ final class SmallArrays {
     }
 
     /** Reads a [rows, cols] matrix into {@code dst} in row-major order. */
-    static void readMatrix(INDArray m, int rows, int cols, String name, double[] dst) {
+    public static void readMatrix(INDArray m, int rows, int cols, String name, double[] dst) {
         if (m.rank() != 2 || m.size(0) != rows || m.size(1) != cols) {
             throw new IllegalArgumentException(name + " must have shape [" + rows + ", " + cols + "], got "
                     + Arrays.toString(m.shape()));
@@ -36,8 +36,32 @@ final class SmallArrays {
         copy(m, m.offset(), rows, cols, m.stride(0), m.stride(1), dst, false);
     }
 
-    static void writeMatrix(double[] src, INDArray m) {
+    public static void writeMatrix(double[] src, INDArray m) {
         copy(m, m.offset(), (int) m.size(0), (int) m.size(1), m.stride(0), m.stride(1), src, true);
+    }
+
+    /** Reads an array of any rank with at most one dimension longer than 1, such as a [1, C, 1, 1, 1] parameter. */
+    static void readLine(INDArray a, double[] dst) {
+        copy(a, a.offset(), 1, (int) a.length(), 0, lineStride(a), dst, false);
+    }
+
+    static void writeLine(double[] src, INDArray a) {
+        copy(a, a.offset(), 1, (int) a.length(), 0, lineStride(a), src, true);
+    }
+
+    private static long lineStride(INDArray a) {
+        long stride = 1;
+        int longer = 0;
+        for (int d = 0; d < a.rank(); d++) {
+            if (a.size(d) > 1) {
+                stride = a.stride(d);
+                longer++;
+            }
+        }
+        if (longer > 1) {
+            throw new IllegalArgumentException("expected a line of values, got shape " + Arrays.toString(a.shape()));
+        }
+        return stride;
     }
 
     static void checkVector(INDArray v, int length, String name) {

@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.core.engine.Op;
-import org.stfusion.core.engine.kernels.NativeOps;
 
 /**
  * Convolutions of the planned engine on ND4J's native conv3d (oneDNN). Operands in strided slices are staged
@@ -18,7 +17,7 @@ final class Convolutions {
     static void forward(Op.Conv c, INDArray x, INDArray w, INDArray y, Scratch scratch) {
         if (c.groups() == 1) {
             INDArray out = Views.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
-            NativeOps.conv3d(contiguous(x, Scratch.Role.INPUT, scratch), w, triple(c.stride()), triple(c.padding()), out);
+            scratch.ops.conv3d(contiguous(x, Scratch.Role.INPUT, scratch), w, triple(c.stride()), triple(c.padding()), out);
             if (out != y) {
                 y.assign(out);
             }
@@ -31,7 +30,7 @@ final class Convolutions {
             INDArray xg = copy(channels(x, i * inPer, inPer), Scratch.Role.GROUP_INPUT, scratch);
             INDArray wg = copy(outputs(w, i * outPer, outPer), Scratch.Role.GROUP_WEIGHT, scratch);
             INDArray yg = scratch.like(Scratch.Role.GROUP_OUTPUT, channels(y, i * outPer, outPer));
-            NativeOps.conv3d(xg, wg, triple(c.stride()), triple(c.padding()), yg);
+            scratch.ops.conv3d(xg, wg, triple(c.stride()), triple(c.padding()), yg);
             channels(y, i * outPer, outPer).assign(yg);
         }
     }
@@ -43,7 +42,7 @@ final class Convolutions {
     static INDArray backward(Op.Conv c, INDArray x, INDArray w, INDArray dy, INDArray gx, INDArray gw, Scratch scratch) {
         INDArray dx = gx != null && Views.contiguous(gx) ? gx : scratch.like(Scratch.Role.GRAD_INPUT, x);
         if (c.groups() == 1) {
-            NativeOps.conv3dBackward(contiguous(x, Scratch.Role.INPUT, scratch), w,
+            scratch.ops.conv3dBackward(contiguous(x, Scratch.Role.INPUT, scratch), w,
                     contiguous(dy, Scratch.Role.GRAD_OUTPUT, scratch), triple(c.stride()), triple(c.padding()), dx, gw);
             return dx;
         }
@@ -56,7 +55,7 @@ final class Convolutions {
             INDArray dyg = copy(channels(dy, i * outPer, outPer), Scratch.Role.GROUP_GRAD_OUTPUT, scratch);
             INDArray dxg = scratch.like(Scratch.Role.GROUP_GRAD_INPUT, xg);
             INDArray dwg = scratch.like(Scratch.Role.GROUP_GRAD_WEIGHT, wg);
-            NativeOps.conv3dBackward(xg, wg, dyg, triple(c.stride()), triple(c.padding()), dxg, dwg);
+            scratch.ops.conv3dBackward(xg, wg, dyg, triple(c.stride()), triple(c.padding()), dxg, dwg);
             channels(dx, i * inPer, inPer).assign(dxg);
             outputs(gw, i * outPer, outPer).assign(dwg);
         }

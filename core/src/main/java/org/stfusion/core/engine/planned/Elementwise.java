@@ -2,7 +2,6 @@ package org.stfusion.core.engine.planned;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.core.engine.Op;
@@ -44,8 +43,11 @@ final class Elementwise {
 
     /** [batch, C]: the sum over (T, H, W) of a * b. */
     static INDArray channelDot(INDArray a, INDArray b, INDArray out) {
-        INDArray product = a.mul(b);
-        return product.rank() == 2 ? out.assign(product) : out.assign(product.sum(2, 3, 4));
+        if (a.rank() == 2) {
+            return out.assign(a).muli(b);
+        }
+        ElementwiseKernels.channelDot(a, b, out);
+        return out;
     }
 
     static INDArray mask(Op.ChannelMask m, DataType dt) {
@@ -57,14 +59,13 @@ final class Elementwise {
     }
 
     static void globalAvgPool(INDArray x, INDArray y) {
-        y.assign(x.mean(2, 3, 4));
+        ElementwiseKernels.channelMean(x, y);
     }
 
     /** dx[n, c, ...] = dy[n, c] / (T H W). */
     static INDArray globalAvgPoolBackward(INDArray dy, INDArray dx) {
         long voxels = dx.size(2) * dx.size(3) * dx.size(4);
-        dx.assign(0);
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(dx, dy.div(voxels), dx, 0, 1));
+        ElementwiseKernels.spreadChannels(dy, 1.0 / voxels, dx);
         return dx;
     }
 }

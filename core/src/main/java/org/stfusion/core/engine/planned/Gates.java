@@ -6,6 +6,7 @@ import org.stfusion.core.engine.GateInputs;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.NetworkGraph;
 import org.stfusion.core.engine.ParameterStore;
+import org.stfusion.core.engine.kernels.SmallArrays;
 
 /**
  * The keep values of one call's gates, per sample: the relaxed Bernoulli {@code 1 - sigmoid((θ + L)/τ)} from the
@@ -46,21 +47,21 @@ final class Gates {
             dKeep = new double[batch][g];
             dFeatureKeep = new double[batch][f];
             double tau = graph.vdp().temperature();
-            INDArray noise = required(inputs, GateInputs.PATH_NOISE);
+            double[] noise = matrix(required(inputs, GateInputs.PATH_NOISE), batch, g, GateInputs.PATH_NOISE);
             for (int j = 0; j < g; j++) {
                 double theta = store.trainable().get(graph.gates().get(j).thetaName()).getDouble(0);
                 for (int n = 0; n < batch; n++) {
-                    double s = sigmoid((theta + noise.getDouble(n, j)) / tau);
+                    double s = sigmoid((theta + noise[n * g + j]) / tau);
                     sigmoid[n][j] = s;
                     keep[n][j] = 1 - s;
                 }
             }
             if (graph.classifierTheta() != null) {
-                INDArray fcNoise = required(inputs, GateInputs.FC_NOISE);
+                double[] fcNoise = matrix(required(inputs, GateInputs.FC_NOISE), batch, f, GateInputs.FC_NOISE);
                 double theta = store.trainable().get(graph.classifierTheta()).getDouble(0);
                 for (int n = 0; n < batch; n++) {
                     for (int c = 0; c < f; c++) {
-                        double s = sigmoid((theta + fcNoise.getDouble(n, c)) / tau);
+                        double s = sigmoid((theta + fcNoise[n * f + c]) / tau);
                         featureSigmoid[n][c] = s;
                         featureKeep[n][c] = 1 - s;
                     }
@@ -71,17 +72,26 @@ final class Gates {
             featureSigmoid = null;
             dKeep = null;
             dFeatureKeep = null;
-            INDArray paths = mode == GateMode.HARD ? required(inputs, GateInputs.PATH_KEEP) : null;
-            INDArray features = mode == GateMode.HARD && f > 0 ? required(inputs, GateInputs.FC_KEEP) : null;
+            double[] paths = mode == GateMode.HARD && g > 0 ? matrix(required(inputs, GateInputs.PATH_KEEP), 1, g,
+                    GateInputs.PATH_KEEP) : null;
+            double[] features = mode == GateMode.HARD && f > 0 ? matrix(required(inputs, GateInputs.FC_KEEP), 1, f,
+                    GateInputs.FC_KEEP) : null;
             for (int n = 0; n < batch; n++) {
                 for (int j = 0; j < g; j++) {
-                    keep[n][j] = paths.getDouble(0, j);
+                    keep[n][j] = paths[j];
                 }
                 for (int c = 0; c < f; c++) {
-                    featureKeep[n][c] = features == null ? 1 : features.getDouble(0, c);
+                    featureKeep[n][c] = features == null ? 1 : features[c];
                 }
             }
         }
+    }
+
+    /** A [rows, cols] input read in one pass (getDouble per element allocates and was a step's largest garbage). */
+    private static double[] matrix(INDArray a, int rows, int cols, String name) {
+        double[] values = new double[rows * cols];
+        SmallArrays.readMatrix(a, rows, cols, name, values);
+        return values;
     }
 
     private static INDArray required(Map<String, INDArray> inputs, String name) {
@@ -120,15 +130,18 @@ final class Gates {
 
     /** Fills [batch, channels] {@code scale} with each channel's gate keep value (per source chunk). */
     void fillScale(INDArray scale, java.util.List<Integer> gates, java.util.List<Integer> channels) {
+        int width = (int) scale.size(1);
+        double[] values = new double[batch * width];
         for (int n = 0; n < batch; n++) {
-            int c = 0;
+            int c = n * width;
             for (int j = 0; j < gates.size(); j++) {
                 double k = keep[n][gates.get(j)];
                 for (int i = 0; i < channels.get(j); i++) {
-                    scale.putScalar(n, c++, k);
+                    values[c++] = k;
                 }
             }
         }
+        SmallArrays.writeMatrix(values, scale);
     }
 
     /** Adds dLoss/dscale [batch, channels] (per channel) to the gates' dLoss/dkeep. */
@@ -136,12 +149,14 @@ final class Gates {
         if (dKeep == null) {
             return;
         }
+        int width = (int) dScale.size(1);
+        double[] values = matrix(dScale, batch, width, "dScale");
         for (int n = 0; n < batch; n++) {
-            int c = 0;
+            int c = n * width;
             for (int j = 0; j < gates.size(); j++) {
                 double sum = 0;
                 for (int i = 0; i < channels.get(j); i++) {
-                    sum += dScale.getDouble(n, c++);
+                    sum += values[c++];
                 }
                 dKeep[n][gates.get(j)] += sum;
             }
@@ -149,20 +164,23 @@ final class Gates {
     }
 
     void fillFeatureScale(INDArray scale) {
+        int f = featureKeep.length == 0 ? 0 : featureKeep[0].length;
+        double[] values = new double[batch * f];
         for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < featureKeep[n].length; c++) {
-                scale.putScalar(n, c, featureKeep[n][c]);
-            }
+            System.arraycopy(featureKeep[n], 0, values, n * f, f);
         }
+        SmallArrays.writeMatrix(values, scale);
     }
 
     void addFeatureScaleGradient(INDArray dScale) {
         if (dFeatureKeep == null) {
             return;
         }
+        int f = dFeatureKeep.length == 0 ? 0 : dFeatureKeep[0].length;
+        double[] values = matrix(dScale, batch, f, "dScale");
         for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < dFeatureKeep[n].length; c++) {
-                dFeatureKeep[n][c] += dScale.getDouble(n, c);
+            for (int c = 0; c < f; c++) {
+                dFeatureKeep[n][c] += values[n * f + c];
             }
         }
     }

@@ -10,7 +10,6 @@ import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.NetworkGraph;
 import org.stfusion.core.engine.Node;
@@ -44,6 +43,7 @@ final class Normalization {
     /** Per gated unit (by batch-norm node): the gate as a [batch, C] scale, and its gradient. */
     private final Map<Integer, INDArray> unitScales = new HashMap<>();
     private final Map<Integer, INDArray> unitScaleGrads = new HashMap<>();
+    private final ViewMemo views = new ViewMemo();
 
     Normalization(NetworkGraph graph, ParameterStore store, Layout layout, Scratch scratch) {
         this.graph = graph;
@@ -91,17 +91,18 @@ final class Normalization {
         String name = ((Op.BatchNorm) bn.op()).name();
         INDArray x = run.value[bn.input()];
         INDArray[] stats = graph.variant().bn() == BnMode.BATCH ? statistics(bn.input(), x)
-                : new INDArray[] {vector(store.state().get(name + ".runningMean")), vector(store.state().get(name + ".runningVar"))};
+                : new INDArray[] {views.vector(store.state().get(name + ".runningMean")),
+                    views.vector(store.state().get(name + ".runningVar"))};
         INDArray scale = null;
         if (unit.hasGate()) {
             Op.Gate gate = (Op.Gate) graph.node(unit.gate()).op();
             if (!gate.gates().stream().allMatch(run.gates::hardKept)) {
-                scale = Views.view(unitScales.get(unit.bn()), run.b, 0, bn.shape().channels());
+                scale = views.samples(unitScales.get(unit.bn()), run.b);
                 run.gates.fillScale(scale, gate.gates(), gate.channels());
             }
         }
-        BatchNormKernels.normalize(x, stats[0], stats[1], vector(store.trainable().get(name + ".gamma")),
-                vector(store.trainable().get(name + ".beta")), RunningStatistics.EPS, unit.relu() >= 0, scale,
+        BatchNormKernels.normalize(x, stats[0], stats[1], views.vector(store.trainable().get(name + ".gamma")),
+                views.vector(store.trainable().get(name + ".beta")), RunningStatistics.EPS, unit.relu() >= 0, scale,
                 run.value[unit.output()]);
     }
 
@@ -125,11 +126,11 @@ final class Normalization {
                 while (end < to && !done[end]) {
                     done[end++] = true;
                 }
-                BatchNormKernels.statistics(Views.view(x, (int) x.size(0), c - from, end - c),
-                        all[0].get(NDArrayIndex.interval(c, end)), all[1].get(NDArrayIndex.interval(c, end)));
+                BatchNormKernels.statistics(views.channels(x, c - from, end - c),
+                        views.interval(all[0], c, end), views.interval(all[1], c, end));
                 c = end;
             }
-            INDArray[] s = new INDArray[] {all[0].get(NDArrayIndex.interval(from, to)), all[1].get(NDArrayIndex.interval(from, to))};
+            INDArray[] s = new INDArray[] {views.interval(all[0], from, to), views.interval(all[1], from, to)};
             statistics.put(input, s);
             return s;
         }
@@ -161,13 +162,13 @@ final class Normalization {
             INDArray dScale = null;
             if (u.hasGate()) {
                 Op.Gate gate = (Op.Gate) graph.node(u.gate()).op();
-                scale = Views.view(unitScales.get(u.bn()), run.b, 0, (int) x.size(1));
+                scale = views.samples(unitScales.get(u.bn()), run.b);
                 run.gates.fillScale(scale, gate.gates(), gate.channels());
-                dScale = Views.view(unitScaleGrads.get(u.bn()), run.b, 0, (int) x.size(1));
+                dScale = views.samples(unitScaleGrads.get(u.bn()), run.b);
             }
-            branches[i] = new BatchNormKernels.Branch(vector(store.trainable().get(name + ".gamma")),
-                    vector(store.trainable().get(name + ".beta")), u.relu() >= 0, scale, run.gradOf(u.output()),
-                    vector(grads.written(name + ".gamma")), vector(grads.written(name + ".beta")), dScale);
+            branches[i] = new BatchNormKernels.Branch(views.vector(store.trainable().get(name + ".gamma")),
+                    views.vector(store.trainable().get(name + ".beta")), u.relu() >= 0, scale, run.gradOf(u.output()),
+                    views.vector(grads.written(name + ".gamma")), views.vector(grads.written(name + ".beta")), dScale);
         }
         INDArray dx = run.grad[input];
         if (dx != null) {
@@ -184,10 +185,5 @@ final class Normalization {
                 run.gates.addScaleGradient(branches[i].dScale(), gate.gates(), gate.channels());
             }
         }
-    }
-
-    /** A per-channel [1, C, 1, 1, 1] array as the [C] vector the kernels take (a view, not a copy). */
-    static INDArray vector(INDArray a) {
-        return a.reshape(a.length());
     }
 }

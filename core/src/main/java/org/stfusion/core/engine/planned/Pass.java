@@ -1,12 +1,11 @@
 package org.stfusion.core.engine.planned;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.stfusion.core.engine.NetworkGraph;
-import org.stfusion.core.engine.Node;
 import org.stfusion.core.engine.kernels.ElementwiseKernels;
 
 /**
- * One forward (and backward) pass of the planned engine: views of the planned buffers for batch {@code b}, the
+ * One forward (and backward) pass of the planned engine: views of the planned buffers for batch {@code b} (see
+ * {@link Buffers#pass}), the
  * pass's gate values, which nodes it skips, and which gradients hold something already (so that the first
  * contribution to a gradient is a copy and the next ones are additions).
  */
@@ -18,24 +17,13 @@ final class Pass {
     final boolean[] skipped;
     final Gates gates;
 
-    Pass(NetworkGraph graph, Layout layout, INDArray[] valueBuffers, INDArray[] gradBuffers, int b, Gates gates) {
+    Pass(int b, INDArray[] value, INDArray[] grad, Gates gates) {
         this.b = b;
         this.gates = gates;
-        int n = graph.nodes().size();
-        value = new INDArray[n];
-        grad = new INDArray[n];
-        written = new boolean[n];
-        skipped = new boolean[n];
-        for (Node node : graph.nodes()) {
-            Layout.Slot v = layout.values[node.id()];
-            if (v != null) {
-                value[node.id()] = Views.view(valueBuffers[v.buffer()], b, v.offset(), node.shape().channels());
-            }
-            Layout.Slot g = layout.grads[node.id()];
-            if (g != null) {
-                grad[node.id()] = Views.view(gradBuffers[g.buffer()], b, g.offset(), node.shape().channels());
-            }
-        }
+        this.value = value;
+        this.grad = grad;
+        written = new boolean[value.length];
+        skipped = new boolean[value.length];
     }
 
     /** The gradient flowing into node {@code id}; zero if nothing after it used it. */

@@ -39,9 +39,7 @@ public final class PlannedExecutor implements GraphExecutor {
     private final Normalization normalization;
     private final ParameterGradients paramGrads;
     private final PassSharing sharing;
-    private int capacity;
-    private INDArray[] valueBuffers;
-    private INDArray[] gradBuffers;
+    private final Buffers buffers;
 
     public PlannedExecutor(NetworkGraph graph, ParameterStore store) {
         this.graph = graph;
@@ -53,6 +51,7 @@ public final class PlannedExecutor implements GraphExecutor {
         this.normalization = new Normalization(graph, store, layout, scratch);
         this.paramGrads = training ? new ParameterGradients(graph.trainableNames(), store) : null;
         this.sharing = new PassSharing(graph, layout, store);
+        this.buffers = new Buffers(graph, layout, dt);
     }
 
     // ---- GraphExecutor ----
@@ -143,15 +142,10 @@ public final class PlannedExecutor implements GraphExecutor {
 
     // ---- buffers ----
 
-    /** Buffers for at least {@code batch} samples: allocated on the first call and when a larger batch comes. */
     private void ensureCapacity(int batch) {
-        if (batch <= capacity) {
-            return;
+        if (buffers.ensureCapacity(batch)) {
+            normalization.allocate(batch);
         }
-        capacity = batch;
-        valueBuffers = layout.valueBuffers.stream().map(b -> Views.allocate(dt, batch, b.shape())).toArray(INDArray[]::new);
-        gradBuffers = layout.gradBuffers.stream().map(b -> Views.allocate(dt, batch, b.shape())).toArray(INDArray[]::new);
-        normalization.allocate(batch);
     }
 
     // ---- forward ----
@@ -159,7 +153,7 @@ public final class PlannedExecutor implements GraphExecutor {
     private Pass forward(INDArray clips, Map<String, INDArray> gateInputs, boolean skipDropped) {
         int b = (int) clips.size(0);
         ensureCapacity(b);
-        Pass run = new Pass(graph, layout, valueBuffers, gradBuffers, b, new Gates(graph, store, gateInputs, b));
+        Pass run = buffers.pass(b, new Gates(graph, store, gateInputs, b));
         if (skipDropped && skipping && graph.variant().gates() == GateMode.HARD) {
             for (NetworkGraph.PathRegion region : graph.paths()) {
                 if (region.gates().stream().allMatch(run.gates::hardDropped)) {
@@ -217,7 +211,7 @@ public final class PlannedExecutor implements GraphExecutor {
         } else if (op instanceof Op.Dropout) {
             Elementwise.mulChannels(x, run.gates.dropoutMask(), run.value[id]);
         } else if (op instanceof Op.Linear l) {
-            NativeOps.linear(x, store.trainable().get(l.weight()), store.trainable().get(l.bias()), run.value[id]);
+            scratch.ops.linear(x, store.trainable().get(l.weight()), store.trainable().get(l.bias()), run.value[id]);
         } else {
             throw new IllegalArgumentException("no planned form for " + op);
         }
@@ -271,7 +265,7 @@ public final class PlannedExecutor implements GraphExecutor {
 
     private void backward(Pass run, INDArray dLogits) {
         for (int buffer : layout.sharedGradBuffers) {
-            gradBuffers[buffer].assign(0);
+            buffers.grad(buffer).assign(0);
         }
         for (Node node : graph.nodes()) {
             Layout.Slot g = layout.grads[node.id()];
@@ -330,7 +324,7 @@ public final class PlannedExecutor implements GraphExecutor {
         } else if (op instanceof Op.Relu6) {
             run.addTo(node.input(), Elementwise.relu6Backward(x, dy, scratch.like(Scratch.Role.GRAD_INPUT, dy)));
         } else if (op instanceof Op.Pool p) {
-            run.addTo(node.input(), Pools.backward(p, x, dy, scratch.like(Scratch.Role.GRAD_INPUT, x)));
+            run.addTo(node.input(), Pools.backward(p, x, dy, scratch.like(Scratch.Role.GRAD_INPUT, x), scratch));
         } else if (op instanceof Op.Concat) {
             Layout.Slot slot = layout.values[id];
             int offset = 0;
@@ -370,7 +364,7 @@ public final class PlannedExecutor implements GraphExecutor {
             run.addTo(node.input(), Elementwise.mulChannels(dy, run.gates.dropoutMask(), scratch.like(Scratch.Role.GRAD_INPUT, dy)));
         } else if (op instanceof Op.Linear l) {
             INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, x);
-            NativeOps.linearBackward(x, store.trainable().get(l.weight()), dy, dx, paramGrads.written(l.weight()),
+            scratch.ops.linearBackward(x, store.trainable().get(l.weight()), dy, dx, paramGrads.written(l.weight()),
                     paramGrads.written(l.bias()).reshape(-1));
             run.addTo(node.input(), dx);
         } else {

@@ -2,7 +2,6 @@ package org.stfusion.core.engine.planned;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.stfusion.core.engine.Op;
-import org.stfusion.core.engine.kernels.NativeOps;
 
 /** Max and average pooling on ND4J's native kernels; average pooling does not count padded cells. */
 final class Pools {
@@ -16,9 +15,9 @@ final class Pools {
         int[] s = Convolutions.triple(p.stride());
         int[] pad = Convolutions.triple(p.padding());
         if (p.max()) {
-            NativeOps.maxPool3d(in, k, s, pad, out);
+            scratch.ops.maxPool3d(in, k, s, pad, out);
         } else {
-            NativeOps.avgPool3d(in, k, s, pad, out);
+            scratch.ops.avgPool3d(in, k, s, pad, out);
         }
         if (out != y) {
             y.assign(out);
@@ -26,16 +25,16 @@ final class Pools {
     }
 
     /** The input gradient, written into {@code dx} (contiguous, shaped like x). */
-    static INDArray backward(Op.Pool p, INDArray x, INDArray dy, INDArray dx) {
-        INDArray in = Views.contiguous(x) ? x : x.dup();
-        INDArray grad = Views.contiguous(dy) ? dy : dy.dup();
+    static INDArray backward(Op.Pool p, INDArray x, INDArray dy, INDArray dx, Scratch scratch) {
+        INDArray in = Views.contiguous(x) ? x : scratch.like(Scratch.Role.INPUT, x).assign(x);
+        INDArray grad = Views.contiguous(dy) ? dy : scratch.like(Scratch.Role.GRAD_OUTPUT, dy).assign(dy);
         int[] k = Convolutions.triple(p.kernel());
         int[] s = Convolutions.triple(p.stride());
         int[] pad = Convolutions.triple(p.padding());
         if (p.max()) {
-            NativeOps.maxPool3dBackward(in, grad, k, s, pad, dx);
+            scratch.ops.maxPool3dBackward(in, grad, k, s, pad, dx);
         } else {
-            NativeOps.avgPool3dBackward(in, grad, k, s, pad, dx);
+            scratch.ops.avgPool3dBackward(in, grad, k, s, pad, dx);
         }
         return dx;
     }

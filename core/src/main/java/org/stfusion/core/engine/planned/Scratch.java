@@ -1,16 +1,21 @@
 package org.stfusion.core.engine.planned;
 
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.stfusion.core.engine.kernels.NativeOps;
 
 /**
  * Temporary arrays for ops that cannot write where the result goes (a strided slice, a gradient to add to):
  * one growing buffer per role, handed out as c-order views of its prefix. Ops run one after another, so a role is
- * never in use twice at once.
+ * never in use twice at once. A view is made once per role and shape (each is a native object, and the same
+ * array object lets {@link NativeOps} reuse its op contexts as they are). Also holds the executor's
+ * {@link NativeOps}.
  */
 final class Scratch {
     enum Role {
@@ -21,12 +26,21 @@ final class Scratch {
 
     private final DataType dt;
     private final Map<Role, INDArray> buffers = new EnumMap<>(Role.class);
+    private final Map<Role, Map<ShapeKey, INDArray>> views = new EnumMap<>(Role.class);
+    /** The executor's native ops, with their reused contexts. */
+    final NativeOps ops = new NativeOps();
 
     Scratch(DataType dt) {
         this.dt = dt;
     }
 
     INDArray get(Role role, long... shape) {
+        Map<ShapeKey, INDArray> made = views.computeIfAbsent(role, r -> new HashMap<>());
+        ShapeKey key = new ShapeKey(shape);
+        INDArray view = made.get(key);
+        if (view != null) {
+            return view;
+        }
         long n = 1;
         for (long s : shape) {
             n *= s;
@@ -35,9 +49,24 @@ final class Scratch {
         if (buffer == null || buffer.length() < n) {
             buffer = Nd4j.createUninitialized(dt, Math.max(n, buffer == null ? 0 : buffer.length() * 3 / 2));
             buffers.put(role, buffer);
+            made.clear();
         }
         INDArray prefix = buffer.length() == n ? buffer : buffer.get(NDArrayIndex.interval(0, n));
-        return prefix.reshape('c', shape);
+        view = prefix.reshape('c', shape);
+        made.put(new ShapeKey(shape.clone()), view);
+        return view;
+    }
+
+    private record ShapeKey(long[] shape) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShapeKey k && Arrays.equals(shape, k.shape);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(shape);
+        }
     }
 
     /** Scratch of the shape of {@code like}. */

@@ -72,4 +72,51 @@ class ElementwiseKernelsTest {
             assertPaddingUntouched(v);
         }
     }
+
+    @ParameterizedTest(name = "{0} {1} view={2}")
+    @MethodSource("cases")
+    void channelReductionsAndSpreadMatchDefinitions(DataType type, long[] shape, boolean view) {
+        if (shape.length == 2) {
+            return; // [N, C] has no trailing dimensions to reduce
+        }
+        int n = (int) shape[0];
+        int c = (int) shape[1];
+        int size = 1;
+        for (long s : shape) {
+            size *= (int) s;
+        }
+        int run = size / (n * c);
+        Random rnd = new Random(size + 1);
+        double[] x = values(place(gaussian(rnd, size, 0, 1), shape, type, false));
+        double[] g = values(place(gaussian(rnd, size, 0, 1), shape, type, false));
+        double[] dot = new double[n * c];
+        double[] mean = new double[n * c];
+        for (int r = 0; r < n * c; r++) {
+            for (int i = 0; i < run; i++) {
+                dot[r] += x[r * run + i] * g[r * run + i];
+                mean[r] += x[r * run + i] / run;
+            }
+        }
+        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+        INDArray out = org.nd4j.linalg.factory.Nd4j.create(type, n, c);
+        ElementwiseKernels.channelDot(place(x, shape, type, view), place(g, shape, type, !view), out);
+        assertClose(dot, out, tolerance * run, "channel dot");
+        // Into a strided [N, C] view, as a column slice of a wider matrix.
+        INDArray wide = org.nd4j.linalg.factory.Nd4j.zeros(type, n, c + 3);
+        INDArray means = wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(1, c + 1));
+        ElementwiseKernels.channelMean(place(x, shape, type, view), means);
+        assertClose(mean, means, tolerance, "channel mean");
+
+        INDArray spread = place(g, shape, type, view);
+        ElementwiseKernels.spreadChannels(means, 0.5, spread);
+        double[] expected = new double[size];
+        double[] m = values(means);
+        for (int r = 0; r < n * c; r++) {
+            for (int i = 0; i < run; i++) {
+                expected[r * run + i] = 0.5 * m[r];
+            }
+        }
+        assertClose(expected, spread, tolerance, "spread");
+        assertPaddingUntouched(spread);
+    }
 }

@@ -25,6 +25,9 @@ import org.stfusion.core.engine.kernels.NaiveOps.Geometry;
 
 class NativeOpsTest {
 
+    /** One instance for every test, as an executor keeps one: its contexts are reused with other arrays. */
+    private static final NativeOps OPS = new NativeOps();
+
     private static final int N = 2;
     private static final int IN_C = 3;
     private static final int OUT_C = 4;
@@ -95,14 +98,14 @@ class NativeOpsTest {
         INDArray xa = place(x, shape(N, IN_C, IN), type, inView);
         INDArray wa = offsetView(w, wShape, type);
         INDArray y = output(null, shape(N, OUT_C, g.outShape()), type, outView);
-        NativeOps.conv3d(xa, wa, spec[1], spec[2], y);
+        OPS.conv3d(xa, wa, spec[1], spec[2], y);
         assertClose(NaiveOps.conv3d(x, w, g, OUT_C), y, tolerance(type), "y");
         assertPaddingUntouched(y);
 
         INDArray gya = place(gy, shape(N, OUT_C, g.outShape()), type, inView);
         INDArray gx = output(null, shape(N, IN_C, IN), type, outView);
         INDArray gw = offsetView(garbage(w.length), wShape, type);
-        NativeOps.conv3dBackward(xa, wa, gya, spec[1], spec[2], gx, gw);
+        OPS.conv3dBackward(xa, wa, gya, spec[1], spec[2], gx, gw);
         assertClose(NaiveOps.conv3dGradInput(w, gy, g, OUT_C), gx, tolerance(type), "gradX");
         assertClose(NaiveOps.conv3dGradWeight(x, gy, g, OUT_C), gw, tolerance(type), "gradW");
         assertPaddingUntouched(gx);
@@ -120,12 +123,12 @@ class NativeOpsTest {
         double[] gy = gaussian(rnd, N * IN_C * g.outSize(), 0, 1);
         INDArray xa = place(x, shape(N, IN_C, IN), type, inView);
         INDArray y = output(null, shape(N, IN_C, g.outShape()), type, outView);
-        NativeOps.maxPool3d(xa, spec[0], spec[1], spec[2], y);
+        OPS.maxPool3d(xa, spec[0], spec[1], spec[2], y);
         assertClose(NaiveOps.maxPool(x, g), y, tolerance(type), "y");
         assertPaddingUntouched(y);
 
         INDArray gx = output(null, shape(N, IN_C, IN), type, outView);
-        NativeOps.maxPool3dBackward(xa, place(gy, shape(N, IN_C, g.outShape()), type, inView), spec[0], spec[1],
+        OPS.maxPool3dBackward(xa, place(gy, shape(N, IN_C, g.outShape()), type, inView), spec[0], spec[1],
                 spec[2], gx);
         assertClose(NaiveOps.maxPoolGrad(x, gy, g), gx, tolerance(type), "gradX");
         assertPaddingUntouched(gx);
@@ -141,12 +144,12 @@ class NativeOpsTest {
         double[] gy = gaussian(rnd, N * IN_C * g.outSize(), 0, 1);
         INDArray xa = place(x, shape(N, IN_C, IN), type, inView);
         INDArray y = output(null, shape(N, IN_C, g.outShape()), type, outView);
-        NativeOps.avgPool3d(xa, spec[0], spec[1], spec[2], y);
+        OPS.avgPool3d(xa, spec[0], spec[1], spec[2], y);
         assertClose(NaiveOps.avgPool(x, g), y, tolerance(type), "y");
         assertPaddingUntouched(y);
 
         INDArray gx = output(null, shape(N, IN_C, IN), type, outView);
-        NativeOps.avgPool3dBackward(xa, place(gy, shape(N, IN_C, g.outShape()), type, inView), spec[0], spec[1],
+        OPS.avgPool3dBackward(xa, place(gy, shape(N, IN_C, g.outShape()), type, inView), spec[0], spec[1],
                 spec[2], gx);
         assertClose(NaiveOps.avgPoolGrad(gy, g), gx, tolerance(type), "gradX");
         assertPaddingUntouched(gx);
@@ -176,7 +179,7 @@ class NativeOpsTest {
         INDArray xa = place(x, new long[] {n, c}, type, view);
         INDArray wa = offsetView(w, new long[] {c, k}, type);
         INDArray y = output(null, new long[] {n, k}, type, view);
-        NativeOps.linear(xa, wa, offsetView(b, new long[] {k}, type), y);
+        OPS.linear(xa, wa, offsetView(b, new long[] {k}, type), y);
         double[] expected = NaiveOps.matmul(x, w, n, c, k, false, false);
         for (int i = 0; i < n * k; i++) {
             expected[i] += b[i % k];
@@ -187,7 +190,7 @@ class NativeOpsTest {
         INDArray gx = output(null, new long[] {n, c}, type, view);
         INDArray gw = offsetView(garbage(c * k), new long[] {c, k}, type);
         INDArray gb = offsetView(garbage(k), new long[] {k}, type);
-        NativeOps.linearBackward(xa, wa, place(gy, new long[] {n, k}, type, view), gx, gw, gb);
+        OPS.linearBackward(xa, wa, place(gy, new long[] {n, k}, type, view), gx, gw, gb);
         assertClose(NaiveOps.matmul(gy, w, n, k, c, false, true), gx, tolerance(type), "gradX");
         assertClose(NaiveOps.matmul(x, gy, c, n, k, true, false), gw, tolerance(type), "gradW");
         double[] sums = new double[k];
@@ -209,7 +212,7 @@ class NativeOpsTest {
         double[] other = gaussian(rnd, size, 0, 1);
 
         INDArray a = place(x, s, type, view);
-        NativeOps.relu(a);
+        OPS.relu(a);
         double[] expected = new double[size];
         for (int i = 0; i < size; i++) {
             expected[i] = Math.max(x[i], 0);
@@ -217,12 +220,12 @@ class NativeOpsTest {
         assertClose(expected, a, tolerance(type), "relu");
 
         INDArray grad = place(g, s, type, view);
-        NativeOps.reluBackward(place(x, s, type, view), grad);
+        OPS.reluBackward(place(x, s, type, view), grad);
         for (int i = 0; i < size; i++) {
             expected[i] = x[i] > 0 ? g[i] : 0;
         }
         assertClose(expected, grad, tolerance(type), "relu backward");
-        NativeOps.reluBackward(a, grad);
+        OPS.reluBackward(a, grad);
         assertClose(expected, grad, tolerance(type), "relu backward from the output");
 
         INDArray sum = place(x, s, type, view);
@@ -278,5 +281,26 @@ class NativeOpsTest {
         assertTrue(cores >= 1);
         assertEquals(cores, NativeOps.threadsFor(Long.MAX_VALUE));
         assertEquals(Math.min(2, cores), NativeOps.threadsFor(2 * NativeOps.WORK_PER_THREAD));
+    }
+
+    @Test
+    void aReusedContextFollowsNewArraysAndNewContents() {
+        int[][] spec = CONVS[0];
+        Geometry g = new Geometry(N, IN_C, IN, spec[0], spec[1], spec[2]);
+        Random rnd = new Random(7);
+        double[] w = gaussian(rnd, NaiveOps.volume(spec[0]) * IN_C * OUT_C, 0, 0.3);
+        INDArray wa = offsetView(w, new long[] {spec[0][0], spec[0][1], spec[0][2], IN_C, OUT_C}, DataType.DOUBLE);
+        NativeOps ops = new NativeOps();
+        INDArray xa = place(gaussian(rnd, N * IN_C * g.inSize(), 0, 1), shape(N, IN_C, IN), DataType.DOUBLE, false);
+        INDArray xb = place(gaussian(rnd, N * IN_C * g.inSize(), 0, 1), shape(N, IN_C, IN), DataType.DOUBLE, true);
+        INDArray ya = output(null, shape(N, OUT_C, g.outShape()), DataType.DOUBLE, false);
+        INDArray yb = output(null, shape(N, OUT_C, g.outShape()), DataType.DOUBLE, true);
+        for (int round = 0; round < 3; round++) {
+            ops.conv3d(xa, wa, spec[1], spec[2], ya);
+            ops.conv3d(xb, wa, spec[1], spec[2], yb);
+            assertClose(NaiveOps.conv3d(values(xa), w, g, OUT_C), ya, 1e-9, "y of a, round " + round);
+            assertClose(NaiveOps.conv3d(values(xb), w, g, OUT_C), yb, 1e-9, "y of b, round " + round);
+            xa.muli(-0.5); // same array, new contents
+        }
     }
 }
