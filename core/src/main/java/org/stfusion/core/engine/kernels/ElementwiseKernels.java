@@ -8,14 +8,13 @@ import static org.stfusion.core.engine.kernels.ChunkMath.X;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * In-place elementwise ops in Java for [N, C, ...] activations, channel-slice views included. On such
- * views ND4J's relu, relu_bp, add and assign are 25-80 times slower than on a contiguous array (they
- * fall back to per-element index arithmetic), and relu_bp is slow even on contiguous arrays; these
- * kernels run at the same speed on both. On contiguous arrays ND4J's relu, add and assign are faster
+ * In-place elementwise ops, and sums and spreads per (sample, channel), in Java for [N, C, ...] activations,
+ * channel-slice views included. On such views ND4J's relu, relu_bp, add and assign are 25-80 times slower than on
+ * a contiguous array (they fall back to per-element index arithmetic), and relu_bp is slow even on contiguous
+ * arrays; these kernels run at the same speed on both, and the sums allocate no ND4J array. On contiguous arrays ND4J's relu, add and assign are faster
  * (see {@link NativeOps}). Same layout rules and threading as {@link BatchNormKernels}.
  */
 public final class ElementwiseKernels {
-
 
     private ElementwiseKernels() {
     }
@@ -65,7 +64,7 @@ public final class ElementwiseKernels {
         });
     }
 
-    /** out[n, c] = the sum over the trailing dimensions of a * b; b is shaped like a, with any layout; out is [N, C]. */
+    /** out[n, c] = the sum over the trailing dimensions of a * b; b is shaped like a (any layout); out is [N, C]. */
     public static void channelDot(INDArray a, INDArray b, INDArray out) {
         ChannelRuns x = ChannelRuns.of(a);
         ChannelRuns y = ChannelRuns.like(b, a, "b");

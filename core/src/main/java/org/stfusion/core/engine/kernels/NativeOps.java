@@ -14,8 +14,10 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * outputs). An instance keeps one native op context per op and argument list and reuses it, setting again only the
  * arrays that changed since its last call: building a context per call (a native object, pointers registered for
  * release, shape buffers) cost more than the op itself on small arrays. An instance is for one thread at a time
- * and holds on to the arrays of its last calls; give each executor its own. Activations are NCDHW; conv weights are [kD, kH, kW, iC, oC]; 3-element arrays are
- * (depth, height, width). Dilation is always 1 and padding is explicit (no SAME mode).
+ * and holds on to the arrays of its last calls; give each executor its own.
+ *
+ * <p>Activations are NCDHW; conv weights are [kD, kH, kW, iC, oC]; 3-element arrays are (depth, height, width).
+ * Dilation is always 1 and padding is explicit (no SAME mode).
  *
  * <p>Every op here gives correct results on channel-slice views (inputs and outputs, FLOAT and DOUBLE;
  * see NativeOpsTest). Speed on views: conv, pool and matmul outputs cost nothing extra; a conv whose
@@ -41,8 +43,8 @@ public final class NativeOps {
 
     private static final org.nd4j.nativeblas.NativeOps NATIVE;
     private static final int MAX_THREADS;
-    /** The OpenMP thread count last set on each calling thread (omp_set_num_threads is per thread). */
-    private static final ThreadLocal<int[]> CURRENT = new ThreadLocal<>();
+    /** The OpenMP thread count this class last set on each thread (omp_set_num_threads holds per thread). */
+    private static final ThreadLocal<int[]> CURRENT = ThreadLocal.withInitial(() -> new int[] {-1});
 
     static {
         Nd4j.getBackend(); // NativeOpsHolder needs the backend loaded first
@@ -73,18 +75,19 @@ public final class NativeOps {
 
     /** Input and weight gradients of {@link #conv3d}; {@code gradW} is overwritten, not accumulated. */
     public void conv3dBackward(INDArray x, INDArray w, INDArray gradY, int[] stride, int[] padding,
-                                      INDArray gradX, INDArray gradW) {
+                               INDArray gradX, INDArray gradW) {
         exec("conv3dnew_bp", 2 * convWork(w, gradY), new INDArray[] {x, w, gradY}, new INDArray[] {gradX, gradW},
                 convArgs(w, stride, padding));
     }
 
     public void maxPool3d(INDArray x, int[] kernel, int[] stride, int[] padding, INDArray y) {
-        exec("maxpool3dnew", poolWork(x, kernel), new INDArray[] {x}, new INDArray[] {y}, poolArgs(kernel, stride, padding, 0));
+        exec("maxpool3dnew", poolWork(x, kernel), new INDArray[] {x}, new INDArray[] {y},
+                poolArgs(kernel, stride, padding, 0));
     }
 
     /** {@code gradX} is overwritten; each window's gradient goes to its maximum. */
     public void maxPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
-                                         INDArray gradX) {
+                                  INDArray gradX) {
         exec("maxpool3dnew_bp", 2 * poolWork(x, kernel), new INDArray[] {x, gradY}, new INDArray[] {gradX},
                 poolArgs(kernel, stride, padding, 0));
     }
@@ -97,7 +100,7 @@ public final class NativeOps {
 
     /** {@code gradX} is overwritten. */
     public void avgPool3dBackward(INDArray x, INDArray gradY, int[] kernel, int[] stride, int[] padding,
-                                         INDArray gradX) {
+                                  INDArray gradX) {
         exec("avgpool3dnew_bp", 2 * poolWork(x, kernel), new INDArray[] {x, gradY}, new INDArray[] {gradX},
                 poolArgs(kernel, stride, padding, AVG_EXCLUDE_PADDING));
     }
@@ -115,7 +118,7 @@ public final class NativeOps {
      * gradBias = the column sums of gradY. {@code gradX} and {@code gradBias} may be null when not needed.
      */
     public void linearBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW,
-                                      INDArray gradBias) {
+                               INDArray gradBias) {
         if (gradX != null) {
             matmul(gradY, w, false, true, gradX);
         }
@@ -220,11 +223,25 @@ public final class NativeOps {
         c.run(in, out);
     }
 
+    /**
+     * Sets the calling thread's OpenMP thread count, which then also holds for its other ND4J work until an op of
+     * more work sets it again. Setting it back after every small op made the example's training step 40 % slower:
+     * the ND4J ops between (updates, copies) are small too and also run better on one thread.
+     */
+    private static void useThreads(int threads) {
+        int[] current = CURRENT.get();
+        if (current[0] != threads) {
+            NATIVE.setOmpNumThreads(threads);
+            current[0] = threads;
+        }
+    }
+
     /** An op with its integer and floating-point arguments. */
     private record Call(String op, int[] iArgs, double[] tArgs) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Call c && op.equals(c.op) && Arrays.equals(iArgs, c.iArgs) && Arrays.equals(tArgs, c.tArgs);
+            return o instanceof Call c && op.equals(c.op) && Arrays.equals(iArgs, c.iArgs)
+                    && Arrays.equals(tArgs, c.tArgs);
         }
 
         @Override
@@ -276,18 +293,6 @@ public final class NativeOps {
                 }
             }
             return current;
-        }
-    }
-
-    private static void useThreads(int threads) {
-        int[] current = CURRENT.get();
-        if (current == null) {
-            current = new int[] {-1};
-            CURRENT.set(current);
-        }
-        if (current[0] != threads) {
-            NATIVE.setOmpNumThreads(threads);
-            current[0] = threads;
         }
     }
 }

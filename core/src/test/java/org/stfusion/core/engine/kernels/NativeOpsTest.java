@@ -281,6 +281,17 @@ class NativeOpsTest {
         assertTrue(cores >= 1);
         assertEquals(cores, NativeOps.threadsFor(Long.MAX_VALUE));
         assertEquals(Math.min(2, cores), NativeOps.threadsFor(2 * NativeOps.WORK_PER_THREAD));
+
+        // A small op runs on one OpenMP thread, a large one on every core again.
+        var omp = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        NativeOps ops = new NativeOps();
+        int[] one = {1, 1, 1};
+        ops.conv3d(Nd4j.rand(DataType.FLOAT, 1, 2, 2, 3, 3), Nd4j.rand(DataType.FLOAT, 1, 1, 1, 2, 2), one,
+                new int[] {0, 0, 0}, Nd4j.create(DataType.FLOAT, 1, 2, 2, 3, 3));
+        assertEquals(1, omp.ompGetMaxThreads());
+        ops.conv3d(Nd4j.rand(DataType.FLOAT, 1, 16, 8, 32, 32), Nd4j.rand(DataType.FLOAT, 3, 3, 3, 16, 16), one, one,
+                Nd4j.create(DataType.FLOAT, 1, 16, 8, 32, 32)); // 56 M multiply-adds
+        assertEquals(cores, omp.ompGetMaxThreads());
     }
 
     @Test
