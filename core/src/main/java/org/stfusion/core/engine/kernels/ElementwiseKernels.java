@@ -56,6 +56,31 @@ public final class ElementwiseKernels {
         });
     }
 
+    /** Whether these kernels take {@code a}: rank 2 or more, and dense, C-ordered dimensions after C. */
+    public static boolean takes(INDArray a) {
+        if (a.rank() < 2) {
+            return false;
+        }
+        long len = 1;
+        for (int d = a.rank() - 1; d >= 2; d--) {
+            if (a.size(d) > 1 && a.stride(d) != len) {
+                return false;
+            }
+            len *= a.size(d);
+        }
+        return true;
+    }
+
+    /** dst = src; both [N, C, ...] of one shape and type, each in any layout these kernels {@link #takes}. */
+    public static void copy(INDArray src, INDArray dst) {
+        ChannelRuns out = ChannelRuns.of(dst);
+        ChannelRuns in = ChannelRuns.like(src, dst, "src");
+        eachChunk(out, (k, n, c, from, len) -> {
+            k.load(in, n, c, from, len, X);
+            k.store(X, out, n, c, from, len);
+        });
+    }
+
     public static void zero(INDArray x) {
         ChannelRuns a = ChannelRuns.of(x);
         eachChunk(a, (k, n, c, from, len) -> {

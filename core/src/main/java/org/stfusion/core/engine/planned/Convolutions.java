@@ -19,7 +19,7 @@ final class Convolutions {
             INDArray out = Views.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
             scratch.ops.conv3d(contiguous(x, Scratch.Role.INPUT, scratch), w, triple(c.stride()), triple(c.padding()), out);
             if (out != y) {
-                y.assign(out);
+                Elementwise.copy(out, y);
             }
             return;
         }
@@ -67,7 +67,7 @@ final class Convolutions {
     }
 
     private static INDArray copy(INDArray a, Scratch.Role role, Scratch scratch) {
-        return scratch.like(role, a).assign(a);
+        return Elementwise.copy(a, scratch.like(role, a));
     }
 
     private static INDArray channels(INDArray a, long from, long count) {

@@ -15,6 +15,29 @@ final class Elementwise {
     private Elementwise() {
     }
 
+    /**
+     * dst = src. ND4J's assign is fast between contiguous arrays and slow when either is a channel slice (a block
+     * buffer's), where the Java kernel copies run by run.
+     */
+    static INDArray copy(INDArray src, INDArray dst) {
+        if (src.rank() < 3 || Views.contiguous(src) && Views.contiguous(dst) || !ElementwiseKernels.takes(src)
+                || !ElementwiseKernels.takes(dst)) {
+            dst.assign(src);
+        } else {
+            ElementwiseKernels.copy(src, dst);
+        }
+        return dst;
+    }
+
+    /** a = 0, as {@link #copy} chooses. */
+    static void zero(INDArray a) {
+        if (a.rank() < 3 || Views.contiguous(a) || !ElementwiseKernels.takes(a)) {
+            a.assign(0);
+        } else {
+            ElementwiseKernels.zero(a);
+        }
+    }
+
     static void relu(INDArray x, INDArray y) {
         y.assign(x);
         ElementwiseKernels.relu(y);

@@ -29,7 +29,7 @@ final class Pass {
     /** The gradient flowing into node {@code id}; zero if nothing after it used it. */
     INDArray gradOf(int id) {
         if (!written[id]) {
-            grad[id].assign(0);
+            Elementwise.zero(grad[id]);
             written[id] = true;
         }
         return grad[id];
@@ -43,7 +43,7 @@ final class Pass {
         if (written[input]) {
             ElementwiseKernels.addInPlace(grad[input], dx);
         } else {
-            grad[input].assign(dx);
+            Elementwise.copy(dx, grad[input]);
             written[input] = true;
         }
     }

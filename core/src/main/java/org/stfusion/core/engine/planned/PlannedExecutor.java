@@ -223,7 +223,7 @@ public final class PlannedExecutor implements GraphExecutor {
         for (int in : node.inputs()) {
             int channels = graph.node(in).shape().channels();
             if (!aliasedInto(in, slot, offset)) {
-                Views.view(run.value[node.id()], run.b, offset, channels).assign(run.value[in]);
+                Elementwise.copy(run.value[in], Views.view(run.value[node.id()], run.b, offset, channels));
             }
             offset += channels;
         }
@@ -244,7 +244,7 @@ public final class PlannedExecutor implements GraphExecutor {
         }
         int first = present.get(0);
         if (!layout.sumAliased[first] || first != node.input()) {
-            run.value[id].assign(run.value[first]);
+            Elementwise.copy(run.value[first], run.value[id]);
         }
         for (int i = 1; i < present.size(); i++) {
             ElementwiseKernels.addInPlace(run.value[id], run.value[present.get(i)]);
@@ -253,7 +253,7 @@ public final class PlannedExecutor implements GraphExecutor {
 
     private void gate(Pass run, Node node, Op.Gate g, INDArray x) {
         if (g.gates().stream().allMatch(run.gates::hardKept)) {
-            run.value[node.id()].assign(x);
+            Elementwise.copy(x, run.value[node.id()]);
             return;
         }
         INDArray scale = scratch.get(Scratch.Role.WEIGHT, run.b, node.shape().channels());
@@ -317,8 +317,7 @@ public final class PlannedExecutor implements GraphExecutor {
                 run.addTo(in, dx);
             }
         } else if (op instanceof Op.Relu) {
-            INDArray dx = scratch.like(Scratch.Role.GRAD_INPUT, dy);
-            dx.assign(dy);
+            INDArray dx = Elementwise.copy(dy, scratch.like(Scratch.Role.GRAD_INPUT, dy));
             ElementwiseKernels.reluBackward(x, dx); // the input, not the output: a sum may have reused that
             run.addTo(node.input(), dx);
         } else if (op instanceof Op.Relu6) {

@@ -9,7 +9,7 @@ final class Pools {
     }
 
     static void forward(Op.Pool p, INDArray x, INDArray y, Scratch scratch) {
-        INDArray in = Views.contiguous(x) ? x : scratch.like(Scratch.Role.INPUT, x).assign(x);
+        INDArray in = Views.contiguous(x) ? x : Elementwise.copy(x, scratch.like(Scratch.Role.INPUT, x));
         INDArray out = Views.contiguous(y) ? y : scratch.like(Scratch.Role.OUTPUT, y);
         int[] k = Convolutions.triple(p.kernel());
         int[] s = Convolutions.triple(p.stride());
@@ -20,14 +20,14 @@ final class Pools {
             scratch.ops.avgPool3d(in, k, s, pad, out);
         }
         if (out != y) {
-            y.assign(out);
+            Elementwise.copy(out, y);
         }
     }
 
     /** The input gradient, written into {@code dx} (contiguous, shaped like x). */
     static INDArray backward(Op.Pool p, INDArray x, INDArray dy, INDArray dx, Scratch scratch) {
-        INDArray in = Views.contiguous(x) ? x : scratch.like(Scratch.Role.INPUT, x).assign(x);
-        INDArray grad = Views.contiguous(dy) ? dy : scratch.like(Scratch.Role.GRAD_OUTPUT, dy).assign(dy);
+        INDArray in = Views.contiguous(x) ? x : Elementwise.copy(x, scratch.like(Scratch.Role.INPUT, x));
+        INDArray grad = Views.contiguous(dy) ? dy : Elementwise.copy(dy, scratch.like(Scratch.Role.GRAD_OUTPUT, dy));
         int[] k = Convolutions.triple(p.kernel());
         int[] s = Convolutions.triple(p.stride());
         int[] pad = Convolutions.triple(p.padding());
