@@ -16,12 +16,7 @@ public final class RunningStatistics {
         INDArray mean = store.state().get(bn + ".runningMean");
         INDArray var = store.state().get(bn + ".runningVar");
         double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
-        fold(mean, batchMean, MOMENTUM);
-        fold(var, batchVar, MOMENTUM * unbias);
-    }
-
-    /** running = (1 - MOMENTUM) running + weight batch, in place. */
-    private static void fold(INDArray running, INDArray batch, double weight) {
-        UpdateKernels.fold(running, batch, MOMENTUM, weight);
+        UpdateKernels.fold(mean, batchMean, MOMENTUM, MOMENTUM);
+        UpdateKernels.fold(var, batchVar, MOMENTUM, MOMENTUM * unbias);
     }
 }

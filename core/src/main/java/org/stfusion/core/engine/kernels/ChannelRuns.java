@@ -28,12 +28,12 @@ final class ChannelRuns {
         if (a.rank() < 2) {
             throw new IllegalArgumentException("expected an array [N, C, ...], got shape " + Arrays.toString(a.shape()));
         }
+        if (!trailingDense(a)) {
+            throw new IllegalArgumentException("dimensions after C must be dense and C-ordered; shape "
+                    + Arrays.toString(a.shape()) + ", stride " + Arrays.toString(a.stride()));
+        }
         long len = 1;
         for (int d = a.rank() - 1; d >= 2; d--) {
-            if (a.size(d) > 1 && a.stride(d) != len) {
-                throw new IllegalArgumentException("dimensions after C must be dense and C-ordered; shape "
-                        + Arrays.toString(a.shape()) + ", stride " + Arrays.toString(a.stride()));
-            }
             len *= a.size(d);
         }
         long last = a.offset() + (a.size(0) - 1) * a.stride(0) + (a.size(1) - 1) * a.stride(1) + len;
@@ -56,6 +56,18 @@ final class ChannelRuns {
         } else {
             throw new IllegalArgumentException("only FLOAT and DOUBLE are supported, got " + a.dataType());
         }
+    }
+
+    /** Whether the dimensions after C of {@code a} (rank 2 or more) are dense and C-ordered, as this class needs. */
+    static boolean trailingDense(INDArray a) {
+        long len = 1;
+        for (int d = a.rank() - 1; d >= 2; d--) {
+            if (a.size(d) > 1 && a.stride(d) != len) {
+                return false;
+            }
+            len *= a.size(d);
+        }
+        return true;
     }
 
     static ChannelRuns of(INDArray a) {

@@ -58,17 +58,7 @@ public final class ElementwiseKernels {
 
     /** Whether these kernels take {@code a}: rank 2 or more, and dense, C-ordered dimensions after C. */
     public static boolean takes(INDArray a) {
-        if (a.rank() < 2) {
-            return false;
-        }
-        long len = 1;
-        for (int d = a.rank() - 1; d >= 2; d--) {
-            if (a.size(d) > 1 && a.stride(d) != len) {
-                return false;
-            }
-            len *= a.size(d);
-        }
-        return true;
+        return a.rank() >= 2 && ChannelRuns.trailingDense(a);
     }
 
     /** dst = src; both [N, C, ...] of one shape and type, each in any layout these kernels {@link #takes}. */
