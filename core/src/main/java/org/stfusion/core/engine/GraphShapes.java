@@ -29,6 +29,11 @@ final class GraphShapes {
 
     /** The output of a max or average pool, once its input fits the kernel. */
     static Shape pool(Shape in, Kernel3 k, Kernel3 s, Kernel3 p, boolean max) {
+        if (p.t() >= k.t() || p.h() >= k.h() || p.w() >= k.w()) {
+            // Else a window could hold only padding: no maximum, nothing to average.
+            throw new IllegalArgumentException((max ? "max" : "average") + " pool: padding " + p
+                    + " must be smaller than the kernel " + k + " in every dimension");
+        }
         Shape out = window(in, in.channels(), k, s, p);
         if (!fits(out)) {
             throw new IllegalArgumentException((max ? "max" : "average") + " pool: input " + in + " too small for kernel "

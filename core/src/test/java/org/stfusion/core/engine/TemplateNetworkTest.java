@@ -46,6 +46,31 @@ class TemplateNetworkTest {
         }
     }
 
+    /** A pooling window that could hold only padding is refused where the backbone declares it, naming the numbers. */
+    @Test
+    void poolingPaddingAsLargeAsItsKernelIsRefused() {
+        org.stfusion.api.model.Backbone pooled = new org.stfusion.api.model.Backbone() {
+            @Override
+            public org.stfusion.api.model.Tensor build(org.stfusion.api.model.NetworkBuilder b,
+                                                       org.stfusion.api.model.Tensor x) {
+                return b.maxPool3d(x, new org.stfusion.api.model.Kernel3(1, 2, 2),
+                        new org.stfusion.api.model.Kernel3(1, 2, 2), new org.stfusion.api.model.Kernel3(0, 2, 1));
+            }
+
+            @Override
+            public Map<String, Object> settings() {
+                return Map.of();
+            }
+        };
+        InputSpec in = new InputSpec(3, 4, 8, 8, 2);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () ->
+                new GraphRecorder(new ParameterStore(DataType.FLOAT, 1), GraphVariant.fixed(BnMode.BATCH,
+                        p -> TestNetworks.bits(0)), TestNetworks.paths(), VdpSettings.defaults(10))
+                        .record(pooled, in.clipShape(), 2));
+        assertTrue(e.getMessage().contains("max pool: padding") && e.getMessage().contains("smaller than the kernel"),
+                e.getMessage());
+    }
+
     /** DenseNet-121, S+ST at 174 classes = 21,404,526 parameters (paper Table 1: 21.4M); paper MACs. */
     @Test
     void densenet121MatchesPaperCounts() {

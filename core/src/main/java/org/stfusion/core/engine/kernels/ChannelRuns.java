@@ -92,6 +92,37 @@ final class ChannelRuns {
         return floats != null ? floats.get(at) : doubles.get(at);
     }
 
+    /** Copies run (n, c) into {@code dst}; {@code floats} is room for a FLOAT run on its way. */
+    void read(int n, int c, double[] dst, float[] floats) {
+        read(n, c, 0, run, dst, floats);
+    }
+
+    /** Copies elements {@code [from, from + len)} of run (n, c) into {@code dst}. */
+    void read(int n, int c, int from, int len, double[] dst, float[] floats) {
+        int at = at(n, c, from);
+        if (this.floats != null) {
+            this.floats.get(at, floats, 0, len);
+            for (int i = 0; i < len; i++) {
+                dst[i] = floats[i];
+            }
+        } else {
+            doubles.get(at, dst, 0, len);
+        }
+    }
+
+    /** Writes {@code src} (rounded to FLOAT if this array is) into run (n, c). */
+    void write(int n, int c, double[] src, float[] floats) {
+        int at = at(n, c, 0);
+        if (this.floats != null) {
+            for (int i = 0; i < run; i++) {
+                floats[i] = (float) src[i];
+            }
+            this.floats.put(at, floats, 0, run);
+        } else {
+            doubles.put(at, src, 0, run);
+        }
+    }
+
     /** Absolute index of element {@code i} of run (n, c). */
     int at(int n, int c, int i) {
         return (int) (offset + n * strideN + c * strideC + i);
