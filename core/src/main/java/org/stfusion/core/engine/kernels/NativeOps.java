@@ -188,10 +188,15 @@ public final class NativeOps {
         return loss / n;
     }
 
+    /** c = op(a) op(b), or c += op(a) op(b) when {@code accumulate}; all three are matrices. */
+    public void gemm(INDArray a, INDArray b, boolean transposeA, boolean transposeB, boolean accumulate, INDArray c) {
+        exec("matmul", a.length() * c.size(c.rank() - 1), new INDArray[] {a, b}, new INDArray[] {c},
+                new int[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, 1.0, accumulate ? 1.0 : 0.0);
+    }
+
     /** c = op(a) op(b) through the "matmul" op; Nd4j.gemm refuses an output that is a view. */
     private void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray c) {
-        exec("matmul", a.length() * c.size(c.rank() - 1), new INDArray[] {a, b}, new INDArray[] {c},
-                new int[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, 1.0, 0.0);
+        gemm(a, b, transposeA, transposeB, false, c);
     }
 
     private static int[] convArgs(INDArray w, int[] stride, int[] padding) {

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.core.engine.Op;
+import org.stfusion.core.engine.kernels.PlaneColumns;
 
 /**
  * Convolutions of the planned engine on ND4J's native conv3d (oneDNN). Operands in strided slices are staged
@@ -60,6 +61,45 @@ final class Convolutions {
             outputs(gw, i * outPer, outPer).assign(dwg);
         }
         return dx;
+    }
+
+    /**
+     * Only the weight gradient, into {@code gw} (overwriting), for a convolution whose input takes no gradient (the
+     * network's input). Per sample, the 2D columns of every input plane ({@link PlaneColumns}); per output plane, one
+     * matrix product of the columns of the planes it reads with its output gradient.
+     */
+    static void weightGradient(Op.Conv c, INDArray x, INDArray dy, INDArray gw, Scratch scratch) {
+        int[] k = triple(c.kernel());
+        int[] stride = triple(c.stride());
+        int[] padding = triple(c.padding());
+        int depth = (int) x.size(2);
+        int outDepth = (int) dy.size(2);
+        long plane = dy.size(3) * dy.size(4);
+        long rows = (long) k[1] * k[2] * x.size(1);
+        int outChannels = (int) dy.size(1);
+        INDArray columns = scratch.get(Scratch.Role.COLUMNS, 1, depth * rows, plane);
+        INDArray columnMatrix = scratch.get(Scratch.Role.COLUMNS, depth * rows, plane);
+        INDArray taps = scratch.matrix(gw, k[0] * rows); // [kD * rows, oC]
+        Elementwise.zero(taps);
+        for (int n = 0; n < dy.size(0); n++) {
+            PlaneColumns.fill(x, n, k[1], k[2], stride[1], stride[2], padding[1], padding[2], (int) dy.size(3),
+                    (int) dy.size(4), columns);
+            PlaneColumns.planesFirst(dy, n, scratch.get(Scratch.Role.GRAD_OUTPUT, 1, outDepth * outChannels, plane));
+            INDArray planes = scratch.get(Scratch.Role.GRAD_OUTPUT, outDepth * outChannels, plane);
+            for (int od = 0; od < outDepth; od++) {
+                // Depth taps of this output plane that read an input plane: 0 <= od * stride + kd - padding < depth.
+                int start = od * stride[0] - padding[0];
+                int first = Math.max(0, -start);
+                int last = Math.min(k[0] - 1, depth - 1 - start);
+                if (first > last) {
+                    continue;
+                }
+                long taken = (last - first + 1) * rows;
+                scratch.ops.gemm(scratch.rowRange(columnMatrix, (start + first) * rows, taken),
+                        scratch.rowRange(planes, (long) od * outChannels, outChannels), false, true, true,
+                        scratch.rowRange(taps, first * rows, taken));
+            }
+        }
     }
 
     private static INDArray contiguous(INDArray a, Scratch.Role role, Scratch scratch) {

@@ -308,6 +308,10 @@ public final class PlannedExecutor implements GraphExecutor {
         if (op instanceof Op.Conv c) {
             INDArray gw = paramGrads.written(c.weight());
             int in = node.input();
+            if (run.grad[in] == null && c.groups() == 1) {
+                Convolutions.weightGradient(c, x, dy, gw, scratch); // the input takes no gradient
+                return;
+            }
             boolean direct = run.grad[in] != null && !run.written[in];
             INDArray gx = direct ? run.grad[in] : null;
             INDArray dx = Convolutions.backward(c, x, store.trainable().get(c.weight()), dy, gx, gw, scratch);

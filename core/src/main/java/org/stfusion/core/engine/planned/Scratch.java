@@ -20,6 +20,8 @@ import org.stfusion.core.engine.kernels.NativeOps;
 final class Scratch {
     enum Role {
         INPUT, WEIGHT, OUTPUT, GRAD_INPUT, GRAD_WEIGHT, GRAD_OUTPUT,
+        /** A convolution's input as columns (see VolumeColumns). */
+        COLUMNS,
         /** One group's slices of a grouped convolution. */
         GROUP_INPUT, GROUP_WEIGHT, GROUP_OUTPUT, GROUP_GRAD_INPUT, GROUP_GRAD_WEIGHT, GROUP_GRAD_OUTPUT
     }
@@ -29,6 +31,7 @@ final class Scratch {
     private final Map<Role, Map<ShapeKey, INDArray>> views = new EnumMap<>(Role.class);
     /** The executor's native ops, with their reused contexts. */
     final NativeOps ops = new NativeOps();
+    private final ViewMemo memo = new ViewMemo();
 
     Scratch(DataType dt) {
         this.dt = dt;
@@ -67,6 +70,16 @@ final class Scratch {
         public int hashCode() {
             return Arrays.hashCode(shape);
         }
+    }
+
+    /** {@code a} (dense, c-ordered) as a matrix of {@code rows} rows; made once per array. */
+    INDArray matrix(INDArray a, long rows) {
+        return memo.matrix(a, rows);
+    }
+
+    /** Rows {@code [from, from + count)} of matrix {@code m}. */
+    INDArray rowRange(INDArray m, long from, long count) {
+        return memo.rowRange(m, from, count);
     }
 
     /** Scratch of the shape of {@code like}. */

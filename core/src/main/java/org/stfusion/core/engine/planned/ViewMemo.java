@@ -48,6 +48,16 @@ final class ViewMemo {
         return memo(new Key(a, 3, batch, 0), () -> Views.view(a, batch, 0, (int) a.size(1)));
     }
 
+    /** A dense c-ordered array as a [rows, length / rows] matrix. */
+    INDArray matrix(INDArray a, long rows) {
+        return memo(new Key(a, 4, rows, 0), () -> a.reshape('c', rows, a.length() / rows));
+    }
+
+    /** Rows {@code [from, from + count)} of matrix {@code m}. */
+    INDArray rowRange(INDArray m, long from, long count) {
+        return memo(new Key(m, 5, from, count), () -> m.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all()));
+    }
+
     private INDArray memo(Key key, java.util.function.Supplier<INDArray> make) {
         INDArray view = views.get(key);
         if (view == null) {
