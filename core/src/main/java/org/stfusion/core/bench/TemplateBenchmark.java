@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.planned.OpTimes;
 import org.stfusion.core.network.Engine;
 import org.stfusion.core.network.TemplateNetwork;
 import org.stfusion.core.plugins.PluginCatalog;
@@ -61,6 +62,7 @@ public final class TemplateBenchmark {
         for (int i = 0; i < warmup; i++) {
             step.run();
         }
+        OpTimes.drain(); // op times of the timed steps only: the first steps also build oneDNN's kernels
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         int cores = Runtime.getRuntime().availableProcessors();
         double[] times = new double[steps];

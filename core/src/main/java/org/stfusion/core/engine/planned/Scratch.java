@@ -77,6 +77,11 @@ final class Scratch {
         return memo.matrix(a, rows);
     }
 
+    /** Sample {@code n} of {@code a} as a [C, rest] matrix on the same memory; made once per array and sample. */
+    INDArray sampleMatrix(INDArray a, int n) {
+        return memo.sampleMatrix(a, n);
+    }
+
     /** Rows {@code [from, from + count)} of matrix {@code m}. */
     INDArray rowRange(INDArray m, long from, long count) {
         return memo.rowRange(m, from, count);

@@ -53,6 +53,11 @@ final class ViewMemo {
         return memo(new Key(a, 4, rows, 0), () -> a.reshape('c', rows, a.length() / rows));
     }
 
+    /** Sample {@code n} of {@code a} as a [C, rest] matrix (see {@link Views#sampleMatrix}). */
+    INDArray sampleMatrix(INDArray a, int n) {
+        return memo(new Key(a, 6, n, 0), () -> Views.sampleMatrix(a, n));
+    }
+
     /** Rows {@code [from, from + count)} of matrix {@code m}. */
     INDArray rowRange(INDArray m, long from, long count) {
         return memo(new Key(m, 5, from, count), () -> m.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all()));

@@ -35,6 +35,28 @@ final class Views {
         return buffer.get(index);
     }
 
+    /**
+     * Whether each sample of {@code a} [N, C, ...] lies in memory as a c-order [C, rest] matrix: true of contiguous
+     * arrays and of channel slices of a block buffer.
+     */
+    static boolean samplesAreMatrices(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 1; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return a.rank() >= 2;
+    }
+
+    /** Sample {@code n} of {@code a} (see {@link #samplesAreMatrices}) as a [C, rest] matrix on the same memory. */
+    static INDArray sampleMatrix(INDArray a, int n) {
+        long rest = a.length() / a.size(0) / a.size(1);
+        return Nd4j.create(a.data(), new long[] {a.size(1), rest}, new long[] {rest, 1}, a.offset() + n * a.stride(0),
+                'c');
+    }
+
     /** Whether {@code a} lies in memory as a fresh c-order array of its shape would (native ops' fast path). */
     static boolean contiguous(INDArray a) {
         long[] shape = a.shape();
