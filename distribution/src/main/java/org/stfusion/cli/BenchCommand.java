@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per measurement, with the peer's field names.")
     boolean json;
 
-    @Option(names = "--op-times", description = "Also print where the planned engine's time goes, per kind of op.")
+    @Option(names = "--op-times", description = "Also print where the planned engine's time goes, per kind of op (the timed steps only).")
     boolean opTimes;
 
     @Option(names = "--engine", defaultValue = "auto",
