@@ -81,6 +81,19 @@ final class Convolutions {
         return dx;
     }
 
+    /** Multiply-adds of one product of {@link #weightGradient} below which conv3dnew_bp (both gradients) is faster. */
+    private static final long COLUMN_PRODUCT_MIN_WORK = 1_000_000;
+
+    /**
+     * Whether {@link #weightGradient} pays for {@code c} on these arrays: its products (one per sample and output
+     * plane) must not be tiny. The default example's 1x7x7 stem (150 k multiply-adds a product, 128 products a step)
+     * took 5.5 ms against conv3dnew_bp's 4.0; small's 5x7x7 stem (147 M a product) 62-84 ms against 200-217.
+     */
+    static boolean weightGradientPays(Op.Conv c, INDArray x, INDArray dy) {
+        long product = (long) c.kernel().volume() * x.size(1) * dy.size(1) * dy.size(3) * dy.size(4);
+        return c.groups() == 1 && x.rank() == 5 && product >= COLUMN_PRODUCT_MIN_WORK;
+    }
+
     /**
      * Only the weight gradient, into {@code gw} (overwriting), for a convolution whose input takes no gradient (the
      * network's input). Per sample, the 2D columns of every input plane ({@link PlaneColumns}); per output plane, one
@@ -121,18 +134,26 @@ final class Convolutions {
     }
 
     /**
+     * Multiply-adds per sample below which a 1x1x1 convolution stays on conv3dnew: one call for the batch beats a
+     * product per sample when each is tiny (the default example's 24 > 16 channels on 8x4x4: 49 k a sample, the
+     * products' backward took 2.4x as long; about even at 260 k; 8 M, as in the tiny workload: 2-10x faster).
+     */
+    private static final long POINTWISE_MIN_WORK = 1_000_000;
+
+    /**
      * Whether {@code c} is a 1x1x1 convolution on arrays whose samples are plain [C, T*H*W] matrices: then it is a
      * matrix product per sample, W^T x[n], with every operand contiguous (oneDNN's matmul). On small's shapes that
      * ran the backward 1.2-8x and the forward up to 2x faster than conv3dnew(_bp), which reorders to and from
      * oneDNN's blocked layout on every call. A 3x1x1 kernel is three such products over shifted column ranges,
      * but strided operands go to OpenBLAS, which was slower and whose threads then spin in sched_yield.
      */
-    private static boolean pointwise(Op.Conv c, INDArray... arrays) {
+    private static boolean pointwise(Op.Conv c, INDArray x, INDArray other) {
         Kernel3 p = c.padding();
         if (c.groups() != 1 || c.kernel().volume() != 1 || c.stride().volume() != 1 || p.t() != 0 || p.h() != 0
-                || p.w() != 0) {
+                || p.w() != 0 || x.length() / x.size(0) * other.size(1) < POINTWISE_MIN_WORK) {
             return false;
         }
+        INDArray[] arrays = {x, other};
         for (INDArray a : arrays) {
             if (a.rank() != 5 || !Views.samplesAreMatrices(a)) {
                 return false;

@@ -308,7 +308,7 @@ public final class PlannedExecutor implements GraphExecutor {
         if (op instanceof Op.Conv c) {
             INDArray gw = paramGrads.written(c.weight());
             int in = node.input();
-            if (run.grad[in] == null && c.groups() == 1) {
+            if (run.grad[in] == null && Convolutions.weightGradientPays(c, x, dy)) {
                 Convolutions.weightGradient(c, x, dy, gw, scratch); // the input takes no gradient
                 return;
             }
