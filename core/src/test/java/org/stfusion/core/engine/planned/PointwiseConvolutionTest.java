@@ -1,7 +1,6 @@
 package org.stfusion.core.engine.planned;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.core.engine.Op;
 
@@ -59,37 +57,20 @@ class PointwiseConvolutionTest {
         for (int repeat = 0; repeat < 2; repeat++) { // the second call reuses the memoised views
             Convolutions.forward(conv, x, w, y, scratch);
             INDArray dx = Convolutions.backward(conv, x, w, dy, gx, gw, scratch);
-            assertClose(expectedY, y, type, "y");
-            assertClose(expectedDx, dx, type, "dx");
-            assertClose(expectedGw, gw, type, "gw");
+            PlannedArrays.assertClose(expectedY, y, type, "y");
+            PlannedArrays.assertClose(expectedDx, dx, type, "dx");
+            PlannedArrays.assertClose(expectedGw, gw, type, "gw");
             if (layout != Layout.DEPTH_STRIDED) {
                 assertSame(gx, dx, "the input gradient is written where it goes, slice or not");
             }
         }
     }
 
-    private static void assertClose(INDArray expected, INDArray actual, DataType type, String what) {
-        double error = actual.sub(expected).norm2Number().doubleValue() / expected.norm2Number().doubleValue();
-        assertTrue(error < (type == DataType.FLOAT ? 1e-5 : 1e-12), what + ": relative error " + error);
-    }
-
-    /** {@code a}, or a copy of it in channels [2, 2 + C) of a larger block, or in every other depth plane of one. */
     private static INDArray place(INDArray a, Layout layout) {
-        if (layout == Layout.CONTIGUOUS) {
-            return a;
-        }
-        long[] shape = a.shape().clone();
-        boolean channels = layout == Layout.CHANNEL_SLICES;
-        if (channels) {
-            shape[1] += 4;
-        } else {
-            shape[2] *= 2;
-        }
-        INDArray block = Nd4j.valueArrayOf(shape, -9.0, a.dataType());
-        INDArray v = block.get(NDArrayIndex.all(),
-                channels ? NDArrayIndex.interval(2, 2 + a.size(1)) : NDArrayIndex.all(),
-                channels ? NDArrayIndex.all() : NDArrayIndex.interval(0, 2, shape[2]), NDArrayIndex.all(), NDArrayIndex.all());
-        v.assign(a);
-        return v;
+        return switch (layout) {
+            case CONTIGUOUS -> a;
+            case CHANNEL_SLICES -> PlannedArrays.channelSlice(a);
+            case DEPTH_STRIDED -> PlannedArrays.depthStrided(a);
+        };
     }
 }
