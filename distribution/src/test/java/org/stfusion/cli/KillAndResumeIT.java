@@ -54,9 +54,13 @@ class KillAndResumeIT {
     }
 
     private static Process start(Path out, boolean resume) throws IOException {
+        return start(out, resume, SMALL);
+    }
+
+    private static Process start(Path out, boolean resume, List<String> settings) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/stfusion").toString(), "run", EXAMPLE.toString(),
                 "--out", out.toString(), "-q"));
-        SMALL.forEach(s -> cmd.addAll(List.of("--set", s)));
+        settings.forEach(s -> cmd.addAll(List.of("--set", s)));
         if (resume) {
             cmd.add("--resume");
         }
@@ -150,7 +154,11 @@ class KillAndResumeIT {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aSecondProcessOnTheSameFolderIsRefusedWhileTheFirstRuns() throws Exception {
         Path run = tmp.resolve("shared");
-        Process first = start(run, false);
+        // Long enough that the first is still training when the second has started its JVM (SMALL alone finished
+        // in that time once training got faster).
+        List<String> settings = new ArrayList<>(SMALL);
+        settings.add("training.vdpEpochs=500");
+        Process first = start(run, false, settings);
         try {
             Path lock = run.resolve(".stfusion-lock");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -162,7 +170,7 @@ class KillAndResumeIT {
             Path second = tmp.resolve("second.out");
             List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/stfusion").toString(), "run", EXAMPLE.toString(),
                     "--out", run.toString(), "--resume"));
-            SMALL.forEach(x -> cmd.addAll(List.of("--set", x)));
+            settings.forEach(x -> cmd.addAll(List.of("--set", x)));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(second.toFile()).start();
             assertTrue(p.waitFor(2, TimeUnit.MINUTES));
             String out = Files.readString(second);
