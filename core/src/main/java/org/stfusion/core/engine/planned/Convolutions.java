@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.core.engine.Op;
+import org.stfusion.core.engine.kernels.ElementwiseKernels;
 import org.stfusion.core.engine.kernels.PlaneColumns;
 
 /**
@@ -16,7 +17,7 @@ final class Convolutions {
     }
 
     static void forward(Op.Conv c, INDArray x, INDArray w, INDArray y, Scratch scratch) {
-        if (pointwise(c, x, y)) {
+        if (pointwise(c, x, y) && Views.contiguous(w)) {
             INDArray weights = scratch.matrix(w, x.size(1)); // [iC, oC]
             for (int n = 0; n < x.size(0); n++) {
                 scratch.ops.gemm(weights, scratch.sampleMatrix(x, n), true, false, false, scratch.sampleMatrix(y, n));
@@ -48,7 +49,7 @@ final class Convolutions {
      * given and contiguous, else in scratch.
      */
     static INDArray backward(Op.Conv c, INDArray x, INDArray w, INDArray dy, INDArray gx, INDArray gw, Scratch scratch) {
-        if (pointwise(c, x, dy)) {
+        if (pointwise(c, x, dy) && Views.contiguous(w) && Views.contiguous(gw)) {
             INDArray dx = gx != null && Views.samplesAreMatrices(gx) ? gx : scratch.like(Scratch.Role.GRAD_INPUT, x);
             INDArray weights = scratch.matrix(w, x.size(1));
             INDArray weightGrad = scratch.matrix(gw, x.size(1));
@@ -91,7 +92,8 @@ final class Convolutions {
      */
     static boolean weightGradientPays(Op.Conv c, INDArray x, INDArray dy) {
         long product = (long) c.kernel().volume() * x.size(1) * dy.size(1) * dy.size(3) * dy.size(4);
-        return c.groups() == 1 && x.rank() == 5 && product >= COLUMN_PRODUCT_MIN_WORK;
+        return c.groups() == 1 && x.rank() == 5 && product >= COLUMN_PRODUCT_MIN_WORK
+                && ElementwiseKernels.takes(x) && ElementwiseKernels.takes(dy); // layouts the Java kernels read
     }
 
     /**

@@ -20,7 +20,7 @@ import org.stfusion.core.engine.kernels.NativeOps;
 final class Scratch {
     enum Role {
         INPUT, WEIGHT, OUTPUT, GRAD_INPUT, GRAD_WEIGHT, GRAD_OUTPUT,
-        /** A convolution's input as columns (see VolumeColumns). */
+        /** A convolution's input as columns (see PlaneColumns). */
         COLUMNS,
         /** One group's slices of a grouped convolution. */
         GROUP_INPUT, GROUP_WEIGHT, GROUP_OUTPUT, GROUP_GRAD_INPUT, GROUP_GRAD_WEIGHT, GROUP_GRAD_OUTPUT
@@ -72,7 +72,7 @@ final class Scratch {
         }
     }
 
-    /** {@code a} (dense, c-ordered) as a matrix of {@code rows} rows; made once per array. */
+    /** {@code a} (contiguous, c-ordered) as a matrix of {@code rows} rows on the same memory; made once per array. */
     INDArray matrix(INDArray a, long rows) {
         return memo.matrix(a, rows);
     }

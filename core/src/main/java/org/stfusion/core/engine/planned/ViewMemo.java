@@ -3,6 +3,7 @@ package org.stfusion.core.engine.planned;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -48,9 +49,18 @@ final class ViewMemo {
         return memo(new Key(a, 3, batch, 0), () -> Views.view(a, batch, 0, (int) a.size(1)));
     }
 
-    /** A dense c-ordered array as a [rows, length / rows] matrix. */
+    /**
+     * A contiguous c-ordered array as a [rows, length / rows] matrix on the same memory (a reshape could copy, and a
+     * memoised copy would miss later updates of the array).
+     */
     INDArray matrix(INDArray a, long rows) {
-        return memo(new Key(a, 4, rows, 0), () -> a.reshape('c', rows, a.length() / rows));
+        if (!Views.contiguous(a)) {
+            throw new IllegalStateException("not a contiguous array: shape " + java.util.Arrays.toString(a.shape())
+                    + ", stride " + java.util.Arrays.toString(a.stride()));
+        }
+        long cols = a.length() / rows;
+        return memo(new Key(a, 4, rows, 0), () -> Nd4j.create(a.data(), new long[] {rows, cols}, new long[] {cols, 1},
+                a.offset(), 'c'));
     }
 
     /** Sample {@code n} of {@code a} as a [C, rest] matrix (see {@link Views#sampleMatrix}). */
