@@ -107,7 +107,7 @@ public final class NativeOps {
 
     /** y[N, K] = x[N, C] w[C, K] + bias[K] (bias may be null). */
     public void linear(INDArray x, INDArray w, INDArray bias, INDArray y) {
-        matmul(x, w, false, false, y);
+        gemm(x, w, false, false, false, y);
         if (bias != null) {
             y.addiRowVector(bias);
         }
@@ -120,9 +120,9 @@ public final class NativeOps {
     public void linearBackward(INDArray x, INDArray w, INDArray gradY, INDArray gradX, INDArray gradW,
                                INDArray gradBias) {
         if (gradX != null) {
-            matmul(gradY, w, false, true, gradX);
+            gemm(gradY, w, false, true, false, gradX);
         }
-        matmul(x, gradY, true, false, gradW);
+        gemm(x, gradY, true, false, false, gradW);
         if (gradBias != null) {
             gradY.sum(gradBias, 0);
         }
@@ -188,15 +188,13 @@ public final class NativeOps {
         return loss / n;
     }
 
-    /** c = op(a) op(b), or c += op(a) op(b) when {@code accumulate}; all three are matrices. */
+    /**
+     * c = op(a) op(b), or c += op(a) op(b) when {@code accumulate}; all three are matrices. Through the "matmul" op:
+     * Nd4j.gemm refuses an output that is a view.
+     */
     public void gemm(INDArray a, INDArray b, boolean transposeA, boolean transposeB, boolean accumulate, INDArray c) {
         exec("matmul", a.length() * c.size(c.rank() - 1), new INDArray[] {a, b}, new INDArray[] {c},
                 new int[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, 1.0, accumulate ? 1.0 : 0.0);
-    }
-
-    /** c = op(a) op(b) through the "matmul" op; Nd4j.gemm refuses an output that is a view. */
-    private void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray c) {
-        gemm(a, b, transposeA, transposeB, false, c);
     }
 
     private static int[] convArgs(INDArray w, int[] stride, int[] padding) {

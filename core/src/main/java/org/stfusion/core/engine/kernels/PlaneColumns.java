@@ -48,7 +48,7 @@ public final class PlaneColumns {
         Parallel.forRange(rows, Parallel.grainFor((long) depth * plane), (r0, r1) -> {
             Rows s = ROWS.get().ensure(in.run, plane);
             int loaded = -1;
-            // Pieces are cut by channel first, so that a thread reads each input channel once.
+            // Rows go channel by channel, so that a piece reads each input channel once.
             for (int q = r0; q < r1; q++) {
                 int i = q / (kernelH * kernelW);
                 int kw = q % kernelW;
