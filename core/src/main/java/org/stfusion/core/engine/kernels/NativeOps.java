@@ -220,6 +220,13 @@ public final class NativeOps {
                 padding[0], padding[1], padding[2], 1, 1, 1, 0, extra, NCDHW};
     }
 
+    /** Sets the calling thread's OpenMP threads for an op of {@code work} multiply-adds (as the ops here do). */
+    static int useThreadsFor(long work) {
+        int threads = threadsFor(work);
+        useThreads(threads);
+        return threads;
+    }
+
     private void exec(String op, long work, INDArray[] in, INDArray[] out, int[] iArgs, double... tArgs) {
         useThreads(threadsFor(work));
         Context c = contexts.computeIfAbsent(new Call(op, iArgs == null ? new int[0] : iArgs, tArgs), Context::new);

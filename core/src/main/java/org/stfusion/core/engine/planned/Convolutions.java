@@ -5,10 +5,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.core.engine.Op;
 import org.stfusion.core.engine.kernels.ElementwiseKernels;
+import org.stfusion.core.engine.kernels.OneDnnConvolutions;
 import org.stfusion.core.engine.kernels.PlaneColumns;
 
 /**
- * Convolutions of the planned engine on ND4J's native conv3d (oneDNN). Operands in strided slices are staged
+ * Convolutions of the planned engine: on oneDNN's primitives where it takes the arrays (FLOAT; see
+ * {@link OneDnnConvolutions}), else on ND4J's native conv3d (oneDNN too, through ND4J) and matrix products. Operands in strided slices are staged
  * through contiguous scratch arrays. ND4J M2.1's conv3d has no groups, so a grouped convolution runs as one
  * native convolution per group on that group's slices (exact; a depthwise one is slow).
  */
@@ -17,6 +19,10 @@ final class Convolutions {
     }
 
     static void forward(Op.Conv c, INDArray x, INDArray w, INDArray y, Scratch scratch) {
+        if (OneDnnConvolutions.supports(x, w, y)
+                && scratch.oneDnn.forward(x, w, triple(c.stride()), triple(c.padding()), c.groups(), y)) {
+            return;
+        }
         if (pointwise(c, x, y) && Views.contiguous(w)) {
             INDArray weights = scratch.matrix(w, x.size(1)); // [iC, oC]
             for (int n = 0; n < x.size(0); n++) {
@@ -42,6 +48,23 @@ final class Convolutions {
             scratch.ops.conv3d(xg, wg, triple(c.stride()), triple(c.padding()), yg);
             channels(y, i * outPer, outPer).assign(yg);
         }
+    }
+
+    /**
+     * Both gradients on oneDNN, where the arrays are: the weight gradient into {@code gw} (overwriting), the input
+     * gradient into {@code gradIn}, added to what it holds when {@code add}; none when {@code gradIn} is null (the
+     * network's input). False, with nothing to rely on written, when oneDNN cannot take these arrays.
+     */
+    static boolean backwardInPlace(Op.Conv c, INDArray x, INDArray w, INDArray dy, INDArray gradIn, boolean add,
+                                   INDArray gw, Scratch scratch) {
+        if (!OneDnnConvolutions.supports(x, w, dy) || !OneDnnConvolutions.supports(x, gw, dy)
+                || gradIn != null && !OneDnnConvolutions.supports(gradIn, w, dy)) {
+            return false;
+        }
+        int[] stride = triple(c.stride());
+        int[] padding = triple(c.padding());
+        return scratch.oneDnn.backwardWeights(x, dy, stride, padding, c.groups(), gw)
+                && (gradIn == null || scratch.oneDnn.backwardData(dy, w, stride, padding, c.groups(), gradIn, add));
     }
 
     /**

@@ -308,13 +308,18 @@ public final class PlannedExecutor implements GraphExecutor {
         if (op instanceof Op.Conv c) {
             INDArray gw = paramGrads.written(c.weight());
             int in = node.input();
+            INDArray w = store.trainable().get(c.weight());
+            if (Convolutions.backwardInPlace(c, x, w, dy, run.grad[in], run.written[in], gw, scratch)) {
+                run.written[in] = run.grad[in] != null;
+                return;
+            }
             if (run.grad[in] == null && Convolutions.weightGradientPays(c, x, dy)) {
                 Convolutions.weightGradient(c, x, dy, gw, scratch); // the input takes no gradient
                 return;
             }
             boolean direct = run.grad[in] != null && !run.written[in];
             INDArray gx = direct ? run.grad[in] : null;
-            INDArray dx = Convolutions.backward(c, x, store.trainable().get(c.weight()), dy, gx, gw, scratch);
+            INDArray dx = Convolutions.backward(c, x, w, dy, gx, gw, scratch);
             if (dx == run.grad[in]) {
                 run.written[in] = true;
             } else {

@@ -9,13 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.stfusion.core.engine.kernels.NativeOps;
+import org.stfusion.core.engine.kernels.OneDnnConvolutions;
 
 /**
  * Temporary arrays for ops that cannot write where the result goes (a strided slice, a gradient to add to):
  * one growing buffer per role, handed out as c-order views of its prefix. Ops run one after another, so a role is
  * never in use twice at once. A view is made once per role and shape (each is a native object, and the same
  * array object lets {@link NativeOps} reuse its op contexts as they are). Also holds the executor's
- * {@link NativeOps}.
+ * {@link NativeOps} and {@link OneDnnConvolutions}.
  */
 final class Scratch {
     enum Role {
@@ -31,6 +32,8 @@ final class Scratch {
     private final Map<Role, Map<ShapeKey, INDArray>> views = new EnumMap<>(Role.class);
     /** The executor's native ops, with their reused contexts. */
     final NativeOps ops = new NativeOps();
+    /** The executor's oneDNN convolutions, with their primitives made once per geometry. */
+    final OneDnnConvolutions oneDnn = new OneDnnConvolutions();
     private final ViewMemo memo = new ViewMemo();
 
     Scratch(DataType dt) {
