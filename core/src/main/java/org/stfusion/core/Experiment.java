@@ -293,7 +293,8 @@ public final class Experiment implements AutoCloseable {
         m.put("history", session.history());
         NativeBackend compute = NativeBackend.describe();
         m.put("compute", Map.of("engine", net.engine().name().toLowerCase(java.util.Locale.ROOT), "nd4j", compute.nd4jVersion(),
-                "backend", compute.backend(), "oneDnn", compute.oneDnn(), "device", compute.device(), "cores", compute.cores()));
+                "backend", compute.backend(), "oneDnn", compute.oneDnn(), "device", compute.device(), "cores", compute.cores(),
+                "directOneDnn", compute.directOneDnn() == null ? "none" : compute.directOneDnn()));
         if (scores.successiveHalving() != null) {
             m.put("successiveHalving", scores.successiveHalving());
         }

@@ -35,12 +35,13 @@ class DoctorCommandTest {
         Result r = doctor(plugins, runs);
 
         assertEquals(StfusionCli.EXIT_OK, r.code(), r.toString());
-        for (String topic : List.of("java", "nd4j", "cpu", "memory", "plugins", "runs", "ffmpeg")) {
+        for (String topic : List.of("java", "nd4j", "onednn", "cpu", "memory", "plugins", "runs", "ffmpeg")) {
             assertTrue(r.out().lines().anyMatch(l -> l.matches("(OK|WARN)\\s+" + topic + "\\s+.*")), topic + " in\n" + r.out());
         }
         assertTrue(lines(r, "OK", "plugins").stream().anyMatch(l -> l.contains("densenet3d")), "built-ins listed:\n" + r.out());
         assertTrue(lines(r, "OK", "plugins").stream().anyMatch(l -> l.contains(plugins + ": no jars")), r.out());
         assertTrue(lines(r, "OK", "runs").get(0).contains("is writable"), r.out());
+        assertTrue(lines(r, "OK", "onednn").get(0).contains("oneDNN 2."), "oneDNN loads on linux-x86_64:\n" + r.out());
         assertFalse(Files.exists(runs), "doctor does not create the run folder");
         try (var left = Files.list(dir)) {
             assertEquals(List.of(plugins), left.toList(), "and leaves no probe file behind");

@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.core.engine.BnMode;
 import org.stfusion.core.engine.GateMode;
 import org.stfusion.core.engine.GraphVariant;
+import org.stfusion.core.engine.kernels.OneDnn;
 import org.stfusion.core.engine.planned.OpTimes;
 import org.stfusion.core.network.Engine;
 import org.stfusion.core.network.TemplateNetwork;
@@ -100,6 +101,7 @@ public final class TemplateBenchmark {
         m.put("peak_rss_mib", peakRssMib());
         m.put("engine", engine.name().toLowerCase(java.util.Locale.ROOT));
         m.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        m.put("direct_onednn", engine == Engine.PLANNED && OneDnn.available() ? OneDnn.version() : "none");
         return m;
     }
 

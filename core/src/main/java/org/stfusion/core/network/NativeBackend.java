@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.stfusion.core.engine.kernels.OneDnn;
 
 /**
- * What computes: the ND4J version, the backend (CPU or CUDA) and whether the CPU build uses oneDNN, whose
- * convolutions are about 20 times faster than the generic ones. The first thing a bug report or a benchmark needs.
+ * What computes: the ND4J version, the backend (CPU or CUDA), whether the CPU build uses oneDNN, whose
+ * convolutions are about 20 times faster than the generic ones, and the version of the oneDNN the planned engine
+ * calls directly (null when it did not load). The first thing a bug report or a benchmark needs.
  */
-public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, String device, int cores) {
+public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, String device, int cores,
+                            String directOneDnn) {
 
     /** Loads ND4J's native library if it is not loaded yet (a second or two on a cold start). */
     public static NativeBackend describe() {
@@ -23,7 +26,7 @@ public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, 
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         String device = env.getProperty("cuda.devicesInformation", env.getProperty("cpu.model", cpuModel()));
         return new NativeBackend(readNd4jVersion(), backend, build != null && build.contains("HAVE_ONEDNN"), device,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), OneDnn.available() ? OneDnn.version() : null);
     }
 
     /**
@@ -77,6 +80,7 @@ public record NativeBackend(String nd4jVersion, String backend, boolean oneDnn, 
     public String toString() {
         return "ND4J " + nd4jVersion + ", " + backend + " backend" + (backend.equalsIgnoreCase("cpu")
                 ? (oneDnn ? " with oneDNN" : " without oneDNN (convolutions run about 20 times slower)") : "")
-                + " on " + device + ", " + cores + " cores";
+                + " on " + device + ", " + cores + " cores"
+                + (directOneDnn != null ? "; planned engine's convolutions on oneDNN " + directOneDnn : "");
     }
 }

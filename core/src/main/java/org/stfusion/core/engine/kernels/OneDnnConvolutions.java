@@ -71,29 +71,69 @@ public final class OneDnnConvolutions {
     }
 
     /**
+     * Both gradients: {@link #backwardWeights}, then {@link #backwardData}, which reads the output gradient in the
+     * layout the first reordered it into when both want the same (they usually do), instead of reordering it again.
+     */
+    public boolean backward(INDArray x, INDArray w, INDArray dy, int[] stride, int[] padding, int groups,
+                            INDArray dx, boolean accumulate, INDArray dw) {
+        int threads = NativeOps.useThreadsFor(work(dy, w));
+        Prepared weights = lookup(BACKWARD_WEIGHTS, x, dw, dy, stride, padding, groups, false, threads);
+        Prepared data = lookup(BACKWARD_DATA, dx, w, dy, stride, padding, groups, accumulate, threads);
+        if (weights == null || data == null) {
+            return false;
+        }
+        execute(weights, x, dy, dw, false);
+        execute(data, dy, w, dx, weights.operands[1].sameInnerLayout(data.operands[0]));
+        return true;
+    }
+
+    /**
      * Runs primitive {@code kind} of the convolution x (*) w = y on operands {@code in0, in1} (read) and {@code out}
      * (written).
      */
     private boolean run(int kind, INDArray x, INDArray w, INDArray y, int[] stride, int[] padding, int groups,
                         boolean accumulate, INDArray in0, INDArray in1, INDArray out) {
-        long work = y.length() * (w.length() / w.size(4));
-        int threads = NativeOps.useThreadsFor(work);
+        int threads = NativeOps.useThreadsFor(work(y, w));
+        Prepared p = lookup(kind, x, w, y, stride, padding, groups, accumulate, threads);
+        if (p == null) {
+            return false;
+        }
+        execute(p, in0, in1, out, false);
+        return true;
+    }
+
+    /** Multiply-adds of the convolution with weights {@code w} and output {@code y}. */
+    private static long work(INDArray y, INDArray w) {
+        return y.length() * (w.length() / w.size(4));
+    }
+
+    /** The primitive for this call, made on first use; null when oneDNN has none for it. */
+    private Prepared lookup(int kind, INDArray x, INDArray w, INDArray y, int[] stride, int[] padding, int groups,
+                            boolean accumulate, int threads) {
         Key key = Key.of(kind, x, w, y, stride, padding, groups, accumulate, threads);
         Prepared p = prepared.get(key);
         if (p == null && !prepared.containsKey(key)) {
             p = prepare(kind, x, w, y, stride, padding, groups, accumulate);
             prepared.put(key, p);
         }
-        if (p == null) {
-            return false;
+        return p;
+    }
+
+    /**
+     * Reorders the inputs where needed, runs, reorders the result back. With {@code firstInPlace}, the first input is
+     * already in its layout buffer (left there by the previous primitive).
+     */
+    private void execute(Prepared p, INDArray in0, INDArray in1, INDArray out, boolean firstInPlace) {
+        if (firstInPlace) {
+            p.operands[0].bind(in0, natives);
+        } else {
+            p.operands[0].in(in0, natives);
         }
-        p.operands[0].in(in0, natives);
         p.operands[1].in(in1, natives);
         p.operands[2].bind(out, natives);
         OneDnn.check(dnnl_primitive_execute(p.primitive, natives.stream, 3, p.args), "running a convolution");
         p.operands[2].out(natives);
         OneDnn.check(dnnl_stream_wait(natives.stream), "waiting for a convolution");
-        return true;
     }
 
     private Prepared prepare(int kind, INDArray x, INDArray w, INDArray y, int[] stride, int[] padding, int groups,
@@ -160,9 +200,10 @@ public final class OneDnnConvolutions {
                         false),
                 operand(2, DNNL_ARG_DST, yUser, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), true, false)};
             case BACKWARD_DATA -> new Operand[] {
-                operand(0, DNNL_ARG_DIFF_DST, yUser, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0),
+                // diff_dst in slot 1, where the weight gradient's primitive leaves it (see backward)
+                operand(1, DNNL_ARG_DIFF_DST, yUser, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0),
                         false, false),
-                operand(1, DNNL_ARG_WEIGHTS, wUser, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), false,
+                operand(0, DNNL_ARG_WEIGHTS, wUser, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), false,
                         false),
                 operand(2, DNNL_ARG_DIFF_SRC, xUser, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_src_md, 0), true,
                         accumulate)};
@@ -223,6 +264,18 @@ public final class OneDnnConvolutions {
                            long innerBytes) {
         dnnl_memory used() {
             return inner != null ? inner : user;
+        }
+
+        /** Whether both have a layout buffer in the same slot, of the same layout. */
+        boolean sameInnerLayout(Operand other) {
+            if (inner == null || other.inner == null || slot != other.slot) {
+                return false;
+            }
+            dnnl_memory_desc_t a = new dnnl_memory_desc_t(null);
+            dnnl_memory_desc_t b = new dnnl_memory_desc_t(null);
+            OneDnn.check(dnnl_memory_get_memory_desc(inner, a), "querying a layout");
+            OneDnn.check(dnnl_memory_get_memory_desc(other.inner, b), "querying a layout");
+            return OneDnn.same(a, b);
         }
 
         void bind(INDArray a, Natives natives) {

@@ -63,8 +63,8 @@ final class Convolutions {
         }
         int[] stride = triple(c.stride());
         int[] padding = triple(c.padding());
-        return scratch.oneDnn.backwardWeights(x, dy, stride, padding, c.groups(), gw)
-                && (gradIn == null || scratch.oneDnn.backwardData(dy, w, stride, padding, c.groups(), gradIn, add));
+        return gradIn == null ? scratch.oneDnn.backwardWeights(x, dy, stride, padding, c.groups(), gw)
+                : scratch.oneDnn.backward(x, w, dy, stride, padding, c.groups(), gradIn, add, gw);
     }
 
     /**

@@ -104,6 +104,15 @@ class OneDnnConvolutionsTest {
         }
         assertTrue(conv.backwardData(dyIn, w, g.s(), g.p(), g.groups(), added, true));
         assertClose(expectedDx.add(2.5f), added, "dx added to what was there");
+        // both at once, the second reading the output gradient the first reordered
+        INDArray bothDx = place(Nd4j.valueArrayOf(g.in(), 2.5f), place);
+        INDArray bothDw = Nd4j.valueArrayOf(w.shape(), 2.5f);
+        for (boolean add : new boolean[] {false, true}) {
+            assertTrue(conv.backward(xIn, w, dyIn, g.s(), g.p(), g.groups(), bothDx, add, bothDw));
+            assertClose(add ? expectedDx.mul(2) : expectedDx, bothDx, "dx of backward, add " + add);
+            assertClose(expectedDw, bothDw, "dw of backward");
+        }
+        assertOutsideUntouched(bothDx, place);
         for (INDArray a : new INDArray[] {y, dx, added}) {
             assertOutsideUntouched(a, place);
         }
