@@ -54,9 +54,13 @@ public final class OneDnnConvolutions {
                 && OneDnn.addressable(w) && OneDnn.addressable(y);
     }
 
-    /** y = conv(x, w). False when oneDNN has no implementation for this geometry (then nothing was written). */
-    public boolean forward(INDArray x, INDArray w, int[] stride, int[] padding, int groups, INDArray y) {
-        return run(FORWARD, x, w, y, stride, padding, groups, false, x, w, y);
+    /**
+     * y = conv(x, w), or y += conv(x, w) when {@code accumulate}. False when oneDNN has no implementation for this
+     * geometry (then nothing was written).
+     */
+    public boolean forward(INDArray x, INDArray w, int[] stride, int[] padding, int groups, INDArray y,
+                           boolean accumulate) {
+        return run(FORWARD, x, w, y, stride, padding, groups, accumulate, x, w, y);
     }
 
     /** dx = the input gradient for output gradient dy, or dx += it when {@code accumulate}. */
@@ -198,7 +202,8 @@ public final class OneDnnConvolutions {
                 operand(0, DNNL_ARG_SRC, xUser, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), false, false),
                 operand(1, DNNL_ARG_WEIGHTS, wUser, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0), false,
                         false),
-                operand(2, DNNL_ARG_DST, yUser, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), true, false)};
+                operand(2, DNNL_ARG_DST, yUser, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), true,
+                        accumulate)};
             case BACKWARD_DATA -> new Operand[] {
                 // diff_dst in slot 1, where the weight gradient's primitive leaves it (see backward)
                 operand(1, DNNL_ARG_DIFF_DST, yUser, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0),

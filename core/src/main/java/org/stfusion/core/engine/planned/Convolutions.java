@@ -19,8 +19,19 @@ final class Convolutions {
     }
 
     static void forward(Op.Conv c, INDArray x, INDArray w, INDArray y, Scratch scratch) {
+        forward(c, x, w, y, false, scratch);
+    }
+
+    /** y = conv(x, w), or y += conv(x, w) when {@code add}. */
+    static void forward(Op.Conv c, INDArray x, INDArray w, INDArray y, boolean add, Scratch scratch) {
         if (OneDnnConvolutions.supports(x, w, y)
-                && scratch.oneDnn.forward(x, w, triple(c.stride()), triple(c.padding()), c.groups(), y)) {
+                && scratch.oneDnn.forward(x, w, triple(c.stride()), triple(c.padding()), c.groups(), y, add)) {
+            return;
+        }
+        if (add) {
+            INDArray out = scratch.like(Scratch.Role.SUMMAND, y);
+            forward(c, x, w, out, false, scratch);
+            ElementwiseKernels.addInPlace(y, out);
             return;
         }
         if (pointwise(c, x, y) && Views.contiguous(w)) {

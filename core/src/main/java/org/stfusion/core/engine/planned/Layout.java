@@ -52,8 +52,13 @@ final class Layout {
      * anything reads it, so per-channel statistics computed once hold for every later reader.
      */
     final java.util.Set<Integer> concatBuffers = new java.util.HashSet<>();
-    /** Value buffers whose content is a group of aliased slices (a concatenation's). */
+    /** Nodes whose value lives in the buffer of the sum that is their only reader (training only). */
     final boolean[] sumAliased;
+    /**
+     * Of those, the convolutions after a sum's first input, which add their output to what is in the sum's buffer
+     * (the first input wrote it) instead of keeping a buffer of their own for the sum to add.
+     */
+    final boolean[] sumAdded;
     final Slot[] grads;
     final List<Buffer> gradBuffers = new ArrayList<>();
     /** Gradient buffers that several nodes accumulate into: zero-filled before each backward pass. */
@@ -68,6 +73,7 @@ final class Layout {
         Arrays.fill(unitOf, -1);
         this.values = new Slot[n];
         this.sumAliased = new boolean[n];
+        this.sumAdded = new boolean[n];
         this.grads = new Slot[n];
         fuse();
         assignValues();
@@ -153,7 +159,8 @@ final class Layout {
                 offset += node(in).shape().channels();
             }
         }
-        // In training, a sum's first input is computed in the sum's buffer (the others are added to it).
+        // In training, a sum's first input is computed in the sum's buffer, and a convolution among its later inputs
+        // adds its output there (computed after the inputs already in the buffer); the sum adds the others.
         if (training) {
             for (Node node : nodes) {
                 if (node.op() instanceof Op.Sum && node.inputs().size() > 1) {
@@ -165,6 +172,16 @@ final class Layout {
                             && !isFusedAway(first)) {
                         values[first] = values[node.id()];
                         sumAliased[first] = true;
+                        int last = first;
+                        for (int in : node.inputs().subList(1, node.inputs().size())) {
+                            if (in > last && values[in] == null && consumers[in].length == 1
+                                    && node(in).op() instanceof Op.Conv && !isFusedAway(in)) {
+                                values[in] = values[node.id()];
+                                sumAliased[in] = true;
+                                sumAdded[in] = true;
+                                last = in;
+                            }
+                        }
                     }
                 }
             }

@@ -181,7 +181,8 @@ public final class PlannedExecutor implements GraphExecutor {
         if (op instanceof Op.Input) {
             run.value[id] = clips;
         } else if (op instanceof Op.Conv c) {
-            Convolutions.forward(c, x, store.trainable().get(c.weight()), run.value[id], scratch);
+            Convolutions.forward(c, x, store.trainable().get(c.weight()), run.value[id], Sums.addsInto(layout, run, id),
+                    scratch);
         } else if (op instanceof Op.BatchNorm) {
             normalization.forward(run, layout.units.get(layout.unitOf[id]));
         } else if (layout.isFusedAway(id) || layout.unitOf[id] >= 0) {
@@ -195,7 +196,7 @@ public final class PlannedExecutor implements GraphExecutor {
         } else if (op instanceof Op.Concat) {
             concat(run, node);
         } else if (op instanceof Op.Sum) {
-            sum(run, node);
+            Sums.forward(layout, run, node);
         } else if (op instanceof Op.GlobalAvgPool) {
             Elementwise.globalAvgPool(x, run.value[id]);
         } else if (op instanceof Op.Gate g) {
@@ -232,23 +233,6 @@ public final class PlannedExecutor implements GraphExecutor {
     private boolean aliasedInto(int input, Layout.Slot concat, int offset) {
         Layout.Slot s = layout.values[input];
         return s != null && s.buffer() == concat.buffer() && s.offset() == concat.offset() + offset;
-    }
-
-    /** In training the first input is already in the sum's buffer; in evaluation dropped paths are left out. */
-    private void sum(Pass run, Node node) {
-        int id = node.id();
-        List<Integer> present = node.inputs().stream().filter(i -> !run.skipped[i]).toList();
-        if (present.isEmpty()) {
-            run.value[id].assign(0);
-            return;
-        }
-        int first = present.get(0);
-        if (!layout.sumAliased[first] || first != node.input()) {
-            Elementwise.copy(run.value[first], run.value[id]);
-        }
-        for (int i = 1; i < present.size(); i++) {
-            ElementwiseKernels.addInPlace(run.value[id], run.value[present.get(i)]);
-        }
     }
 
     private void gate(Pass run, Node node, Op.Gate g, INDArray x) {

@@ -23,6 +23,8 @@ final class Scratch {
         INPUT, WEIGHT, OUTPUT, GRAD_INPUT, GRAD_WEIGHT, GRAD_OUTPUT,
         /** A convolution's input as columns (see PlaneColumns). */
         COLUMNS,
+        /** A convolution's output on its way to be added where it goes. */
+        SUMMAND,
         /** One group's slices of a grouped convolution. */
         GROUP_INPUT, GROUP_WEIGHT, GROUP_OUTPUT, GROUP_GRAD_INPUT, GROUP_GRAD_WEIGHT, GROUP_GRAD_OUTPUT
     }

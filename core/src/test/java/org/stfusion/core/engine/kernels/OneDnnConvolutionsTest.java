@@ -95,13 +95,17 @@ class OneDnnConvolutionsTest {
         INDArray dw = Nd4j.valueArrayOf(w.shape(), 2.5f);
         assertTrue(OneDnnConvolutions.supports(xIn, w, y));
         for (int repeat = 0; repeat < 2; repeat++) { // the second call reuses the primitives made by the first
-            assertTrue(conv.forward(xIn, w, g.s(), g.p(), g.groups(), y));
+            assertTrue(conv.forward(xIn, w, g.s(), g.p(), g.groups(), y, false));
             assertTrue(conv.backwardData(dyIn, w, g.s(), g.p(), g.groups(), dx, false));
             assertTrue(conv.backwardWeights(xIn, dyIn, g.s(), g.p(), g.groups(), dw));
             assertClose(expectedY, y, "y");
             assertClose(expectedDx, dx, "dx");
             assertClose(expectedDw, dw, "dw");
         }
+        INDArray yAdded = place(Nd4j.valueArrayOf(outShape, 2.5f), place);
+        assertTrue(conv.forward(xIn, w, g.s(), g.p(), g.groups(), yAdded, true));
+        assertClose(expectedY.add(2.5f), yAdded, "y added to what was there");
+        assertOutsideUntouched(yAdded, place);
         assertTrue(conv.backwardData(dyIn, w, g.s(), g.p(), g.groups(), added, true));
         assertClose(expectedDx.add(2.5f), added, "dx added to what was there");
         // both at once, the second reading the output gradient the first reordered
