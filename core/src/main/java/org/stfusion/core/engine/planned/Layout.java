@@ -52,7 +52,7 @@ final class Layout {
      * anything reads it, so per-channel statistics computed once hold for every later reader.
      */
     final java.util.Set<Integer> concatBuffers = new java.util.HashSet<>();
-    /** Nodes whose value lives in the buffer of the sum that is their only reader (training only). */
+    /** Nodes whose value lives in the buffer of the sum that is their only reader. */
     final boolean[] sumAliased;
     /**
      * Of those, the convolutions after a sum's first input, which add their output to what is in the sum's buffer
@@ -159,28 +159,26 @@ final class Layout {
                 offset += node(in).shape().channels();
             }
         }
-        // In training, a sum's first input is computed in the sum's buffer, and a convolution among its later inputs
-        // adds its output there (computed after the inputs already in the buffer); the sum adds the others.
-        if (training) {
-            for (Node node : nodes) {
-                if (node.op() instanceof Op.Sum && node.inputs().size() > 1) {
-                    if (values[node.id()] == null) {
-                        values[node.id()] = newValueBuffer(node.shape());
-                    }
-                    int first = node.input();
-                    if (values[first] == null && consumers[first].length == 1 && !(node(first).op() instanceof Op.Input)
-                            && !isFusedAway(first)) {
-                        values[first] = values[node.id()];
-                        sumAliased[first] = true;
-                        int last = first;
-                        for (int in : node.inputs().subList(1, node.inputs().size())) {
-                            if (in > last && values[in] == null && consumers[in].length == 1
-                                    && node(in).op() instanceof Op.Conv && !isFusedAway(in)) {
-                                values[in] = values[node.id()];
-                                sumAliased[in] = true;
-                                sumAdded[in] = true;
-                                last = in;
-                            }
+        // A sum's first input is computed in the sum's buffer, and a convolution among its later inputs adds its
+        // output there (computed after the inputs already in the buffer); the sum adds the others (see Sums).
+        for (Node node : nodes) {
+            if (node.op() instanceof Op.Sum && node.inputs().size() > 1) {
+                if (values[node.id()] == null) {
+                    values[node.id()] = newValueBuffer(node.shape());
+                }
+                int first = node.input();
+                if (values[first] == null && consumers[first].length == 1 && !(node(first).op() instanceof Op.Input)
+                        && !isFusedAway(first)) {
+                    values[first] = values[node.id()];
+                    sumAliased[first] = true;
+                    int last = first;
+                    for (int in : node.inputs().subList(1, node.inputs().size())) {
+                        if (in > last && values[in] == null && consumers[in].length == 1
+                                && node(in).op() instanceof Op.Conv && !isFusedAway(in)) {
+                            values[in] = values[node.id()];
+                            sumAliased[in] = true;
+                            sumAdded[in] = true;
+                            last = in;
                         }
                     }
                 }

@@ -4,9 +4,9 @@ import org.stfusion.core.engine.Node;
 import org.stfusion.core.engine.kernels.ElementwiseKernels;
 
 /**
- * Sums of the planned engine. In training, the inputs a sum alone reads live in its buffer ({@link Layout#sumAliased}):
- * the first writes it, a later convolution adds its output to it; the sum adds the other inputs. In evaluation with hard
- * masks, dropped inputs are left out, so what is in the buffer depends on the pass.
+ * Sums of the planned engine. The inputs a sum alone reads live in its buffer ({@link Layout#sumAliased}): the first
+ * writes it, a later convolution adds its output to it; the sum adds the other inputs. In evaluation with hard masks,
+ * dropped inputs are skipped, so what is in the buffer depends on the pass.
  */
 final class Sums {
     private Sums() {
