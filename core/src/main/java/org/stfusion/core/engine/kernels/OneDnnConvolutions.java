@@ -4,7 +4,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ public final class OneDnnConvolutions {
     private static final int BACKWARD_WEIGHTS = 2;
 
     private final Natives natives;
-    private final Map<Key, Prepared> prepared = new HashMap<>();
+    private final Map<LongsKey, Prepared> prepared = new HashMap<>();
 
     public OneDnnConvolutions() {
         natives = new Natives();
@@ -114,7 +113,7 @@ public final class OneDnnConvolutions {
     /** The primitive for this call, made on first use; null when oneDNN has none for it. */
     private Prepared lookup(int kind, INDArray x, INDArray w, INDArray y, int[] stride, int[] padding, int groups,
                             boolean accumulate, int threads) {
-        Key key = Key.of(kind, x, w, y, stride, padding, groups, accumulate, threads);
+        LongsKey key = key(kind, x, w, y, stride, padding, groups, accumulate, threads);
         Prepared p = prepared.get(key);
         if (p == null && !prepared.containsKey(key)) {
             p = prepare(kind, x, w, y, stride, padding, groups, accumulate);
@@ -363,38 +362,24 @@ public final class OneDnnConvolutions {
     }
 
     /** A primitive's kind and geometry, with the layouts of the arrays it was made for and the threads it runs on. */
-    private record Key(long[] values) {
-        static Key of(int kind, INDArray x, INDArray w, INDArray y, int[] stride, int[] padding, int groups,
-                      boolean accumulate, int threads) {
-            long[] v = new long[6 + 10 * 3 + 6];
-            int i = 0;
-            v[i++] = kind;
-            v[i++] = groups;
-            v[i++] = accumulate ? 1 : 0;
-            v[i++] = threads;
-            v[i++] = 0;
-            v[i++] = 0;
-            for (INDArray a : new INDArray[] {x, w, y}) {
-                for (int d = 0; d < 5; d++) {
-                    v[i++] = a.size(d);
-                    v[i++] = a.stride(d);
-                }
+    private static LongsKey key(int kind, INDArray x, INDArray w, INDArray y, int[] stride, int[] padding, int groups,
+                                boolean accumulate, int threads) {
+        long[] v = new long[4 + 10 * 3 + 6];
+        int i = 0;
+        v[i++] = kind;
+        v[i++] = groups;
+        v[i++] = accumulate ? 1 : 0;
+        v[i++] = threads;
+        for (INDArray a : new INDArray[] {x, w, y}) {
+            for (int d = 0; d < 5; d++) {
+                v[i++] = a.size(d);
+                v[i++] = a.stride(d);
             }
-            for (int d = 0; d < 3; d++) {
-                v[i++] = stride[d];
-                v[i++] = padding[d];
-            }
-            return new Key(v);
         }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(values, k.values);
+        for (int d = 0; d < 3; d++) {
+            v[i++] = stride[d];
+            v[i++] = padding[d];
         }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(values);
-        }
+        return new LongsKey(v);
     }
 }

@@ -1,6 +1,5 @@
 package org.stfusion.core.engine.planned;
 
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.stfusion.core.engine.kernels.LongsKey;
 import org.stfusion.core.engine.kernels.NativeOps;
 import org.stfusion.core.engine.kernels.OneDnnConvolutions;
 
@@ -31,7 +31,7 @@ final class Scratch {
 
     private final DataType dt;
     private final Map<Role, INDArray> buffers = new EnumMap<>(Role.class);
-    private final Map<Role, Map<ShapeKey, INDArray>> views = new EnumMap<>(Role.class);
+    private final Map<Role, Map<LongsKey, INDArray>> views = new EnumMap<>(Role.class);
     /** The executor's native ops, with their reused contexts. */
     final NativeOps ops = new NativeOps();
     /** The executor's oneDNN convolutions, with their primitives made once per geometry. */
@@ -43,8 +43,8 @@ final class Scratch {
     }
 
     INDArray get(Role role, long... shape) {
-        Map<ShapeKey, INDArray> made = views.computeIfAbsent(role, r -> new HashMap<>());
-        ShapeKey key = new ShapeKey(shape);
+        Map<LongsKey, INDArray> made = views.computeIfAbsent(role, r -> new HashMap<>());
+        LongsKey key = new LongsKey(shape);
         INDArray view = made.get(key);
         if (view != null) {
             return view;
@@ -61,20 +61,8 @@ final class Scratch {
         }
         INDArray prefix = buffer.length() == n ? buffer : buffer.get(NDArrayIndex.interval(0, n));
         view = prefix.reshape('c', shape);
-        made.put(new ShapeKey(shape.clone()), view);
+        made.put(new LongsKey(shape.clone()), view);
         return view;
-    }
-
-    private record ShapeKey(long[] shape) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ShapeKey k && Arrays.equals(shape, k.shape);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(shape);
-        }
     }
 
     /** {@code a} (contiguous, c-ordered) as a matrix of {@code rows} rows on the same memory; made once per array. */
