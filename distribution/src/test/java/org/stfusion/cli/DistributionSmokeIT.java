@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,11 @@ class DistributionSmokeIT {
     }
 
     static Result launch(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/stfusion").toString()));
+        return launchFrom(HOME, args);
+    }
+
+    static Result launchFrom(Path home, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/stfusion").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("STFUSION_HEAP", "512m");
@@ -185,6 +190,50 @@ class DistributionSmokeIT {
                 + ": reporter smoke"))), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("OK\\s+plugins\\s+org.stfusion.backbones: backbone densenet3d.*")), r.out());
         assertEquals("", r.err());
+    }
+
+    /**
+     * Without oneDNN's natives (as on a platform JavaCPP builds none for), doctor warns and the planned engine trains
+     * on ND4J's convolutions: an installation whose lib/classpath lacks the dnnl natives jar, all else linked.
+     */
+    @Test
+    void withoutOneDnnTheEngineRunsOnNd4jsConvolutions(@TempDir Path work) throws Exception {
+        Path home = Files.createDirectories(work.resolve("stfusion"));
+        Path classpath = Files.createDirectories(home.resolve("lib/classpath"));
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(HOME.resolve("bin/stfusion"), home.resolve("bin/stfusion"), StandardCopyOption.COPY_ATTRIBUTES);
+        for (String dir : List.of("conf", "plugins", "lib/modules")) {
+            Files.createSymbolicLink(home.resolve(dir), HOME.resolve(dir).toAbsolutePath());
+        }
+        int left = 0;
+        try (Stream<Path> jars = Files.list(HOME.resolve("lib/classpath"))) {
+            for (Path jar : jars.toList()) {
+                if (jar.getFileName().toString().matches("dnnl-.*-linux-x86_64\\.jar")) {
+                    left++;
+                } else {
+                    Files.createSymbolicLink(classpath.resolve(jar.getFileName()), jar.toAbsolutePath());
+                }
+            }
+        }
+        assertEquals(1, left, "the distribution ships oneDNN's natives jar");
+
+        Result doctor = launchFrom(home, "doctor", "--runs", work.resolve("runs").toString());
+        assertEquals(0, doctor.code(), doctor.toString());
+        assertTrue(doctor.out().lines().anyMatch(l -> l.matches("WARN\\s+onednn\\s+oneDNN did not load.*")), doctor.out());
+
+        Path config = Files.writeString(work.resolve("c.yaml"), """
+                name: without-onednn
+                backbone: {name: densenet3d, initFeatures: 8, growth: 8, blocks: [2, 2]}
+                dataset: {name: synthetic, task: motion, classes: 2, frames: 4, size: 16, trainSize: 32, valSize: 16}
+                training: {batchSize: 16, warmupEpochs: 1, vdpEpochs: 1}
+                sampling: {count: 2}
+                reporters: [json]
+                """);
+        Path run = work.resolve("run");
+        Result r = launchFrom(home, "run", config.toString(), "--out", run.toString(), "-q");
+        assertEquals(0, r.code(), r.toString());
+        String results = Files.readString(run.resolve("results.json")).replaceAll("\\s", "");
+        assertTrue(results.contains("\"directOneDnn\":\"none\""), results);
     }
 
     @Test

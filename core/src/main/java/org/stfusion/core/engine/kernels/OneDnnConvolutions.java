@@ -40,11 +40,12 @@ public final class OneDnnConvolutions {
 
     public OneDnnConvolutions() {
         natives = new Natives();
-        if (OneDnn.available()) {
+        if (OneDnn.available()) { // else no oneDNN class may be touched: their natives may be missing
             natives.stream = new dnnl_stream();
             OneDnn.check(dnnl_stream_create(natives.stream, OneDnn.engine(), dnnl_stream_default_flags), "streaming");
+            natives.reorderArgs = new dnnl_exec_arg_t(2);
+            CLEANER.register(this, natives);
         }
-        CLEANER.register(this, natives);
     }
 
     /** Whether oneDNN can run a convolution on these arrays: it loaded, and they are FLOAT 5D arrays it can address. */
@@ -310,7 +311,7 @@ public final class OneDnnConvolutions {
         private final List<Object> made = new ArrayList<>();
         private final BytePointer[] buffers = new BytePointer[3];
         private final long[] aligned = new long[3];
-        private final dnnl_exec_arg_t reorderArgs = new dnnl_exec_arg_t(2);
+        dnnl_exec_arg_t reorderArgs;
 
         <T> T keep(T handle) {
             made.add(handle);
@@ -355,9 +356,7 @@ public final class OneDnnConvolutions {
                 }
             }
             reorderArgs.deallocate();
-            if (stream != null) {
-                dnnl_stream_destroy(stream);
-            }
+            dnnl_stream_destroy(stream);
         }
     }
 
