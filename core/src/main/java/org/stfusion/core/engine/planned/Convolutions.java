@@ -10,9 +10,10 @@ import org.stfusion.core.engine.kernels.PlaneColumns;
 
 /**
  * Convolutions of the planned engine: on oneDNN's primitives where it takes the arrays (FLOAT; see
- * {@link OneDnnConvolutions}), else on ND4J's native conv3d (oneDNN too, through ND4J) and matrix products. Operands in strided slices are staged
- * through contiguous scratch arrays. ND4J M2.1's conv3d has no groups, so a grouped convolution runs as one
- * native convolution per group on that group's slices (exact; a depthwise one is slow).
+ * {@link OneDnnConvolutions}), else on ND4J's native conv3d (oneDNN too, through ND4J) and matrix products. On the
+ * ND4J routes, operands in strided slices are staged through contiguous scratch arrays, and as M2.1's conv3d has no
+ * groups, a grouped convolution runs as one native convolution per group on that group's slices (exact; a depthwise
+ * one is slow).
  */
 final class Convolutions {
     private Convolutions() {
