@@ -10,10 +10,8 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_version_t;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -158,13 +156,6 @@ public final class OneDnn {
                 dnnl_primitive_attr_destroy(attr);
             }
         }
-    }
-
-    /** The name of the implementation oneDNN chose (for logs and tests). */
-    static String implementation(dnnl_primitive_desc pd) {
-        PointerPointer<BytePointer> out = new PointerPointer<>(1);
-        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "querying");
-        return out.get(BytePointer.class).getString();
     }
 
     /** A bare native address for oneDNN's data handles. */

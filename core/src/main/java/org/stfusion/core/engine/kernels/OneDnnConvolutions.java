@@ -5,6 +5,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -37,6 +38,11 @@ public final class OneDnnConvolutions {
 
     private final Natives natives;
     private final Map<LongsKey, Prepared> prepared = new HashMap<>();
+    /**
+     * Per input-gradient primitive, whether it reads the output gradient as its weight-gradient twin left it (decided
+     * once: the twin is fixed by the geometry).
+     */
+    private final Map<Prepared, Boolean> readsReordered = new IdentityHashMap<>();
 
     public OneDnnConvolutions() {
         natives = new Natives();
@@ -86,8 +92,13 @@ public final class OneDnnConvolutions {
         if (weights == null || data == null) {
             return false;
         }
+        Boolean shared = readsReordered.get(data);
+        if (shared == null) {
+            shared = weights.operands[1].sameInnerLayout(data.operands[0]);
+            readsReordered.put(data, shared);
+        }
         execute(weights, x, dy, dw, false);
-        execute(data, dy, w, dx, weights.operands[1].sameInnerLayout(data.operands[0]));
+        execute(data, dy, w, dx, shared);
         return true;
     }
 

@@ -14,7 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.stfusion.api.model.Kernel3;
 import org.stfusion.core.engine.Op;
 
-/** 1x1x1 convolutions as a matrix product per sample, against ND4J's conv3dnew and conv3dnew_bp. */
+/**
+ * 1x1x1 convolutions as a matrix product per sample, against ND4J's conv3dnew and conv3dnew_bp. In FLOAT oneDNN
+ * takes these convolutions where it loads (OneDnnConvolutions), so there the same assertions hold for its route.
+ */
 class PointwiseConvolutionTest {
 
     /** How the operands lie: contiguous, channel slices of a block, or depth-strided (not matrices: conv3d's path). */
